@@ -1,0 +1,34 @@
+package io.engram.query.api;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What one partition answered.
+ *
+ * @param space the partition's space
+ * @param node the node that answered
+ * @param matches its matches, best first
+ * @param confidenceAdjustment 1 when the partition answered completely; less when it answered from a truncated scan
+ *     (the share scanned) or a lagging replica
+ * @param latency how long the partition took
+ */
+public record PartialResult(
+        MemorySpaceId space, NodeId node, List<Match> matches, double confidenceAdjustment, Duration latency) {
+    public PartialResult {
+        requireNonNull(space, "space is null");
+        requireNonNull(node, "node is null");
+        matches = List.copyOf(requireNonNull(matches, "matches is null"));
+        Query.checkRange("confidence adjustment", confidenceAdjustment, 0.0, 1.0);
+        requireNonNull(latency, "latency is null");
+        if (latency.isNegative()) {
+            throw new IllegalArgumentException("latency must not be negative, got " + latency);
+        }
+    }
+
+    public PartialResult withLatency(Duration newLatency) {
+        return new PartialResult(space, node, matches, confidenceAdjustment, newLatency);
+    }
+}

@@ -1,0 +1,58 @@
+package io.engram.query.api;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Where a query goes.
+ *
+ * @param targets the partitions to query, each with its ordered copies
+ * @param unreachable expected partitions with no reachable copy, planned as missing ({@code UNREACHABLE}); the
+ *     executor spends no time on them but the coverage counts them
+ * @param deadline the query's one deadline
+ * @param strategy the plan's shape
+ * @param strategyName the planning strategy that made the plan
+ * @param maxInFlight the most partition requests in flight at once ({@code query.max_fanout})
+ */
+public record QueryPlan(
+        List<PlanTarget> targets,
+        List<MissingPartition> unreachable,
+        Deadline deadline,
+        PlanStrategy strategy,
+        String strategyName,
+        int maxInFlight) {
+    public QueryPlan {
+        targets = List.copyOf(requireNonNull(targets, "targets is null"));
+        unreachable = List.copyOf(requireNonNull(unreachable, "unreachable is null"));
+        requireNonNull(deadline, "deadline is null");
+        requireNonNull(strategy, "strategy is null");
+        Names.check("planning strategy", strategyName);
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("max in flight must be >= 1, got " + maxInFlight);
+        }
+        Set<MemorySpaceId> seen = new HashSet<>();
+        for (PlanTarget t : targets) {
+            if (!seen.add(t.space())) {
+                throw new IllegalArgumentException("plan must not target space '" + t.space() + "' twice");
+            }
+        }
+        for (MissingPartition m : unreachable) {
+            if (!seen.add(m.space())) {
+                throw new IllegalArgumentException("plan must not list space '" + m.space() + "' twice");
+            }
+        }
+    }
+
+    /** Every partition the answer should cover: targets plus unreachable ones. */
+    public int expectedPartitions() {
+        return targets.size() + unreachable.size();
+    }
+
+    /** Whether some targets must wait for a free slot because there are more than {@link #maxInFlight()}. */
+    public boolean isQueued() {
+        return targets.size() > maxInFlight;
+    }
+}

@@ -1,0 +1,17 @@
+package io.engram.query.api;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Runs a query across the cluster, this node acting as coordinator. The host application gets one from the Guice
+ * injector built with {@code EngramQueryModule}.
+ */
+public interface QueryService {
+    /**
+     * Plans and executes {@code query}. The future completes by the query's deadline: with a {@link QueryResult}
+     * (possibly partial, with lowered confidence), or exceptionally with a {@link ConsistencyException} when the
+     * query's consistency policy is not met, or an {@link IllegalArgumentException} when the query names an unknown
+     * policy or strategy.
+     */
+    CompletableFuture<QueryResult> execute(Query query);
+}

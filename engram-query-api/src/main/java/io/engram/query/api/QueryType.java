@@ -1,0 +1,9 @@
+package io.engram.query.api;
+
+/** The four query types of Engram. */
+public enum QueryType {
+    RECALL,
+    SPREAD,
+    COMPLETE,
+    IMAGINE
+}
