@@ -1,0 +1,409 @@
+package io.engram.query.executor.config;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reads typed values out of a TOML document, collecting every problem instead of stopping at the first (airlift's
+ * {@code Bootstrap} habit). Keys are dotted paths ({@code query.max_fanout}). A value can be overridden by a system
+ * property {@code engram.<key>} or an environment variable {@code ENGRAM_<KEY>} (dots and dashes become underscores,
+ * upper case); overrides win over the file. Keys that nothing reads are reported by {@link #finish()} with the nearest
+ * known key.
+ */
+public final class ConfigReader {
+    private static final TomlMapper TOML = new TomlMapper();
+
+    private final String prefix;
+    private final Map<String, JsonNode> values;
+    private final Map<String, String> origins;
+    private final Set<String> knownKeys = new LinkedHashSet<>();
+    private final Set<String> consumed = new LinkedHashSet<>();
+    private final List<String> problems;
+    private final List<ConfigReader> children = new ArrayList<>();
+    private Map<String, String> systemProperties = Map.of();
+    private Map<String, String> environment = Map.of();
+
+    private ConfigReader(
+            String prefix, Map<String, JsonNode> values, Map<String, String> origins, List<String> problems) {
+        this.prefix = prefix;
+        this.values = values;
+        this.origins = origins;
+        this.problems = problems;
+    }
+
+    /** A reader over an empty document: every key has its default. */
+    public static ConfigReader empty() {
+        return new ConfigReader("", new LinkedHashMap<>(), new LinkedHashMap<>(), new ArrayList<>());
+    }
+
+    /** Parses a TOML file; a file that can not be read or parsed is a {@link ConfigException}. */
+    public static ConfigReader fromFile(Path file) {
+        requireNonNull(file, "file is null");
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(List.of("can not read configuration file " + file + ": " + e.getMessage()));
+        }
+        return fromToml(text, file.toString());
+    }
+
+    /** Parses TOML text; {@code origin} names it in messages. */
+    public static ConfigReader fromToml(String toml, String origin) {
+        requireNonNull(toml, "toml is null");
+        JsonNode root;
+        try {
+            root = TOML.readTree(toml);
+        } catch (IOException e) {
+            String reason = e.getMessage() == null
+                    ? e.getClass().getSimpleName()
+                    : e.getMessage().lines().findFirst().orElse("");
+            throw new ConfigException(List.of(origin + " is not valid TOML: " + reason));
+        }
+        Map<String, JsonNode> flat = new LinkedHashMap<>();
+        Map<String, String> origins = new LinkedHashMap<>();
+        if (root != null && root.isObject()) {
+            flatten("", root, flat);
+        }
+        flat.keySet().forEach(k -> origins.put(k, origin));
+        return new ConfigReader("", flat, origins, new ArrayList<>());
+    }
+
+    private static void flatten(String path, JsonNode node, Map<String, JsonNode> out) {
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> e = fields.next();
+            String key = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+            if (e.getValue().isObject()) {
+                flatten(key, e.getValue(), out);
+            } else {
+                out.put(key, e.getValue());
+            }
+        }
+    }
+
+    /**
+     * Lets system properties ({@code engram.query.max_fanout}) and environment variables
+     * ({@code ENGRAM_QUERY_MAX_FANOUT}) override the document's values; environment variables win.
+     */
+    public ConfigReader withOverrides(Map<String, String> systemProperties, Map<String, String> environment) {
+        this.systemProperties = Map.copyOf(systemProperties);
+        this.environment = Map.copyOf(environment);
+        return this;
+    }
+
+    /** {@link #withOverrides(Map, Map)} with this process's system properties and environment. */
+    public ConfigReader withProcessOverrides() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        System.getProperties().forEach((k, v) -> properties.put(String.valueOf(k), String.valueOf(v)));
+        return withOverrides(properties, System.getenv());
+    }
+
+    /** The environment variable that overrides {@code key}. */
+    public static String environmentVariable(String key) {
+        return "ENGRAM_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private String full(String key) {
+        return prefix + key;
+    }
+
+    private Optional<JsonNode> raw(String key) {
+        String k = full(key);
+        knownKeys.add(k);
+        if (prefix.isEmpty()) {
+            String env = environment.get(environmentVariable(k));
+            String property = systemProperties.get("engram." + k);
+            if (env != null) {
+                values.put(k, TextNode.valueOf(env));
+                origins.put(k, "environment variable " + environmentVariable(k));
+            } else if (property != null) {
+                values.put(k, TextNode.valueOf(property));
+                origins.put(k, "system property engram." + k);
+            }
+        }
+        JsonNode node = values.get(k);
+        if (node != null) {
+            consumed.add(k);
+        }
+        return Optional.ofNullable(node);
+    }
+
+    private String describe(String key) {
+        String origin = origins.get(full(key));
+        return full(key) + (origin == null ? "" : " (from " + origin + ")");
+    }
+
+    public void problem(String message) {
+        problems.add(message);
+    }
+
+    /** An integer in [min, max]. */
+    public int intValue(String key, int defaultValue, int min, int max) {
+        return (int) longValue(key, defaultValue, min, max);
+    }
+
+    /** A long in [min, max]. */
+    public long longValue(String key, long defaultValue, long min, long max) {
+        return read(key, defaultValue, node -> {
+            long v;
+            if (node.isIntegralNumber() && node.canConvertToLong()) {
+                v = node.asLong();
+            } else if (node.isTextual()) {
+                try {
+                    v = Long.parseLong(node.asText().trim());
+                } catch (NumberFormatException e) {
+                    return Result.error("must be an integer, got '" + node.asText() + "'");
+                }
+            } else {
+                return Result.error("must be an integer, got " + node);
+            }
+            if (v < min || v > max) {
+                return Result.error("must be in [" + min + ", " + max + "], got " + v);
+            }
+            return Result.ok(v);
+        });
+    }
+
+    /** A finite double in [min, max]. */
+    public double doubleValue(String key, double defaultValue, double min, double max) {
+        return read(key, defaultValue, node -> {
+            double v;
+            if (node.isNumber()) {
+                v = node.asDouble();
+            } else if (node.isTextual()) {
+                try {
+                    v = Double.parseDouble(node.asText().trim());
+                } catch (NumberFormatException e) {
+                    return Result.error("must be a number, got '" + node.asText() + "'");
+                }
+            } else {
+                return Result.error("must be a number, got " + node);
+            }
+            if (!(v >= min && v <= max)) {
+                return Result.error("must be in [" + min + ", " + max + "], got " + v);
+            }
+            return Result.ok(v);
+        });
+    }
+
+    public boolean boolValue(String key, boolean defaultValue) {
+        return read(key, defaultValue, node -> {
+            if (node.isBoolean()) {
+                return Result.ok(node.asBoolean());
+            }
+            String text = node.asText().trim().toLowerCase(Locale.ROOT);
+            if (text.equals("true") || text.equals("false")) {
+                return Result.ok(Boolean.parseBoolean(text));
+            }
+            return Result.error("must be true or false, got " + node);
+        });
+    }
+
+    public String stringValue(String key, String defaultValue) {
+        return read(
+                key,
+                defaultValue,
+                node -> node.isValueNode() && !node.isNull()
+                        ? Result.ok(node.asText())
+                        : Result.error("must be a string, got " + node));
+    }
+
+    public Optional<String> optionalString(String key) {
+        return raw(key).flatMap(node -> {
+            if (node.isValueNode() && !node.isNull()) {
+                return Optional.of(node.asText());
+            }
+            problems.add(describe(key) + " must be a string, got " + node);
+            return Optional.empty();
+        });
+    }
+
+    /** One of {@code allowed} (compared as given). */
+    public String choice(String key, String defaultValue, List<String> allowed) {
+        return read(key, defaultValue, node -> {
+            String v = node.asText();
+            return allowed.contains(v)
+                    ? Result.ok(v)
+                    : Result.error("must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
+        });
+    }
+
+    /** A list of strings (a TOML array, or a comma-separated override). */
+    public List<String> stringList(String key, List<String> defaultValue) {
+        return read(key, defaultValue, node -> {
+            List<String> out = new ArrayList<>();
+            if (node.isArray()) {
+                for (JsonNode item : node) {
+                    if (!item.isValueNode() || item.isNull()) {
+                        return Result.error("must be an array of strings, got " + node);
+                    }
+                    out.add(item.asText());
+                }
+            } else if (node.isTextual()) {
+                for (String part : node.asText().split(",")) {
+                    if (!part.isBlank()) {
+                        out.add(part.trim());
+                    }
+                }
+            } else {
+                return Result.error("must be an array of strings, got " + node);
+            }
+            return Result.ok(List.copyOf(out));
+        });
+    }
+
+    /**
+     * Readers over each table of an array of tables ({@code [[cluster.nodes]]}); their keys are named
+     * {@code cluster.nodes[0].id} in messages.
+     */
+    public List<ConfigReader> tables(String key) {
+        Optional<JsonNode> node = raw(key);
+        if (node.isEmpty()) {
+            return List.of();
+        }
+        if (!(node.get() instanceof ArrayNode array)) {
+            problems.add(describe(key) + " must be an array of tables ([[" + full(key) + "]]), got " + node.get());
+            return List.of();
+        }
+        List<ConfigReader> out = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode item = array.get(i);
+            String childPrefix = full(key) + "[" + i + "].";
+            if (!(item instanceof ObjectNode)) {
+                problems.add(full(key) + "[" + i + "] must be a table, got " + item);
+                continue;
+            }
+            Map<String, JsonNode> flat = new LinkedHashMap<>();
+            flatten(childPrefix.substring(0, childPrefix.length() - 1), item, flat);
+            Map<String, String> childOrigins = new LinkedHashMap<>();
+            String origin = origins.get(full(key));
+            flat.keySet().forEach(k -> childOrigins.put(k, origin));
+            ConfigReader child = new ConfigReader(childPrefix, flat, childOrigins, problems);
+            children.add(child);
+            out.add(child);
+        }
+        return out;
+    }
+
+    /** Whether the document sets {@code key} (counts as reading it). */
+    public boolean has(String key) {
+        return raw(key).isPresent();
+    }
+
+    private <T> T read(String key, T defaultValue, Function<JsonNode, Result<T>> parse) {
+        Optional<JsonNode> node = raw(key);
+        if (node.isEmpty()) {
+            return defaultValue;
+        }
+        Result<T> result = parse.apply(node.get());
+        if (result.error != null) {
+            problems.add(describe(key) + " " + result.error);
+            return defaultValue;
+        }
+        return result.value;
+    }
+
+    /** Every key read so far, with children's keys in their generic form ({@code cluster.nodes[].id}). */
+    public Set<String> knownKeys() {
+        Set<String> all = new LinkedHashSet<>(knownKeys);
+        for (ConfigReader child : children) {
+            for (String k : child.knownKeys()) {
+                all.add(k.replaceAll("\\[\\d+]", "[]"));
+            }
+        }
+        return all;
+    }
+
+    /**
+     * Reports keys nothing read (with the nearest known key) together with every problem collected, as one
+     * {@link ConfigException}. Call once, after every section has been read.
+     */
+    public void finish() {
+        Set<String> known = knownKeys();
+        for (String key : unknownKeys()) {
+            String generic = key.replaceAll("\\[\\d+]", "[]");
+            String origin = origins.get(key);
+            Optional<String> nearest = nearest(generic, known);
+            problems.add("unknown key " + key + (origin == null ? "" : " (from " + origin + ")")
+                    + nearest.map(n -> "; did you mean " + n + "?").orElse(""));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    private List<String> unknownKeys() {
+        List<String> unknown = new ArrayList<>();
+        for (String key : values.keySet()) {
+            if (!consumed.contains(key)) {
+                unknown.add(key);
+            }
+        }
+        for (ConfigReader child : children) {
+            unknown.addAll(child.unknownKeys());
+        }
+        return unknown;
+    }
+
+    static Optional<String> nearest(String key, Set<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : known) {
+            int d = distance(key, candidate);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+        // A suggestion that shares little with the key helps nobody.
+        return best != null && bestDistance <= Math.max(3, key.length() / 2) ? Optional.of(best) : Optional.empty();
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    private record Result<T>(T value, String error) {
+        static <T> Result<T> ok(T value) {
+            return new Result<>(value, null);
+        }
+
+        static <T> Result<T> error(String error) {
+            return new Result<>(null, error);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.engram.query.executor.config;
+
+import static java.util.Objects.requireNonNull;
+
+import io.engram.query.api.Names;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code [query]} section: how queries are planned, scattered, retried, hedged and judged. Every key has a
+ * default; {@code config/default.toml} documents them all.
+ *
+ * @param scatterTimeout {@code query.scatter_timeout_ms}: the deadline of a query that sets none
+ * @param partialConfidencePenalty {@code query.partial_confidence_penalty}: λ in {@code final = base × (1 − λ × (1 −
+ *     coverage))}
+ * @param maxFanout {@code query.max_fanout}: partition requests in flight at once per query
+ * @param maxSpaces {@code query.max_spaces}: the most spaces one query may name
+ * @param defaultConsistency {@code query.default_consistency}
+ * @param defaultMergePolicy {@code query.default_merge_policy}
+ * @param defaultPlanningStrategy {@code query.default_planning_strategy}: empty lets the planner choose by query type
+ * @param computeThreads {@code query.compute_threads}: threads running local partitions (0 = one per core)
+ * @param detectorFailureThreshold {@code query.detector.failure_threshold}: consecutive failures after which the
+ *     embedded partition detector considers a node unreachable
+ * @param retry {@code query.retry.*}
+ * @param circuitBreaker {@code query.circuit_breaker.*}
+ * @param hedge {@code query.hedge.*}
+ */
+public record QueryConfig(
+        Duration scatterTimeout,
+        double partialConfidencePenalty,
+        int maxFanout,
+        int maxSpaces,
+        String defaultConsistency,
+        String defaultMergePolicy,
+        Optional<String> defaultPlanningStrategy,
+        int computeThreads,
+        int detectorFailureThreshold,
+        RetryConfig retry,
+        CircuitBreakerConfig circuitBreaker,
+        HedgeConfig hedge) {
+
+    public QueryConfig {
+        requireNonNull(scatterTimeout, "scatter timeout is null");
+        Names.check("consistency policy", defaultConsistency);
+        Names.check("merge policy", defaultMergePolicy);
+        requireNonNull(defaultPlanningStrategy, "default planning strategy is null")
+                .ifPresent(n -> Names.check("planning strategy", n));
+        requireNonNull(retry, "retry is null");
+        requireNonNull(circuitBreaker, "circuit breaker is null");
+        requireNonNull(hedge, "hedge is null");
+    }
+
+    /** Every key at its default. */
+    public static QueryConfig defaults() {
+        ConfigReader reader = ConfigReader.empty();
+        QueryConfig config = read(reader);
+        reader.finish();
+        return config;
+    }
+
+    /** Loads a file holding only query settings; unknown keys are errors. */
+    public static QueryConfig load(Path file) {
+        ConfigReader reader = ConfigReader.fromFile(file).withProcessOverrides();
+        QueryConfig config = read(reader);
+        reader.finish();
+        return config;
+    }
+
+    /** Parses TOML holding only query settings; unknown keys are errors. */
+    public static QueryConfig fromToml(String toml) {
+        ConfigReader reader = ConfigReader.fromToml(toml, "configuration");
+        QueryConfig config = read(reader);
+        reader.finish();
+        return config;
+    }
+
+    /**
+     * Reads the {@code query.*} keys; problems are collected in {@code reader} and reported by its
+     * {@link ConfigReader#finish()}.
+     */
+    public static QueryConfig read(ConfigReader r) {
+        Duration scatterTimeout = Duration.ofMillis(r.longValue("query.scatter_timeout_ms", 2000, 1, 600_000));
+        double penalty = r.doubleValue("query.partial_confidence_penalty", 1.0, 0.0, 1.0);
+        int maxFanout = r.intValue("query.max_fanout", 64, 1, 10_000);
+        int maxSpaces = r.intValue("query.max_spaces", 1024, 1, 10_000);
+        String consistency = name(r, "query.default_consistency", "best-effort");
+        String merge = name(r, "query.default_merge_policy", "max");
+        String strategy = r.stringValue("query.default_planning_strategy", "");
+        Optional<String> defaultStrategy = Optional.empty();
+        if (!strategy.isEmpty()) {
+            defaultStrategy = Optional.of(checkedName(r, "query.default_planning_strategy", strategy, "by-type"));
+        }
+        int computeThreads = r.intValue("query.compute_threads", 0, 0, 1024);
+        int detectorThreshold = r.intValue("query.detector.failure_threshold", 3, 1, 1000);
+
+        RetryConfig retry = new RetryConfig(
+                r.intValue("query.retry.max_attempts", 3, 1, 10),
+                Duration.ofMillis(r.longValue("query.retry.initial_backoff_ms", 10, 0, 60_000)),
+                Duration.ofMillis(r.longValue("query.retry.max_backoff_ms", 200, 0, 60_000)),
+                r.doubleValue("query.retry.jitter", 0.25, 0.0, 1.0));
+        if (retry.maxBackoff().compareTo(retry.initialBackoff()) < 0) {
+            r.problem("query.retry.max_backoff_ms (" + retry.maxBackoff().toMillis()
+                    + ") must be >= query.retry.initial_backoff_ms ("
+                    + retry.initialBackoff().toMillis() + ")");
+        }
+        CircuitBreakerConfig breaker = new CircuitBreakerConfig(
+                r.intValue("query.circuit_breaker.failure_threshold", 5, 1, 1000),
+                Duration.ofMillis(r.longValue("query.circuit_breaker.reset_timeout_ms", 5000, 1, 3_600_000)),
+                r.intValue("query.circuit_breaker.success_threshold", 1, 1, 1000));
+        HedgeConfig hedge = new HedgeConfig(
+                HedgeConfig.Mode.parse(r.choice("query.hedge.mode", "adaptive", List.of("adaptive", "fixed", "off"))),
+                Duration.ofMillis(r.longValue("query.hedge.delay_ms", 10, 0, 600_000)),
+                r.doubleValue("query.hedge.percentile", 0.95, 0.5, 0.9999),
+                Duration.ofMillis(r.longValue("query.hedge.min_delay_ms", 2, 0, 600_000)),
+                Duration.ofMillis(r.longValue("query.hedge.max_delay_ms", 50, 0, 600_000)),
+                r.doubleValue("query.hedge.budget_ratio", 0.1, 0.0, 1.0),
+                Duration.ofMillis(r.longValue("query.hedge.budget_window_ms", 10_000, 100, 3_600_000)),
+                r.intValue("query.hedge.min_samples", 20, 1, 100_000));
+        if (hedge.maxDelay().compareTo(hedge.minDelay()) < 0) {
+            r.problem("query.hedge.max_delay_ms (" + hedge.maxDelay().toMillis()
+                    + ") must be >= query.hedge.min_delay_ms ("
+                    + hedge.minDelay().toMillis() + ")");
+        }
+        return new QueryConfig(
+                scatterTimeout,
+                penalty,
+                maxFanout,
+                maxSpaces,
+                consistency,
+                merge,
+                defaultStrategy,
+                computeThreads,
+                detectorThreshold,
+                retry,
+                breaker,
+                hedge);
+    }
+
+    private static String name(ConfigReader r, String key, String defaultValue) {
+        return checkedName(r, key, r.stringValue(key, defaultValue), defaultValue);
+    }
+
+    private static String checkedName(ConfigReader r, String key, String value, String fallback) {
+        try {
+            return Names.check(key, value);
+        } catch (IllegalArgumentException e) {
+            r.problem(e.getMessage());
+            return fallback;
+        }
+    }
+
+    /** Threads for local partitions: the configured count, or one per core. */
+    public int effectiveComputeThreads() {
+        return computeThreads > 0 ? computeThreads : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * {@code query.retry.*}: retries of retryable failures (connection refused or reset, overload, 5xx) on the same
+     * copy, with exponential backoff and jitter, never past the deadline.
+     */
+    public record RetryConfig(int maxAttempts, Duration initialBackoff, Duration maxBackoff, double jitter) {
+        public RetryConfig {
+            requireNonNull(initialBackoff, "initial backoff is null");
+            requireNonNull(maxBackoff, "max backoff is null");
+        }
+    }
+
+    /** {@code query.circuit_breaker.*}: one breaker per node. */
+    public record CircuitBreakerConfig(int failureThreshold, Duration resetTimeout, int successThreshold) {
+        public CircuitBreakerConfig {
+            requireNonNull(resetTimeout, "reset timeout is null");
+        }
+    }
+
+    /**
+     * {@code query.hedge.*}: when the first copy has not answered after the hedge delay, the same request goes to the
+     * next copy; the first answer wins.
+     *
+     * @param mode {@code adaptive} (a percentile of the node's observed latency, clamped to [min, max]), {@code fixed}
+     *     ({@code delay_ms}) or {@code off}
+     * @param fixedDelay the delay in {@code fixed} mode, and in {@code adaptive} mode until {@code min_samples} calls
+     *     were observed
+     * @param percentile the latency percentile used in {@code adaptive} mode
+     * @param minDelay floor of the adaptive delay
+     * @param maxDelay ceiling of the adaptive delay
+     * @param budgetRatio the most hedged requests as a share of partition requests over the window
+     * @param budgetWindow the sliding window of the budget
+     * @param minSamples observed calls before the adaptive delay is trusted
+     */
+    public record HedgeConfig(
+            Mode mode,
+            Duration fixedDelay,
+            double percentile,
+            Duration minDelay,
+            Duration maxDelay,
+            double budgetRatio,
+            Duration budgetWindow,
+            int minSamples) {
+        public HedgeConfig {
+            requireNonNull(mode, "mode is null");
+            requireNonNull(fixedDelay, "fixed delay is null");
+            requireNonNull(minDelay, "min delay is null");
+            requireNonNull(maxDelay, "max delay is null");
+            requireNonNull(budgetWindow, "budget window is null");
+        }
+
+        public enum Mode {
+            ADAPTIVE,
+            FIXED,
+            OFF;
+
+            static Mode parse(String text) {
+                return valueOf(text.toUpperCase(java.util.Locale.ROOT));
+            }
+        }
+    }
+}
