@@ -2,6 +2,7 @@ package io.engram.query.spi;
 
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.PartialResult;
+import java.util.Set;
 
 /**
  * Runs queries against the spaces this node holds. The host (Engram) brings its store through this interface; the
@@ -10,6 +11,14 @@ import io.engram.query.api.PartialResult;
 public interface LocalQueryEngine {
     /** Whether this node holds {@code space}. */
     boolean holds(MemorySpaceId space);
+
+    /**
+     * The spaces this node holds, when the engine can list them; the embedded space directory of a single node
+     * assigns each of them to this node. Empty by default.
+     */
+    default Set<MemorySpaceId> localSpaces() {
+        return Set.of();
+    }
 
     /**
      * Runs {@code request} against its one space. Must honour the request's deadline: when time runs out, return the

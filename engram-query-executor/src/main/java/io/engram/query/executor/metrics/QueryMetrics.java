@@ -1,0 +1,138 @@
+package io.engram.query.executor.metrics;
+
+import static java.util.Objects.requireNonNull;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import io.engram.query.api.MissingReason;
+import io.engram.query.api.NodeId;
+import io.engram.query.api.PlanStrategy;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The executor's metrics, in a Dropwizard registry. Names follow Prometheus conventions; labels are encoded in the
+ * Dropwizard name as {@code base{key=value}} and turned into real labels by the {@code /metrics} exporter.
+ */
+public final class QueryMetrics {
+    public static final String SCATTER_COUNT = "engram_query_scatter_count";
+    public static final String PARTIAL_TIMEOUTS = "engram_query_partial_timeouts_total";
+    public static final String LATENCY = "engram_query_latency_seconds";
+    public static final String MISSING_PARTITIONS = "engram_query_missing_partitions_total";
+    public static final String RETRIES = "engram_query_retries_total";
+    public static final String FAILOVERS = "engram_query_failovers_total";
+    public static final String HEDGES_SENT = "engram_query_hedges_sent_total";
+    public static final String HEDGES_WON = "engram_query_hedges_won_total";
+    public static final String PARTITION_REQUESTS = "engram_query_partition_requests_total";
+    public static final String PARTITION_LATENCY = "engram_query_partition_latency_seconds";
+    public static final String BREAKER_STATE = "engram_query_circuit_breaker_state";
+    public static final String IN_FLIGHT = "engram_query_in_flight";
+    public static final String FAILED_QUERIES = "engram_query_failed_total";
+
+    private final MetricRegistry registry;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    public QueryMetrics(MetricRegistry registry) {
+        this.registry = requireNonNull(registry, "registry is null");
+        registry.gauge(IN_FLIGHT, () -> inFlight::get);
+        // Register the unlabelled series up front so they show as 0 before the first event.
+        registry.counter(PARTIAL_TIMEOUTS);
+        registry.counter(MISSING_PARTITIONS);
+        registry.counter(RETRIES);
+        registry.counter(FAILOVERS);
+        registry.counter(HEDGES_SENT);
+        registry.counter(HEDGES_WON);
+        registry.counter(PARTITION_REQUESTS);
+        for (PlanStrategy strategy : PlanStrategy.values()) {
+            scatterCount(strategy);
+            latency(strategy);
+        }
+    }
+
+    public MetricRegistry registry() {
+        return registry;
+    }
+
+    public static String labelled(String name, String key, String value) {
+        return name + "{" + key + "=" + value + "}";
+    }
+
+    public static String label(PlanStrategy strategy) {
+        return strategy.name().toLowerCase(Locale.ROOT);
+    }
+
+    public Counter scatterCount(PlanStrategy strategy) {
+        return registry.counter(labelled(SCATTER_COUNT, "strategy", label(strategy)));
+    }
+
+    public Timer latency(PlanStrategy strategy) {
+        return registry.timer(labelled(LATENCY, "strategy", label(strategy)));
+    }
+
+    public Timer partitionLatency(NodeId node) {
+        return registry.timer(labelled(PARTITION_LATENCY, "node", node.value()));
+    }
+
+    public void queryStarted(PlanStrategy strategy) {
+        inFlight.incrementAndGet();
+        scatterCount(strategy).inc();
+    }
+
+    public void queryFinished(PlanStrategy strategy, Duration took) {
+        inFlight.decrementAndGet();
+        latency(strategy).update(took.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    public void queryFailed(String reason) {
+        registry.counter(labelled(FAILED_QUERIES, "reason", reason)).inc();
+    }
+
+    public void partitionMissing(MissingReason reason) {
+        registry.counter(MISSING_PARTITIONS).inc();
+        if (reason == MissingReason.TIMEOUT) {
+            registry.counter(PARTIAL_TIMEOUTS).inc();
+        }
+    }
+
+    public void partitionRequest() {
+        registry.counter(PARTITION_REQUESTS).inc();
+    }
+
+    public void partitionAnswered(NodeId node, Duration latency) {
+        partitionLatency(node).update(latency.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    public void retry() {
+        registry.counter(RETRIES).inc();
+    }
+
+    public void failover() {
+        registry.counter(FAILOVERS).inc();
+    }
+
+    public void hedgeSent() {
+        registry.counter(HEDGES_SENT).inc();
+    }
+
+    public void hedgeWon() {
+        registry.counter(HEDGES_WON).inc();
+    }
+
+    /** Publishes a node's breaker state: 0 closed, 1 half-open, 2 open. */
+    public void breakerState(NodeId node, Supplier<Integer> state) {
+        String name = labelled(BREAKER_STATE, "node", node.value());
+        if (!registry.getGauges().containsKey(name)) {
+            registry.gauge(name, () -> (Gauge<Integer>) state::get);
+        }
+    }
+
+    public long count(String name) {
+        Counter counter = registry.getCounters().get(name);
+        return counter == null ? 0 : counter.getCount();
+    }
+}

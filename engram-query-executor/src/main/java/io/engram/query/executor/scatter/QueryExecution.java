@@ -1,0 +1,463 @@
+package io.engram.query.executor.scatter;
+
+import dev.failsafe.CircuitBreaker;
+import dev.failsafe.Failsafe;
+import io.engram.query.aggregation.AggregatedAnswer;
+import io.engram.query.aggregation.Aggregator;
+import io.engram.query.api.ConsistencyException;
+import io.engram.query.api.MemorySpaceId;
+import io.engram.query.api.MissingPartition;
+import io.engram.query.api.MissingReason;
+import io.engram.query.api.NodeId;
+import io.engram.query.api.PartialResult;
+import io.engram.query.api.PartitionOutcome;
+import io.engram.query.api.PartitionStatus;
+import io.engram.query.api.PlanTarget;
+import io.engram.query.api.Query;
+import io.engram.query.api.QueryPlan;
+import io.engram.query.api.QueryResult;
+import io.engram.query.executor.resilience.NodeCallPolicy;
+import io.engram.query.spi.PartitionRequest;
+import io.engram.query.spi.TransportException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state of one query in flight. Every state change happens under this object's lock; calls complete on other
+ * threads and come back through {@link #onCallDone}. Cancelling a call may run its completion at once on the
+ * cancelling thread, which the (reentrant) lock allows; collections are copied before such loops.
+ */
+final class QueryExecution {
+    private static final Logger LOG = LoggerFactory.getLogger(QueryExecution.class);
+
+    private final ScatterGatherExecutor executor;
+    private final String queryId;
+    private final QueryPlan plan;
+    private final Query query;
+    private final Aggregator aggregator;
+    private final String consistencyName;
+    private final long startNanos;
+    private final CompletableFuture<QueryResult> result = new CompletableFuture<>();
+    private final ArrayDeque<PlanTarget> queued;
+    private final Map<MemorySpaceId, Partition> partitions = new LinkedHashMap<>();
+    private final Map<MemorySpaceId, PartitionOutcome> outcomes = new LinkedHashMap<>();
+    private int callsInFlight;
+    private boolean finished;
+    private ScheduledFuture<?> deadlineTimer;
+
+    QueryExecution(
+            ScatterGatherExecutor executor,
+            String queryId,
+            QueryPlan plan,
+            Query query,
+            Aggregator aggregator,
+            String consistencyName) {
+        this.executor = executor;
+        this.queryId = queryId;
+        this.plan = plan;
+        this.query = query;
+        this.aggregator = aggregator;
+        this.consistencyName = consistencyName;
+        this.startNanos = executor.ticker().nanoTime();
+        this.queued = new ArrayDeque<>(plan.targets());
+    }
+
+    CompletableFuture<QueryResult> result() {
+        return result;
+    }
+
+    synchronized void start() {
+        executor.metrics().queryStarted(plan.strategy());
+        for (MissingPartition missing : plan.unreachable()) {
+            aggregator.markMissing(missing);
+            executor.metrics().partitionMissing(missing.reason());
+            outcomes.put(
+                    missing.space(),
+                    new PartitionOutcome(
+                            missing.space(), missing.node(), PartitionStatus.UNREACHABLE, Duration.ZERO, 0, false, 0));
+        }
+        long remaining = plan.deadline().remainingNanos();
+        deadlineTimer = executor.scheduler().schedule(this::onDeadline, remaining, TimeUnit.NANOSECONDS);
+        pump();
+        checkCompletion();
+    }
+
+    /** Starts queued partitions while there is room under {@code maxInFlight}. */
+    private void pump() {
+        while (!finished && !queued.isEmpty() && callsInFlight < plan.maxInFlight()) {
+            PlanTarget target = queued.poll();
+            Partition partition = new Partition(target, executor.ticker().nanoTime());
+            partitions.put(target.space(), partition);
+            startCall(partition, false);
+        }
+    }
+
+    private void startCall(Partition partition, boolean hedge) {
+        NodeId node = partition.target.replicas().get(partition.nextReplica++);
+        Call call = new Call(partition, node, hedge, executor.ticker().nanoTime());
+        partition.calls.add(call);
+        partition.attempts++;
+        partition.lastNode = node;
+        callsInFlight++;
+        if (!hedge) {
+            executor.hedgeBudget().recordRequest();
+        }
+        executor.metrics().partitionRequest();
+        executor.replicaSelector().onCallStarted(node);
+        PartitionRequest request = new PartitionRequest(queryId, query, partition.target.space(), plan.deadline());
+        call.future = send(call, request);
+        if (!hedge) {
+            scheduleHedge(partition, node);
+        }
+        call.future.whenComplete((answer, failure) -> onCallDone(call, answer, failure));
+    }
+
+    private CompletableFuture<PartialResult> send(Call call, PartitionRequest request) {
+        NodeId node = call.node;
+        if (node.equals(executor.localNode()) && executor.local().holds(request.space())) {
+            return executor.local().run(request);
+        }
+        if (executor.transport().isEmpty()) {
+            return CompletableFuture.failedFuture(TransportException.unreachable(
+                    "no transport is configured to reach node " + node + " from " + executor.localNode()));
+        }
+        CircuitBreaker<PartialResult> breaker = executor.callPolicy().breaker(node);
+        return Failsafe.with(executor.callPolicy().retryPolicy(plan.deadline()))
+                .with(executor.scheduler())
+                .getStageAsync(() -> {
+                    if (plan.deadline().isExpired()) {
+                        throw TransportException.timeout("deadline passed before the call to " + node);
+                    }
+                    if (!breaker.tryAcquirePermit()) {
+                        throw new TransportException(
+                                MissingReason.UNREACHABLE, false, "circuit breaker of node " + node + " is open");
+                    }
+                    CompletableFuture<PartialResult> inner =
+                            executor.transport().get().execute(node, request);
+                    call.inner = inner;
+                    return inner.whenComplete((answer, failure) -> {
+                        if (failure == null) {
+                            breaker.recordSuccess();
+                        } else if (NodeCallPolicy.unwrap(failure) instanceof CancellationException) {
+                            if (call.timedOut) {
+                                breaker.recordFailure();
+                            } else {
+                                breaker.recordSuccess();
+                            }
+                        } else if (NodeCallPolicy.countsAgainstNode(failure)) {
+                            breaker.recordFailure();
+                        } else {
+                            breaker.recordSuccess();
+                        }
+                    });
+                });
+    }
+
+    private void scheduleHedge(Partition partition, NodeId node) {
+        if (partition.nextReplica >= partition.target.replicas().size()) {
+            return;
+        }
+        Optional<Duration> delay = executor.hedgeDelay().forNode(node);
+        if (delay.isEmpty() || delay.get().toNanos() >= plan.deadline().remainingNanos()) {
+            return;
+        }
+        partition.hedgeTimer = executor.scheduler().schedule(() -> hedge(partition), delay.get().toNanos(),
+                TimeUnit.NANOSECONDS);
+    }
+
+    private synchronized void hedge(Partition partition) {
+        if (finished
+                || partition.done
+                || partition.calls.isEmpty()
+                || partition.nextReplica >= partition.target.replicas().size()
+                || callsInFlight >= plan.maxInFlight()
+                || !executor.hedgeBudget().tryAcquire()) {
+            return;
+        }
+        partition.hedged = true;
+        executor.metrics().hedgeSent();
+        startCall(partition, true);
+    }
+
+    private synchronized void onCallDone(Call call, PartialResult answer, Throwable failure) {
+        Partition partition = call.partition;
+        partition.calls.remove(call);
+        callsInFlight--;
+        Duration latency = Duration.ofNanos(executor.ticker().nanoTime() - call.startNanos);
+        Throwable cause = failure == null ? null : NodeCallPolicy.unwrap(failure);
+        boolean cancelled = cause instanceof CancellationException;
+        if (answer != null) {
+            executor.replicaSelector().onCallSucceeded(call.node, latency);
+            executor.detector().recordSuccess(call.node, latency);
+            executor.metrics().partitionAnswered(call.node, latency);
+        } else if (!cancelled) {
+            executor.replicaSelector().onCallFailed(call.node);
+            if (NodeCallPolicy.countsAgainstNode(cause)) {
+                executor.detector().recordFailure(call.node, reasonOf(cause));
+            }
+        }
+        if (finished || partition.done) {
+            pump();
+            return;
+        }
+        if (answer != null) {
+            partition.done = true;
+            cancelOthers(partition);
+            if (call.hedge) {
+                executor.metrics().hedgeWon();
+            }
+            aggregator.accept(answer);
+            outcomes.put(
+                    partition.target.space(),
+                    new PartitionOutcome(
+                            partition.target.space(),
+                            Optional.of(call.node),
+                            PartitionStatus.OK,
+                            Duration.ofNanos(executor.ticker().nanoTime() - partition.startNanos),
+                            partition.attempts,
+                            partition.hedged,
+                            answer.confidenceAdjustment()));
+        } else if (!cancelled) {
+            MissingReason reason = reasonOf(cause);
+            partition.lastReason = reason;
+            partition.lastDetail = detailOf(cause);
+            if (reason != MissingReason.UNREACHABLE) {
+                partition.allUnreachable = false;
+            }
+            if (reason == MissingReason.REJECTED) {
+                lose(partition, reason, partition.lastDetail);
+            } else if (partition.nextReplica < partition.target.replicas().size()) {
+                executor.metrics().failover();
+                startCall(partition, false);
+            } else if (partition.calls.isEmpty()) {
+                MissingReason lost = partition.allUnreachable ? MissingReason.UNREACHABLE : reason;
+                lose(partition, lost, partition.lastDetail);
+            }
+        }
+        pump();
+        checkCompletion();
+    }
+
+    private void lose(Partition partition, MissingReason reason, String detail) {
+        partition.done = true;
+        cancelOthers(partition);
+        MissingPartition missing = MissingPartition.of(partition.target.space(), partition.lastNode, reason, detail);
+        aggregator.markMissing(missing);
+        executor.metrics().partitionMissing(reason);
+        outcomes.put(
+                partition.target.space(),
+                new PartitionOutcome(
+                        partition.target.space(),
+                        Optional.ofNullable(partition.lastNode),
+                        PartitionStatus.of(reason),
+                        Duration.ofNanos(executor.ticker().nanoTime() - partition.startNanos),
+                        partition.attempts,
+                        partition.hedged,
+                        0));
+    }
+
+    private void cancelOthers(Partition partition) {
+        if (partition.hedgeTimer != null) {
+            partition.hedgeTimer.cancel(false);
+        }
+        for (Call other : new ArrayList<>(partition.calls)) {
+            other.cancel();
+        }
+    }
+
+    private void checkCompletion() {
+        if (finished) {
+            return;
+        }
+        if (aggregator.isComplete()) {
+            finish();
+        } else if (!aggregator.canStillSucceed()) {
+            for (MemorySpaceId space : aggregator.pendingSpaces()) {
+                abandon(space, "not awaited: consistency '" + consistencyName + "' could no longer be met");
+            }
+            finish();
+        }
+    }
+
+    private synchronized void onDeadline() {
+        if (finished) {
+            return;
+        }
+        long took = Duration.ofNanos(executor.ticker().nanoTime() - startNanos).toMillis();
+        for (Partition partition : new ArrayList<>(partitions.values())) {
+            if (partition.done) {
+                continue;
+            }
+            for (Call call : new ArrayList<>(partition.calls)) {
+                // A call still running at the deadline counts against its node (a hung node opens its breaker).
+                call.timedOut = true;
+                executor.detector().recordFailure(call.node, MissingReason.TIMEOUT);
+            }
+            lose(partition, MissingReason.TIMEOUT, "no answer within " + took + " ms");
+        }
+        for (PlanTarget target : new ArrayList<>(queued)) {
+            abandon(target.space(), "still queued at the deadline (" + took + " ms; query.max_fanout "
+                    + plan.maxInFlight() + ")");
+        }
+        queued.clear();
+        finish();
+    }
+
+    /** Marks a partition that never got an answer as timed out, whether it was running or still queued. */
+    private void abandon(MemorySpaceId space, String detail) {
+        Partition partition = partitions.get(space);
+        if (partition != null) {
+            if (!partition.done) {
+                lose(partition, MissingReason.TIMEOUT, detail);
+            }
+            return;
+        }
+        PlanTarget target = queued.stream()
+                .filter(t -> t.space().equals(space))
+                .findFirst()
+                .orElse(null);
+        if (target == null) {
+            return;
+        }
+        queued.remove(target);
+        Partition never = new Partition(target, executor.ticker().nanoTime());
+        never.lastNode = target.preferred();
+        partitions.put(space, never);
+        lose(never, MissingReason.TIMEOUT, detail);
+    }
+
+    private void finish() {
+        finished = true;
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel(false);
+        }
+        for (Partition partition : partitions.values()) {
+            cancelOthers(partition);
+        }
+        Duration took = Duration.ofNanos(executor.ticker().nanoTime() - startNanos);
+        executor.metrics().queryFinished(plan.strategy(), took);
+        AggregatedAnswer answer;
+        try {
+            answer = aggregator.finish();
+        } catch (ConsistencyException e) {
+            executor.metrics().queryFailed("consistency");
+            LOG.warn("query {} failed: {}", queryId, e.getMessage());
+            result.completeExceptionally(e);
+            return;
+        } catch (RuntimeException e) {
+            executor.metrics().queryFailed("internal");
+            LOG.error("query {} could not be aggregated", queryId, e);
+            result.completeExceptionally(e);
+            return;
+        }
+        if (!answer.coverage().missing().isEmpty()) {
+            LOG.warn(
+                    "query {} answered with {} of {} partitions; missing: {}",
+                    queryId,
+                    answer.coverage().respondingPartitions(),
+                    answer.coverage().expectedPartitions(),
+                    answer.coverage().missing().stream()
+                            .map(MissingPartition::toString)
+                            .collect(Collectors.joining(", ")));
+        }
+        List<PartitionOutcome> ordered = new ArrayList<>();
+        for (PlanTarget target : plan.targets()) {
+            PartitionOutcome outcome = outcomes.get(target.space());
+            if (outcome != null) {
+                ordered.add(outcome);
+            }
+        }
+        for (MissingPartition missing : plan.unreachable()) {
+            ordered.add(outcomes.get(missing.space()));
+        }
+        result.complete(new QueryResult(
+                answer.matches(),
+                answer.confidence(),
+                answer.baseConfidence(),
+                answer.coverage(),
+                plan.strategy(),
+                consistencyName,
+                took,
+                ordered));
+    }
+
+    private static MissingReason reasonOf(Throwable cause) {
+        if (cause instanceof TransportException te) {
+            return te.reason();
+        }
+        if (cause instanceof TimeoutException) {
+            return MissingReason.TIMEOUT;
+        }
+        if (cause instanceof IllegalArgumentException) {
+            return MissingReason.REJECTED;
+        }
+        return MissingReason.FAILED;
+    }
+
+    private static String detailOf(Throwable cause) {
+        String message = cause.getMessage();
+        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+    }
+
+    /** One partition: its target and the calls made for it. */
+    private static final class Partition {
+        final PlanTarget target;
+        final long startNanos;
+        final List<Call> calls = new ArrayList<>(2);
+        int nextReplica;
+        int attempts;
+        boolean hedged;
+        boolean done;
+        boolean allUnreachable = true;
+        NodeId lastNode;
+        MissingReason lastReason;
+        String lastDetail = "";
+        ScheduledFuture<?> hedgeTimer;
+
+        Partition(PlanTarget target, long startNanos) {
+            this.target = target;
+            this.startNanos = startNanos;
+        }
+    }
+
+    /** One call to one copy: the first, a failover, or a hedge. */
+    private static final class Call {
+        final Partition partition;
+        final NodeId node;
+        final boolean hedge;
+        final long startNanos;
+        CompletableFuture<PartialResult> future;
+        volatile CompletableFuture<PartialResult> inner;
+        volatile boolean timedOut;
+
+        Call(Partition partition, NodeId node, boolean hedge, long startNanos) {
+            this.partition = partition;
+            this.node = node;
+            this.hedge = hedge;
+            this.startNanos = startNanos;
+        }
+
+        void cancel() {
+            CompletableFuture<PartialResult> in = inner;
+            if (in != null) {
+                in.cancel(true);
+            }
+            if (future != null) {
+                future.cancel(true);
+            }
+        }
+    }
+}

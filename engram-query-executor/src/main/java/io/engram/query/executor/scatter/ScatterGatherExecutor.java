@@ -1,0 +1,159 @@
+package io.engram.query.executor.scatter;
+
+import static java.util.Objects.requireNonNull;
+
+import io.engram.query.aggregation.Aggregator;
+import io.engram.query.aggregation.ConsistencyPolicyRegistry;
+import io.engram.query.aggregation.MergePolicyRegistry;
+import io.engram.query.api.MemorySpaceId;
+import io.engram.query.api.NodeId;
+import io.engram.query.api.Query;
+import io.engram.query.api.QueryPlan;
+import io.engram.query.api.QueryResult;
+import io.engram.query.api.Ticker;
+import io.engram.query.executor.config.QueryConfig;
+import io.engram.query.executor.hedging.HedgeBudget;
+import io.engram.query.executor.hedging.HedgeDelay;
+import io.engram.query.executor.local.LocalPartitionRunner;
+import io.engram.query.executor.metrics.QueryMetrics;
+import io.engram.query.executor.resilience.NodeCallPolicy;
+import io.engram.query.planner.ReplicaSelector;
+import io.engram.query.spi.ConsistencyPolicy;
+import io.engram.query.spi.MergePolicy;
+import io.engram.query.spi.PartitionDetector;
+import io.engram.query.spi.Transport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Scatters a plan's partition requests and gathers the answers under the query's one deadline: at most
+ * {@code maxInFlight} calls at once, Failsafe retries and a breaker per node, failover along each target's replica
+ * list, hedging to the next replica when the first is slow, incremental merging, fail-fast when the consistency
+ * policy can no longer be met, and at the deadline an answer from whatever arrived. No thread waits on a partition:
+ * everything is driven by completions and by timers on one small shared scheduler.
+ */
+public final class ScatterGatherExecutor {
+    private final NodeId localNode;
+    private final LocalPartitionRunner local;
+    private final Optional<Transport> transport;
+    private final ScheduledExecutorService scheduler;
+    private final NodeCallPolicy callPolicy;
+    private final HedgeDelay hedgeDelay;
+    private final HedgeBudget hedgeBudget;
+    private final ReplicaSelector replicaSelector;
+    private final PartitionDetector detector;
+    private final QueryMetrics metrics;
+    private final MergePolicyRegistry mergePolicies;
+    private final ConsistencyPolicyRegistry consistencyPolicies;
+    private final QueryConfig config;
+    private final Ticker ticker;
+    private final AtomicLong queryIds = new AtomicLong();
+
+    public ScatterGatherExecutor(
+            NodeId localNode,
+            LocalPartitionRunner local,
+            Optional<Transport> transport,
+            ScheduledExecutorService scheduler,
+            NodeCallPolicy callPolicy,
+            HedgeDelay hedgeDelay,
+            HedgeBudget hedgeBudget,
+            ReplicaSelector replicaSelector,
+            PartitionDetector detector,
+            QueryMetrics metrics,
+            MergePolicyRegistry mergePolicies,
+            ConsistencyPolicyRegistry consistencyPolicies,
+            QueryConfig config,
+            Ticker ticker) {
+        this.localNode = requireNonNull(localNode, "local node is null");
+        this.local = requireNonNull(local, "local is null");
+        this.transport = requireNonNull(transport, "transport is null");
+        this.scheduler = requireNonNull(scheduler, "scheduler is null");
+        this.callPolicy = requireNonNull(callPolicy, "call policy is null");
+        this.hedgeDelay = requireNonNull(hedgeDelay, "hedge delay is null");
+        this.hedgeBudget = requireNonNull(hedgeBudget, "hedge budget is null");
+        this.replicaSelector = requireNonNull(replicaSelector, "replica selector is null");
+        this.detector = requireNonNull(detector, "detector is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.mergePolicies = requireNonNull(mergePolicies, "merge policies is null");
+        this.consistencyPolicies = requireNonNull(consistencyPolicies, "consistency policies is null");
+        this.config = requireNonNull(config, "config is null");
+        this.ticker = requireNonNull(ticker, "ticker is null");
+    }
+
+    /**
+     * Executes {@code plan} for {@code query}. The future completes by the plan's deadline (plus scheduling jitter)
+     * with a possibly partial {@link QueryResult}, or exceptionally with a
+     * {@link io.engram.query.api.ConsistencyException} naming the missing partitions. An unknown merge or
+     * consistency policy name fails the future at once with the list of known names.
+     */
+    public CompletableFuture<QueryResult> execute(QueryPlan plan, Query query) {
+        requireNonNull(plan, "plan is null");
+        requireNonNull(query, "query is null");
+        MergePolicy merge;
+        ConsistencyPolicy consistency;
+        try {
+            merge = mergePolicies.get(query.options().mergePolicy().orElse(config.defaultMergePolicy()));
+            consistency =
+                    consistencyPolicies.get(query.options().consistency().orElse(config.defaultConsistency()));
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        List<MemorySpaceId> expected = new ArrayList<>(plan.expectedPartitions());
+        plan.targets().forEach(t -> expected.add(t.space()));
+        plan.unreachable().forEach(m -> expected.add(m.space()));
+        Aggregator aggregator =
+                new Aggregator(expected, query.limit(), merge, consistency, config.partialConfidencePenalty());
+        QueryExecution execution = new QueryExecution(
+                this, "q" + queryIds.incrementAndGet() + "@" + localNode, plan, query, aggregator, consistency.name());
+        execution.start();
+        return execution.result();
+    }
+
+    NodeId localNode() {
+        return localNode;
+    }
+
+    LocalPartitionRunner local() {
+        return local;
+    }
+
+    Optional<Transport> transport() {
+        return transport;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    NodeCallPolicy callPolicy() {
+        return callPolicy;
+    }
+
+    HedgeDelay hedgeDelay() {
+        return hedgeDelay;
+    }
+
+    HedgeBudget hedgeBudget() {
+        return hedgeBudget;
+    }
+
+    ReplicaSelector replicaSelector() {
+        return replicaSelector;
+    }
+
+    PartitionDetector detector() {
+        return detector;
+    }
+
+    QueryMetrics metrics() {
+        return metrics;
+    }
+
+    Ticker ticker() {
+        return ticker;
+    }
+}
