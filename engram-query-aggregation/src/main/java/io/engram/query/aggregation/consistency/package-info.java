@@ -1,0 +1,2 @@
+/** Consistency policies: how much coverage an answer needs before it may be returned. */
+package io.engram.query.aggregation.consistency;

@@ -1,0 +1,212 @@
+package io.engram.query.planner.embedded;
+
+import static java.util.Objects.requireNonNull;
+
+import io.engram.query.api.MissingReason;
+import io.engram.query.api.NodeId;
+import io.engram.query.api.Ticker;
+import io.engram.query.planner.CircuitBreakerView;
+import io.engram.query.spi.ClusterState;
+import io.engram.query.spi.PartitionDetector;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A partition detector for hosts that bind none, fed by what this node observes: the executor's call outcomes, the
+ * node runtime's health probes and the executor's circuit breakers. Thread-safe.
+ *
+ * <ul>
+ *   <li>A node becomes unreachable after {@code failureThreshold} consecutive failures ({@code TIMEOUT}, {@code
+ *       UNREACHABLE} or {@code FAILED}; a {@code REJECTED} call proves nothing either way and is ignored), and is
+ *       unreachable while its circuit breaker is open.
+ *   <li>One success makes it reachable again and clears its failure count.
+ *   <li>The local node is always reachable.
+ *   <li>{@link #state()}: {@code PARTITIONED} while some node is unreachable; {@code HEALING} when all are reachable
+ *       but some node came back (a success after being unreachable, or its breaker seen closing) within {@code
+ *       healingWindow}; otherwise {@code CONNECTED}.
+ * </ul>
+ *
+ * <p>A node first heard of through a {@code record} call joins the nodes it tracks.
+ */
+public final class ObservedPartitionDetector implements PartitionDetector {
+    public static final int DEFAULT_FAILURE_THRESHOLD = 3;
+    public static final Duration DEFAULT_HEALING_WINDOW = Duration.ofSeconds(10);
+
+    private final NodeId localNode;
+    private final int failureThreshold;
+    private final CircuitBreakerView breakers;
+    private final Ticker ticker;
+    private final long healingWindowNanos;
+    private final Map<NodeId, NodeHealth> nodes = new ConcurrentHashMap<>();
+
+    /** A detector with the default threshold (3 failures) and healing window (10 s), no breakers, the system clock. */
+    public ObservedPartitionDetector(List<NodeId> nodes, NodeId localNode) {
+        this(
+                nodes,
+                localNode,
+                DEFAULT_FAILURE_THRESHOLD,
+                CircuitBreakerView.none(),
+                Ticker.system(),
+                DEFAULT_HEALING_WINDOW);
+    }
+
+    /**
+     * @param nodes the cluster's nodes, distinct
+     * @param localNode this node, always reachable
+     * @param failureThreshold consecutive failures that make a node unreachable, >= 1
+     * @param breakers the executor's circuit breakers; an open one makes its node unreachable
+     * @param ticker the clock of the healing window
+     * @param healingWindow how long a node that came back keeps the cluster {@code HEALING}, >= 0
+     */
+    public ObservedPartitionDetector(
+            List<NodeId> nodes,
+            NodeId localNode,
+            int failureThreshold,
+            CircuitBreakerView breakers,
+            Ticker ticker,
+            Duration healingWindow) {
+        requireNonNull(nodes, "nodes is null");
+        this.localNode = requireNonNull(localNode, "local node is null");
+        if (failureThreshold < 1) {
+            throw new IllegalArgumentException("failure threshold must be >= 1, got " + failureThreshold);
+        }
+        this.failureThreshold = failureThreshold;
+        this.breakers = requireNonNull(breakers, "breakers is null");
+        this.ticker = requireNonNull(ticker, "ticker is null");
+        requireNonNull(healingWindow, "healing window is null");
+        if (healingWindow.isNegative()) {
+            throw new IllegalArgumentException("healing window must not be negative, got " + healingWindow);
+        }
+        this.healingWindowNanos = healingWindow.toNanos();
+        Set<NodeId> seen = new HashSet<>();
+        for (NodeId node : nodes) {
+            requireNonNull(node, "nodes must not contain null");
+            if (!seen.add(node)) {
+                throw new IllegalArgumentException("nodes must not repeat an entry, got '" + node + "' twice");
+            }
+            if (!node.equals(localNode)) {
+                this.nodes.put(node, new NodeHealth());
+            }
+        }
+    }
+
+    @Override
+    public boolean isReachable(NodeId node) {
+        requireNonNull(node, "node is null");
+        if (node.equals(localNode)) {
+            return true;
+        }
+        NodeHealth health = nodes.get(node);
+        boolean breakerOpen = breakers.isOpen(node);
+        if (health == null) {
+            return !breakerOpen;
+        }
+        return health.isReachable(breakerOpen, ticker);
+    }
+
+    @Override
+    public ClusterState state() {
+        boolean recovering = false;
+        for (Map.Entry<NodeId, NodeHealth> entry : nodes.entrySet()) {
+            NodeHealth health = entry.getValue();
+            if (!health.isReachable(breakers.isOpen(entry.getKey()), ticker)) {
+                return ClusterState.PARTITIONED;
+            }
+            recovering |= health.cameBackWithin(healingWindowNanos, ticker);
+        }
+        return recovering ? ClusterState.HEALING : ClusterState.CONNECTED;
+    }
+
+    @Override
+    public void recordSuccess(NodeId node, Duration latency) {
+        requireNonNull(latency, "latency is null");
+        succeeded(node);
+    }
+
+    @Override
+    public void recordFailure(NodeId node, MissingReason reason) {
+        requireNonNull(reason, "reason is null");
+        if (reason != MissingReason.REJECTED) {
+            failed(node);
+        }
+    }
+
+    /** A health probe of {@code node} answered ({@code ok}) or not; the same as a call's success or failure. */
+    public void recordProbe(NodeId node, boolean ok) {
+        if (ok) {
+            succeeded(node);
+        } else {
+            failed(node);
+        }
+    }
+
+    private void succeeded(NodeId node) {
+        health(node).ifPresent(h -> h.succeeded(ticker));
+    }
+
+    private void failed(NodeId node) {
+        health(node).ifPresent(h -> h.failed(failureThreshold));
+    }
+
+    private Optional<NodeHealth> health(NodeId node) {
+        requireNonNull(node, "node is null");
+        if (node.equals(localNode)) {
+            return Optional.empty();
+        }
+        return Optional.of(nodes.computeIfAbsent(node, n -> new NodeHealth()));
+    }
+
+    /** One node's observed health; guarded by its own lock, read often, changed rarely. */
+    private static final class NodeHealth {
+        private int consecutiveFailures;
+        private boolean down;
+        private boolean breakerWasOpen;
+        private boolean cameBack;
+        private long cameBackAtNanos;
+
+        synchronized boolean isReachable(boolean breakerOpen, Ticker ticker) {
+            if (breakerOpen) {
+                breakerWasOpen = true;
+                return false;
+            }
+            if (breakerWasOpen) {
+                breakerWasOpen = false;
+                if (!down) {
+                    markCameBack(ticker);
+                }
+            }
+            return !down;
+        }
+
+        synchronized boolean cameBackWithin(long windowNanos, Ticker ticker) {
+            return cameBack && ticker.nanoTime() - cameBackAtNanos < windowNanos;
+        }
+
+        synchronized void succeeded(Ticker ticker) {
+            consecutiveFailures = 0;
+            if (down) {
+                down = false;
+                markCameBack(ticker);
+            }
+        }
+
+        synchronized void failed(int threshold) {
+            if (consecutiveFailures < Integer.MAX_VALUE) {
+                consecutiveFailures++;
+            }
+            if (consecutiveFailures >= threshold) {
+                down = true;
+            }
+        }
+
+        private void markCameBack(Ticker ticker) {
+            cameBack = true;
+            cameBackAtNanos = ticker.nanoTime();
+        }
+    }
+}

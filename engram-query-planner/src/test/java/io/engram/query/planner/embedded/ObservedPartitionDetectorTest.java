@@ -1,0 +1,156 @@
+package io.engram.query.planner.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.engram.query.api.MissingReason;
+import io.engram.query.api.NodeId;
+import io.engram.query.spi.ClusterState;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class ObservedPartitionDetectorTest {
+    private static final NodeId N1 = NodeId.of("n1");
+    private static final NodeId N2 = NodeId.of("n2");
+    private static final NodeId N3 = NodeId.of("n3");
+
+    private final AtomicLong now = new AtomicLong();
+    private final Set<NodeId> openBreakers = new HashSet<>();
+    private final ObservedPartitionDetector detector = new ObservedPartitionDetector(
+            List.of(N1, N2, N3), N1, 3, openBreakers::contains, now::get, Duration.ofSeconds(10));
+
+    @Test
+    void startsConnected() {
+        assertThat(detector.state()).isEqualTo(ClusterState.CONNECTED);
+        assertThat(detector.isReachable(N2)).isTrue();
+    }
+
+    @Test
+    void nodeBecomesUnreachableAfterThresholdConsecutiveFailures() {
+        detector.recordFailure(N2, MissingReason.TIMEOUT);
+        detector.recordFailure(N2, MissingReason.FAILED);
+        assertThat(detector.isReachable(N2)).isTrue();
+        assertThat(detector.state()).isEqualTo(ClusterState.CONNECTED);
+
+        detector.recordFailure(N2, MissingReason.UNREACHABLE);
+
+        assertThat(detector.isReachable(N2)).isFalse();
+        assertThat(detector.state()).isEqualTo(ClusterState.PARTITIONED);
+    }
+
+    @Test
+    void successBreaksTheFailureStreak() {
+        detector.recordFailure(N2, MissingReason.TIMEOUT);
+        detector.recordFailure(N2, MissingReason.TIMEOUT);
+        detector.recordSuccess(N2, Duration.ofMillis(3));
+        detector.recordFailure(N2, MissingReason.TIMEOUT);
+        detector.recordFailure(N2, MissingReason.TIMEOUT);
+
+        assertThat(detector.isReachable(N2)).isTrue();
+    }
+
+    @Test
+    void rejectedCallsDoNotCountAsFailures() {
+        for (int i = 0; i < 5; i++) {
+            detector.recordFailure(N2, MissingReason.REJECTED);
+        }
+
+        assertThat(detector.isReachable(N2)).isTrue();
+    }
+
+    @Test
+    void nodeThatComesBackHealsThenConnectsAfterTheWindow() {
+        failTimes(N2, 3);
+        now.addAndGet(Duration.ofSeconds(30).toNanos());
+
+        detector.recordSuccess(N2, Duration.ofMillis(3));
+
+        assertThat(detector.isReachable(N2)).isTrue();
+        assertThat(detector.state()).isEqualTo(ClusterState.HEALING);
+        now.addAndGet(Duration.ofSeconds(10).toNanos() - 1);
+        assertThat(detector.state()).isEqualTo(ClusterState.HEALING);
+        now.addAndGet(1);
+        assertThat(detector.state()).isEqualTo(ClusterState.CONNECTED);
+    }
+
+    @Test
+    void partitionedWinsOverHealing() {
+        failTimes(N2, 3);
+        detector.recordSuccess(N2, Duration.ofMillis(3));
+        failTimes(N3, 3);
+
+        assertThat(detector.state()).isEqualTo(ClusterState.PARTITIONED);
+    }
+
+    @Test
+    void openBreakerMakesANodeUnreachableAndItsClosingHeals() {
+        openBreakers.add(N3);
+        assertThat(detector.isReachable(N3)).isFalse();
+        assertThat(detector.state()).isEqualTo(ClusterState.PARTITIONED);
+
+        openBreakers.remove(N3);
+
+        assertThat(detector.state()).isEqualTo(ClusterState.HEALING);
+        assertThat(detector.isReachable(N3)).isTrue();
+        now.addAndGet(Duration.ofSeconds(10).toNanos());
+        assertThat(detector.state()).isEqualTo(ClusterState.CONNECTED);
+    }
+
+    @Test
+    void localNodeIsAlwaysReachable() {
+        failTimes(N1, 10);
+        openBreakers.add(N1);
+
+        assertThat(detector.isReachable(N1)).isTrue();
+        assertThat(detector.state()).isEqualTo(ClusterState.CONNECTED);
+    }
+
+    @Test
+    void probesCountLikeCalls() {
+        detector.recordProbe(N2, false);
+        detector.recordProbe(N2, false);
+        detector.recordProbe(N2, false);
+        assertThat(detector.isReachable(N2)).isFalse();
+
+        detector.recordProbe(N2, true);
+
+        assertThat(detector.isReachable(N2)).isTrue();
+        assertThat(detector.state()).isEqualTo(ClusterState.HEALING);
+    }
+
+    @Test
+    void nodeFirstSeenInAReportIsTracked() {
+        NodeId n4 = NodeId.of("n4");
+        assertThat(detector.isReachable(n4)).isTrue();
+
+        failTimes(n4, 3);
+
+        assertThat(detector.isReachable(n4)).isFalse();
+        assertThat(detector.state()).isEqualTo(ClusterState.PARTITIONED);
+    }
+
+    @Test
+    void invalidSettingsAreRejected() {
+        assertThatThrownBy(() -> new ObservedPartitionDetector(
+                        List.of(N1), N1, 0, openBreakers::contains, now::get, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("failure threshold must be >= 1, got 0");
+        assertThatThrownBy(() -> new ObservedPartitionDetector(
+                        List.of(N1), N1, 3, openBreakers::contains, now::get, Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("healing window must not be negative, got PT-1S");
+        assertThatThrownBy(() -> new ObservedPartitionDetector(List.of(N1, N2, N1), N1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("nodes must not repeat an entry, got 'n1' twice");
+    }
+
+    private void failTimes(NodeId node, int times) {
+        for (int i = 0; i < times; i++) {
+            detector.recordFailure(node, MissingReason.TIMEOUT);
+        }
+    }
+}
