@@ -1,0 +1,49 @@
+package io.engram.query.executor;
+
+import static java.util.Objects.requireNonNull;
+
+import io.engram.query.api.Deadline;
+import io.engram.query.api.Query;
+import io.engram.query.api.QueryPlan;
+import io.engram.query.api.QueryResult;
+import io.engram.query.api.QueryService;
+import io.engram.query.api.Ticker;
+import io.engram.query.executor.config.QueryConfig;
+import io.engram.query.executor.scatter.ScatterGatherExecutor;
+import io.engram.query.planner.QueryPlanner;
+import jakarta.inject.Inject;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * This node as coordinator: fixes the query's one deadline when it arrives (its own timeout, else
+ * {@code query.scatter_timeout_ms}), plans it, and executes the plan.
+ */
+public final class CoordinatorQueryService implements QueryService {
+    private final QueryPlanner planner;
+    private final ScatterGatherExecutor executor;
+    private final QueryConfig config;
+    private final Ticker ticker;
+
+    @Inject
+    public CoordinatorQueryService(
+            QueryPlanner planner, ScatterGatherExecutor executor, QueryConfig config, Ticker ticker) {
+        this.planner = requireNonNull(planner, "planner is null");
+        this.executor = requireNonNull(executor, "executor is null");
+        this.config = requireNonNull(config, "config is null");
+        this.ticker = requireNonNull(ticker, "ticker is null");
+    }
+
+    @Override
+    public CompletableFuture<QueryResult> execute(Query query) {
+        requireNonNull(query, "query is null");
+        Deadline deadline =
+                Deadline.after(query.options().timeout().orElse(config.scatterTimeout()), ticker);
+        QueryPlan plan;
+        try {
+            plan = planner.plan(query, deadline);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return executor.execute(plan, query);
+    }
+}
