@@ -1,0 +1,495 @@
+package io.engram.query.executor.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import io.engram.query.api.CompleteQuery;
+import io.engram.query.api.Confidence;
+import io.engram.query.api.Deadline;
+import io.engram.query.api.Embedding;
+import io.engram.query.api.ImagineQuery;
+import io.engram.query.api.Match;
+import io.engram.query.api.MemoryId;
+import io.engram.query.api.MemorySpaceId;
+import io.engram.query.api.NodeId;
+import io.engram.query.api.PartialEmbedding;
+import io.engram.query.api.PartialResult;
+import io.engram.query.api.Query;
+import io.engram.query.api.RecallQuery;
+import io.engram.query.api.SpreadQuery;
+import io.engram.query.api.Ticker;
+import io.engram.query.spi.LocalQueryEngine;
+import io.engram.query.spi.PartitionRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * The embedded in-memory {@link LocalQueryEngine}: answers the four query types over a {@link MemoryStore}, one space
+ * per request, honouring the request's deadline as a soft limit.
+ *
+ * <p><b>Recall.</b> With an embedding, a memory's score is the cosine similarity of its embedding with the cue's; its
+ * confidence is that similarity clipped to [0, 1]. With a content text, only memories whose content contains the text
+ * (case-insensitive) qualify. With a content text only, the score and confidence are the memory's own confidence.
+ * Matches below {@code minConfidence} are dropped; the best {@code limit} are kept in a bounded heap, best first (ties:
+ * the memory loaded first).
+ *
+ * <p><b>Spread.</b> Exact layered Bellman-Ford by hop: {@code A0} holds the seeds (activation 1);
+ * {@code Ah[v] = max(Ah−1[v], max over edges u→v of Ah−1[u] × weight × (1 − decay))}; an activation below the
+ * threshold is dropped; {@code maxHops} rounds; only memories whose activation improved in the previous round
+ * propagate. The result is the best product over all walks of at most {@code maxHops} edges from a seed. Flow stays in
+ * the request's space; seeds of other spaces are ignored; seeds are not returned; a match's confidence and activation
+ * are its activation. {@link #spread} also reports the activation that crossed edges out of the space.
+ *
+ * <p><b>Complete.</b> {@code s} = cosine similarity restricted to the known dimensions of the partial embedding,
+ * clipped to [0, 1]; {@code f} = the share of known fields whose value the memory has exactly. The score is {@code s}
+ * with an embedding only, {@code f} with fields only, and {@code s × (0.5 + 0.5 f)} with both, so a memory missing a
+ * known field is kept but scored lower. Memories scoring 0 are not returned. A match carries the memory's fields and
+ * full embedding.
+ *
+ * <p><b>Imagine.</b> The seeds held by this store (in any space) are blended by {@link Imagination#blend}; seeds held
+ * elsewhere are ignored, and with none held the answer is empty and complete. The cue is recalled over the space,
+ * seeds excluded; confidence is {@link Imagination#confidence similarity clipped × (1 − novelty/2)}.
+ *
+ * <p><b>Deadline.</b> Scans read the deadline every {@link EngineOptions#deadlineCheckInterval()} memories (a spread,
+ * every so many expanded memories). When it has passed, the engine returns the best found so far with a
+ * {@code confidenceAdjustment} equal to the share of the space scanned (for a spread, the share of rounds done); a
+ * complete scan gives 1. Latency is measured with the engine's {@link Ticker}.
+ *
+ * <p>Thread-safe: the store is immutable and every query works on its own state.
+ */
+public final class EmbeddedQueryEngine implements LocalQueryEngine {
+    private final NodeId localNode;
+    private final MemoryStore store;
+    private final Ticker ticker;
+    private final EngineOptions options;
+
+    public EmbeddedQueryEngine(NodeId localNode, MemoryStore store, Ticker ticker) {
+        this(localNode, store, ticker, EngineOptions.defaults());
+    }
+
+    public EmbeddedQueryEngine(NodeId localNode, MemoryStore store, Ticker ticker, EngineOptions options) {
+        this.localNode = requireNonNull(localNode, "local node is null");
+        this.store = requireNonNull(store, "store is null");
+        this.ticker = requireNonNull(ticker, "ticker is null");
+        this.options = requireNonNull(options, "options is null");
+    }
+
+    public MemoryStore store() {
+        return store;
+    }
+
+    @Override
+    public boolean holds(MemorySpaceId space) {
+        return store.holds(space);
+    }
+
+    @Override
+    public PartialResult execute(PartitionRequest request) {
+        requireNonNull(request, "request is null");
+        long start = ticker.nanoTime();
+        SpaceSegment segment = segment(request.space());
+        Query query = request.query();
+        Deadline deadline = request.deadline();
+        Answer answer;
+        if (query instanceof RecallQuery recall) {
+            answer = recall(segment, recall, deadline);
+        } else if (query instanceof SpreadQuery spread) {
+            List<Activation> seeds = new ArrayList<>();
+            for (MemoryId seed : spread.seeds()) {
+                store.locate(seed)
+                        .filter(l -> l.space().equals(segment.space()))
+                        .ifPresent(l -> seeds.add(Activation.seed(seed, l.space())));
+            }
+            SpreadOutcome outcome = spread(segment, seeds, spread, deadline);
+            answer = new Answer(outcome.matches(), outcome.confidenceAdjustment());
+        } else if (query instanceof CompleteQuery complete) {
+            answer = complete(segment, complete, deadline);
+        } else if (query instanceof ImagineQuery imagine) {
+            answer = imagine(segment, imagine, deadline);
+        } else {
+            throw new IllegalArgumentException("unsupported query type " + query.type());
+        }
+        Duration latency = Duration.ofNanos(Math.max(0, ticker.nanoTime() - start));
+        return new PartialResult(segment.space(), localNode, answer.matches, answer.adjustment, latency);
+    }
+
+    /**
+     * Spreads activation from {@code starts} through {@code space} (see the class comment); a start of another space,
+     * or of a memory this space does not have, is ignored, and a start below the threshold does not flow. A start
+     * that used {@code h} hops enters at round {@code h} and flows for the remaining {@code maxHops − h} rounds. The
+     * query's seeds are not returned; other starts are (with their activation).
+     *
+     * @throws IllegalArgumentException when this engine does not hold {@code space}
+     */
+    public SpreadOutcome spread(MemorySpaceId space, List<Activation> starts, SpreadQuery query, Deadline deadline) {
+        requireNonNull(space, "space is null");
+        requireNonNull(starts, "starts is null");
+        requireNonNull(query, "query is null");
+        requireNonNull(deadline, "deadline is null");
+        return spread(segment(space), starts, query, deadline);
+    }
+
+    private record Answer(List<Match> matches, double adjustment) {}
+
+    private SpaceSegment segment(MemorySpaceId space) {
+        return store.segment(space)
+                .orElseThrow(
+                        () -> new IllegalArgumentException("space '" + space + "' is not held by node " + localNode));
+    }
+
+    /** Visits memories {@code [from, to)} of a scan. */
+    private interface RangeScan {
+        void scan(int from, int to);
+    }
+
+    /** Runs {@code body} over {@code [0, n)} in chunks, reading the deadline before each; returns the share done. */
+    private double scanInChunks(int n, Deadline deadline, RangeScan body) {
+        int interval = options.deadlineCheckInterval();
+        for (long from = 0; from < n; from += interval) {
+            if (deadline.isExpired()) {
+                return (double) from / n;
+            }
+            body.scan((int) from, (int) Math.min(n, from + interval));
+        }
+        return 1.0;
+    }
+
+    private Answer recall(SpaceSegment segment, RecallQuery query, Deadline deadline) {
+        String needle =
+                query.cue().content().map(c -> c.toLowerCase(Locale.ROOT)).orElse(null);
+        double min = query.minConfidence().value();
+        TopK top = new TopK(query.limit());
+        double done;
+        if (query.cue().embedding().isPresent()) {
+            float[] cue = query.cue()
+                    .embedding()
+                    .get()
+                    .requireDimensions("cue embedding", store.dimensions())
+                    .toArray();
+            done = similarityScan(segment, cue, needle, min > 0 ? min : Double.NEGATIVE_INFINITY, null, top, deadline);
+            return new Answer(similarityMatches(segment, cue, top, 1.0), done);
+        }
+        done = scanInChunks(segment.size(), deadline, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                double own = segment.confidences[i];
+                if (own >= min && segment.lowerContents[i].contains(needle)) {
+                    top.offer(own, i);
+                }
+            }
+        });
+        List<Match> matches = new ArrayList<>(top.size());
+        for (int i : top.indicesBestFirst()) {
+            matches.add(Match.of(segment.ids[i], segment.space(), segment.confidence(i), segment.contents[i]));
+        }
+        return new Answer(matches, done);
+    }
+
+    /** Offers every memory (not excluded, containing {@code needle}) with similarity ≥ {@code minSimilarity}. */
+    private double similarityScan(
+            SpaceSegment segment,
+            float[] cue,
+            String needle,
+            double minSimilarity,
+            boolean[] excluded,
+            TopK top,
+            Deadline deadline) {
+        double cueNorm = Cosine.norm(cue);
+        int dims = cue.length;
+        float[] vectors = segment.vectors;
+        double[] norms = segment.norms;
+        String[] lower = segment.lowerContents;
+        return scanInChunks(segment.size(), deadline, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                if ((excluded != null && excluded[i]) || (needle != null && !lower[i].contains(needle))) {
+                    continue;
+                }
+                double similarity = Cosine.similarity(Cosine.dot(cue, vectors, i * dims), cueNorm, norms[i]);
+                if (similarity >= minSimilarity) {
+                    top.offer(similarity, i);
+                }
+            }
+        });
+    }
+
+    /** Matches for a similarity top list; confidence = clipped similarity × {@code scale}. */
+    private static List<Match> similarityMatches(SpaceSegment segment, float[] cue, TopK top, double scale) {
+        double cueNorm = Cosine.norm(cue);
+        List<Match> matches = new ArrayList<>(top.size());
+        for (int i : top.indicesBestFirst()) {
+            double similarity =
+                    Cosine.similarity(Cosine.dot(cue, segment.vectors, i * cue.length), cueNorm, segment.norms[i]);
+            matches.add(new Match(
+                    segment.ids[i],
+                    segment.space(),
+                    Confidence.clipped(similarity * scale),
+                    segment.contents[i],
+                    OptionalDouble.empty(),
+                    OptionalDouble.of(similarity),
+                    Map.of(),
+                    Optional.empty()));
+        }
+        return matches;
+    }
+
+    private SpreadOutcome spread(SpaceSegment segment, List<Activation> starts, SpreadQuery query, Deadline deadline) {
+        int n = segment.size();
+        int maxHops = query.maxHops();
+        double factor = 1.0 - query.decay();
+        double threshold = query.threshold();
+        boolean[] seed = new boolean[n];
+        for (MemoryId id : query.seeds()) {
+            store.locate(id).filter(l -> l.segment() == segment).ifPresent(l -> seed[l.index()] = true);
+        }
+        // Starts by the round they enter: index and activation.
+        List<List<double[]>> entering = new ArrayList<>();
+        for (int h = 0; h <= SpreadQuery.MAX_HOPS; h++) {
+            entering.add(new ArrayList<>());
+        }
+        for (Activation start : starts) {
+            if (!start.space().equals(segment.space()) || start.activation() < threshold) {
+                continue;
+            }
+            Optional<MemoryLocation> location = store.locate(start.memory()).filter(l -> l.segment() == segment);
+            location.ifPresent(l -> entering.get(start.hopsUsed()).add(new double[] {l.index(), start.activation()}));
+        }
+        double[] activation = new double[n];
+        int[] improvedInRound = new int[n];
+        Arrays.fill(improvedInRound, -1);
+        IntList improved = new IntList();
+        enter(entering.get(0), activation, improvedInRound, 0, improved);
+        Map<MemoryId, FrontierActivation> crossings = new LinkedHashMap<>();
+        int interval = options.deadlineCheckInterval();
+        long expanded = 0;
+        double done = 1.0;
+        rounds:
+        for (int h = 1; h <= maxHops; h++) {
+            int frontierSize = improved.size();
+            int[] frontier = improved.toArray();
+            double[] values = new double[frontierSize];
+            for (int j = 0; j < frontierSize; j++) {
+                values[j] = activation[frontier[j]];
+            }
+            improved = new IntList();
+            for (int j = 0; j < frontierSize; j++) {
+                if (expanded++ % interval == 0 && deadline.isExpired()) {
+                    done = ((h - 1) + (double) j / frontierSize) / maxHops;
+                    break rounds;
+                }
+                int u = frontier[j];
+                double flowing = values[j] * factor;
+                for (int e = segment.localStart[u], end = segment.localStart[u + 1]; e < end; e++) {
+                    double candidate = flowing * segment.localWeights[e];
+                    int v = segment.localTargets[e];
+                    if (candidate >= threshold && candidate > activation[v]) {
+                        activation[v] = candidate;
+                        if (improvedInRound[v] != h) {
+                            improvedInRound[v] = h;
+                            improved.add(v);
+                        }
+                    }
+                }
+                for (int e = segment.externalStart[u], end = segment.externalStart[u + 1]; e < end; e++) {
+                    double candidate = flowing * segment.externalWeights[e];
+                    if (candidate >= threshold) {
+                        MemoryId target = segment.externalTargets[e];
+                        FrontierActivation known = crossings.get(target);
+                        if (known == null || candidate > known.activation()) {
+                            crossings.put(target, new FrontierActivation(target, spaceOf(target), candidate, h));
+                        }
+                    }
+                }
+            }
+            enter(entering.get(h), activation, improvedInRound, h, improved);
+            if (improved.size() == 0 && !startsLater(entering, h + 1, maxHops)) {
+                break;
+            }
+        }
+        if (done == 1.0) {
+            for (int h = maxHops + 1; h <= SpreadQuery.MAX_HOPS; h++) {
+                enter(entering.get(h), activation, improvedInRound, h, new IntList());
+            }
+        }
+        TopK top = new TopK(query.limit());
+        for (int v = 0; v < n; v++) {
+            if (activation[v] > 0 && !seed[v]) {
+                top.offer(activation[v], v);
+            }
+        }
+        List<Match> matches = new ArrayList<>(top.size());
+        for (int v : top.indicesBestFirst()) {
+            matches.add(new Match(
+                    segment.ids[v],
+                    segment.space(),
+                    Confidence.clipped(activation[v]),
+                    segment.contents[v],
+                    OptionalDouble.of(activation[v]),
+                    OptionalDouble.empty(),
+                    Map.of(),
+                    Optional.empty()));
+        }
+        return new SpreadOutcome(matches, new ArrayList<>(crossings.values()), done);
+    }
+
+    private static void enter(
+            List<double[]> starts, double[] activation, int[] improvedInRound, int round, IntList improved) {
+        for (double[] start : starts) {
+            int v = (int) start[0];
+            if (start[1] > activation[v]) {
+                activation[v] = start[1];
+                if (improvedInRound[v] != round) {
+                    improvedInRound[v] = round;
+                    improved.add(v);
+                }
+            }
+        }
+    }
+
+    private static boolean startsLater(List<List<double[]>> entering, int from, int maxHops) {
+        for (int h = from; h <= maxHops; h++) {
+            if (!entering.get(h).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Optional<MemorySpaceId> spaceOf(MemoryId target) {
+        Optional<MemoryLocation> location = store.locate(target);
+        if (location.isPresent()) {
+            return Optional.of(location.get().space());
+        }
+        return Objects.requireNonNull(options.externalSpaces().apply(target), "external space resolver returned null");
+    }
+
+    private Answer complete(SpaceSegment segment, CompleteQuery query, Deadline deadline) {
+        int dims = store.dimensions();
+        Optional<PartialEmbedding> partial =
+                query.partialEmbedding().map(p -> p.requireDimensions("partial embedding", dims));
+        Map<String, String> known = query.knownFields();
+        int knownCount = partial.map(PartialEmbedding::knownCount).orElse(0);
+        int[] knownDims = new int[knownCount];
+        float[] knownValues = new float[knownCount];
+        double cueSquares = 0;
+        if (partial.isPresent()) {
+            PartialEmbedding p = partial.get();
+            for (int d = 0, k = 0; d < dims; d++) {
+                if (p.isKnown(d)) {
+                    knownDims[k] = d;
+                    knownValues[k++] = p.get(d);
+                    cueSquares += (double) p.get(d) * p.get(d);
+                }
+            }
+        }
+        double cueNorm = Math.sqrt(cueSquares);
+        boolean allKnown = knownCount == dims;
+        double[] similarities = new double[segment.size()];
+        double[] scores = new double[segment.size()];
+        TopK top = new TopK(query.limit());
+        double done = scanInChunks(segment.size(), deadline, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                double score = 1.0;
+                if (partial.isPresent()) {
+                    double similarity = allKnown
+                            ? Cosine.similarity(
+                                    Cosine.dot(knownValues, segment.vectors, i * dims), cueNorm, segment.norms[i])
+                            : restrictedSimilarity(segment.vectors, i * dims, knownDims, knownValues, cueNorm);
+                    similarities[i] = similarity;
+                    score = Math.max(0.0, similarity);
+                }
+                if (!known.isEmpty()) {
+                    Map<String, String> fields = segment.fields.get(i);
+                    int matched = 0;
+                    for (Map.Entry<String, String> field : known.entrySet()) {
+                        if (field.getValue().equals(fields.get(field.getKey()))) {
+                            matched++;
+                        }
+                    }
+                    double share = (double) matched / known.size();
+                    score = partial.isPresent() ? score * (0.5 + 0.5 * share) : share;
+                }
+                if (score > 0) {
+                    scores[i] = score;
+                    top.offer(score, i);
+                }
+            }
+        });
+        List<Match> matches = new ArrayList<>(top.size());
+        for (int i : top.indicesBestFirst()) {
+            matches.add(new Match(
+                    segment.ids[i],
+                    segment.space(),
+                    Confidence.clipped(scores[i]),
+                    segment.contents[i],
+                    OptionalDouble.empty(),
+                    partial.isPresent() ? OptionalDouble.of(similarities[i]) : OptionalDouble.empty(),
+                    segment.fields.get(i),
+                    Optional.of(segment.embedding(i))));
+        }
+        return new Answer(matches, done);
+    }
+
+    private static double restrictedSimilarity(
+            float[] vectors, int offset, int[] knownDims, float[] knownValues, double cueNorm) {
+        double dot = 0;
+        double squares = 0;
+        for (int k = 0; k < knownDims.length; k++) {
+            double x = vectors[offset + knownDims[k]];
+            dot += knownValues[k] * x;
+            squares += x * x;
+        }
+        return Cosine.similarity(dot, cueNorm, Math.sqrt(squares));
+    }
+
+    private Answer imagine(SpaceSegment segment, ImagineQuery query, Deadline deadline) {
+        List<Embedding> found = new ArrayList<>();
+        boolean[] excluded = null;
+        for (MemoryId seed : query.seeds()) {
+            Optional<MemoryLocation> location = store.locate(seed);
+            if (location.isPresent()) {
+                MemoryLocation l = location.get();
+                found.add(l.segment().embedding(l.index()));
+                if (l.segment() == segment) {
+                    if (excluded == null) {
+                        excluded = new boolean[segment.size()];
+                    }
+                    excluded[l.index()] = true;
+                }
+            }
+        }
+        if (found.isEmpty()) {
+            return new Answer(List.of(), 1.0);
+        }
+        float[] cue = Imagination.blend(found, query.seeds(), query.novelty()).toArray();
+        TopK top = new TopK(query.limit());
+        double done = similarityScan(segment, cue, null, Double.NEGATIVE_INFINITY, excluded, top, deadline);
+        return new Answer(similarityMatches(segment, cue, top, 1.0 - query.novelty() / 2.0), done);
+    }
+
+    /** A growable list of ints. */
+    private static final class IntList {
+        private int[] values = new int[16];
+        private int size;
+
+        void add(int value) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = value;
+        }
+
+        int size() {
+            return size;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(values, size);
+        }
+    }
+}
