@@ -36,8 +36,7 @@ public final class CoordinatorQueryService implements QueryService {
     @Override
     public CompletableFuture<QueryResult> execute(Query query) {
         requireNonNull(query, "query is null");
-        Deadline deadline =
-                Deadline.after(query.options().timeout().orElse(config.scatterTimeout()), ticker);
+        Deadline deadline = Deadline.after(query.options().timeout().orElse(config.scatterTimeout()), ticker);
         QueryPlan plan;
         try {
             plan = planner.plan(query, deadline);

@@ -39,7 +39,8 @@ final class EmbeddedDefaults {
 
         @Override
         public LocalQueryEngine get() {
-            return new EmbeddedQueryEngine(localNode, MemoryStore.builder(DEFAULT_DIMENSIONS).build(), ticker);
+            return new EmbeddedQueryEngine(
+                    localNode, MemoryStore.builder(DEFAULT_DIMENSIONS).build(), ticker);
         }
     }
 

@@ -191,8 +191,8 @@ public final class EngramQueryModule extends AbstractModule {
             CircuitBreakerView breakers,
             ReplicaSelector selector,
             PlanningStrategyRegistry strategies) {
-        PlannerConfig plannerConfig = new PlannerConfig(
-                config.maxFanout(), config.maxSpaces(), config.defaultPlanningStrategy());
+        PlannerConfig plannerConfig =
+                new PlannerConfig(config.maxFanout(), config.maxSpaces(), config.defaultPlanningStrategy());
         return new QueryPlanner(localNode, directory, detector, breakers, selector, strategies, plannerConfig);
     }
 

@@ -91,6 +91,11 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
     }
 
     @Override
+    public java.util.Set<MemorySpaceId> localSpaces() {
+        return store.spaces();
+    }
+
+    @Override
     public PartialResult execute(PartitionRequest request) {
         requireNonNull(request, "request is null");
         long start = ticker.nanoTime();

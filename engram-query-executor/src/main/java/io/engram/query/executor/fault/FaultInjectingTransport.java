@@ -77,7 +77,8 @@ public final class FaultInjectingTransport implements Transport {
 
     private CompletableFuture<PartialResult> apply(NodeId node, PartitionRequest request) {
         for (Rule rule : rules) {
-            if (!rule.node.equals(node) || rule.space.filter(s -> !s.equals(request.space())).isPresent()) {
+            if (!rule.node.equals(node)
+                    || rule.space.filter(s -> !s.equals(request.space())).isPresent()) {
                 continue;
             }
             Fault fault = rule.fault;

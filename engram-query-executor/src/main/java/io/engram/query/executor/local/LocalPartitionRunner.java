@@ -60,7 +60,8 @@ public final class LocalPartitionRunner {
             throw new TransportException(
                     io.engram.query.api.MissingReason.FAILED,
                     false,
-                    "local engine failed on " + request.space() + ": " + e.getClass().getSimpleName(),
+                    "local engine failed on " + request.space() + ": "
+                            + e.getClass().getSimpleName(),
                     e);
         }
     }

@@ -83,10 +83,11 @@ public final class NodeCallPolicy {
                 .handleIf(NodeCallPolicy::isRetryable)
                 .withMaxAttempts(retry.maxAttempts())
                 .withMaxDuration(remaining.isZero() ? Duration.ofNanos(1) : remaining)
-                .abortIf((result, failure) -> deadline.remainingNanos()
-                        < retry.initialBackoff().toNanos() + 1_000_000L)
+                .abortIf((result, failure) ->
+                        deadline.remainingNanos() < retry.initialBackoff().toNanos() + 1_000_000L)
                 .onRetry(e -> metrics.retry());
-        if (retry.maxBackoff().compareTo(retry.initialBackoff()) > 0 && !retry.initialBackoff().isZero()) {
+        if (retry.maxBackoff().compareTo(retry.initialBackoff()) > 0
+                && !retry.initialBackoff().isZero()) {
             builder.withBackoff(retry.initialBackoff(), retry.maxBackoff());
         } else if (!retry.initialBackoff().isZero()) {
             builder.withDelay(retry.initialBackoff());

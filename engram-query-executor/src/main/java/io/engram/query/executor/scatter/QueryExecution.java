@@ -174,8 +174,8 @@ final class QueryExecution {
         if (delay.isEmpty() || delay.get().toNanos() >= plan.deadline().remainingNanos()) {
             return;
         }
-        partition.hedgeTimer = executor.scheduler().schedule(() -> hedge(partition), delay.get().toNanos(),
-                TimeUnit.NANOSECONDS);
+        partition.hedgeTimer = executor.scheduler()
+                .schedule(() -> hedge(partition), delay.get().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private synchronized void hedge(Partition partition) {
@@ -309,8 +309,9 @@ final class QueryExecution {
             lose(partition, MissingReason.TIMEOUT, "no answer within " + took + " ms");
         }
         for (PlanTarget target : new ArrayList<>(queued)) {
-            abandon(target.space(), "still queued at the deadline (" + took + " ms; query.max_fanout "
-                    + plan.maxInFlight() + ")");
+            abandon(
+                    target.space(),
+                    "still queued at the deadline (" + took + " ms; query.max_fanout " + plan.maxInFlight() + ")");
         }
         queued.clear();
         finish();
@@ -325,10 +326,8 @@ final class QueryExecution {
             }
             return;
         }
-        PlanTarget target = queued.stream()
-                .filter(t -> t.space().equals(space))
-                .findFirst()
-                .orElse(null);
+        PlanTarget target =
+                queued.stream().filter(t -> t.space().equals(space)).findFirst().orElse(null);
         if (target == null) {
             return;
         }

@@ -97,8 +97,7 @@ public final class ScatterGatherExecutor {
         ConsistencyPolicy consistency;
         try {
             merge = mergePolicies.get(query.options().mergePolicy().orElse(config.defaultMergePolicy()));
-            consistency =
-                    consistencyPolicies.get(query.options().consistency().orElse(config.defaultConsistency()));
+            consistency = consistencyPolicies.get(query.options().consistency().orElse(config.defaultConsistency()));
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
