@@ -39,18 +39,21 @@ public class NamedRegistry<T extends Named> {
 
     /** The plugin named {@code name}; throws listing the known names when there is none. */
     public T get(String name) {
-        String known = "; known: " + (byName.isEmpty() ? "none" : String.join(", ", byName.keySet()));
+        T plugin = name == null ? null : byName.get(name);
+        if (plugin != null) {
+            return plugin;
+        }
         try {
             Names.check(kind, name);
         } catch (IllegalArgumentException e) {
             // A malformed name may come from configuration or a request; the checked message echoes it escaped.
-            throw new IllegalArgumentException(e.getMessage() + known, e);
+            throw new IllegalArgumentException(e.getMessage() + known());
         }
-        T plugin = byName.get(name);
-        if (plugin == null) {
-            throw new IllegalArgumentException("unknown " + kind + " '" + name + "'" + known);
-        }
-        return plugin;
+        throw new IllegalArgumentException("unknown " + kind + " '" + name + "'" + known());
+    }
+
+    private String known() {
+        return "; known: " + (byName.isEmpty() ? "none" : String.join(", ", byName.keySet()));
     }
 
     /** The plugin named {@code name}, or empty when there is none (or {@code name} is null). */
