@@ -37,13 +37,19 @@ public record CompleteQuery(
         }
         Map<String, String> copy = new LinkedHashMap<>();
         knownFields.forEach((k, v) -> {
-            if (k == null || k.isEmpty() || k.length() > MAX_FIELD_LENGTH) {
-                throw new IllegalArgumentException(
-                        "known field names must have 1 to " + MAX_FIELD_LENGTH + " characters, got '" + k + "'");
+            if (k == null) {
+                throw new IllegalArgumentException("known field names must not be null");
             }
-            if (v == null || v.length() > MAX_FIELD_LENGTH) {
+            if (k.isEmpty() || k.length() > MAX_FIELD_LENGTH) {
                 throw new IllegalArgumentException(
-                        "known field '" + k + "' must have a value of at most " + MAX_FIELD_LENGTH + " characters");
+                        "known field names must have 1 to " + MAX_FIELD_LENGTH + " characters, got " + k.length());
+            }
+            if (v == null) {
+                throw new IllegalArgumentException("known field '" + Identifiers.printable(k) + "' has a null value");
+            }
+            if (v.length() > MAX_FIELD_LENGTH) {
+                throw new IllegalArgumentException("known field '" + Identifiers.printable(k)
+                        + "' must have a value of at most " + MAX_FIELD_LENGTH + " characters, got " + v.length());
             }
             copy.put(k, v);
         });

@@ -16,6 +16,10 @@ public record Confidence(double value) implements Comparable<Confidence> {
         if (!(value >= 0.0 && value <= 1.0)) {
             throw new IllegalArgumentException("confidence must be in [0, 1], got " + value);
         }
+        // -0.0 passes the range check but would not equal NONE; store the one zero.
+        if (value == 0.0) {
+            value = 0.0;
+        }
     }
 
     public static Confidence of(double value) {

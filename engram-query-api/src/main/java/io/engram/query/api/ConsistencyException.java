@@ -13,13 +13,20 @@ public final class ConsistencyException extends RuntimeException {
 
     public ConsistencyException(String policy, Coverage coverage) {
         super(message(policy, coverage), null, false, false);
-        this.policy = requireNonNull(policy, "policy is null");
-        this.coverage = requireNonNull(coverage, "coverage is null");
+        this.policy = policy;
+        this.coverage = coverage;
     }
 
     private static String message(String policy, Coverage coverage) {
-        return "consistency '" + policy + "' not met: " + coverage.respondingPartitions() + " of "
-                + coverage.expectedPartitions() + " partitions responded; missing: "
+        requireNonNull(policy, "policy is null");
+        requireNonNull(coverage, "coverage is null");
+        String head = "consistency '" + policy + "' not met: " + coverage.respondingPartitions() + " of "
+                + coverage.expectedPartitions() + " partitions responded";
+        if (coverage.missing().isEmpty()) {
+            // Every partition answered, but some only partly (a truncated scan, a lagging replica).
+            return head + "; coverage ratio " + coverage.ratio();
+        }
+        return head + "; missing: "
                 + coverage.missing().stream().map(MissingPartition::toString).collect(Collectors.joining(", "));
     }
 

@@ -23,6 +23,14 @@ public record Coverage(int expectedPartitions, int respondingPartitions, double 
                     "responding partitions must be in [0, " + expectedPartitions + "], got " + respondingPartitions);
         }
         Query.checkRange("coverage ratio", ratio, 0.0, 1.0);
+        if (expectedPartitions == 0 && ratio != 1.0) {
+            throw new IllegalArgumentException("coverage ratio must be 1 when no partition is expected, got " + ratio);
+        }
+        // Each responding partition adds at most 1 to the sum; the tolerance absorbs rounding of a caller's sum.
+        if (expectedPartitions > 0 && ratio > (double) respondingPartitions / expectedPartitions + 1e-9) {
+            throw new IllegalArgumentException("coverage ratio must be at most responding / expected ("
+                    + respondingPartitions + "/" + expectedPartitions + "), got " + ratio);
+        }
         missing = List.copyOf(requireNonNull(missing, "missing is null"));
         if (respondingPartitions + missing.size() != expectedPartitions) {
             throw new IllegalArgumentException("responding (" + respondingPartitions + ") and missing ("

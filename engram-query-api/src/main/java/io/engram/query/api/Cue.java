@@ -31,10 +31,10 @@ public record Cue(Optional<Embedding> embedding, Optional<String> content) {
     }
 
     public static Cue of(Embedding embedding) {
-        return new Cue(Optional.of(embedding), Optional.empty());
+        return new Cue(Optional.of(requireNonNull(embedding, "cue embedding is null")), Optional.empty());
     }
 
     public static Cue of(String content) {
-        return new Cue(Optional.empty(), Optional.of(content));
+        return new Cue(Optional.empty(), Optional.of(requireNonNull(content, "cue content is null")));
     }
 }

@@ -39,6 +39,9 @@ public final class Embedding {
                 throw new IllegalArgumentException("embedding[" + i + "] is null");
             }
             array[i] = n.floatValue();
+            if (Float.isInfinite(array[i]) && Double.isFinite(n.doubleValue())) {
+                throw new IllegalArgumentException("embedding[" + i + "] must fit in a 32-bit float, got " + n);
+            }
         }
         return of(array);
     }

@@ -30,7 +30,7 @@ final class Identifiers {
     static String printable(String value) {
         StringBuilder out = new StringBuilder();
         value.codePoints().limit(64).forEach(cp -> {
-            if (cp < 0x20 || cp == 0x7f) {
+            if (Character.isISOControl(cp)) {
                 out.append(String.format("\\u%04x", cp));
             } else {
                 out.appendCodePoint(cp);

@@ -33,6 +33,9 @@ public final class PartialEmbedding {
                 continue;
             }
             float v = n.floatValue();
+            if (Float.isInfinite(v) && Double.isFinite(n.doubleValue())) {
+                throw new IllegalArgumentException("partial embedding[" + i + "] must fit in a 32-bit float, got " + n);
+            }
             if (!Float.isFinite(v)) {
                 throw new IllegalArgumentException(
                         "partial embedding[" + i + "] must be a finite number or null, got " + n);

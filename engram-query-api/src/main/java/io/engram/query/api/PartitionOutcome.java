@@ -29,9 +29,16 @@ public record PartitionOutcome(
         requireNonNull(node, "node is null");
         requireNonNull(status, "status is null");
         requireNonNull(latency, "latency is null");
+        if (latency.isNegative()) {
+            throw new IllegalArgumentException("latency must not be negative, got " + latency);
+        }
         if (attempts < 0) {
             throw new IllegalArgumentException("attempts must be >= 0, got " + attempts);
         }
         Query.checkRange("confidence adjustment", confidenceAdjustment, 0.0, 1.0);
+        if (status != PartitionStatus.OK && confidenceAdjustment != 0.0) {
+            throw new IllegalArgumentException(
+                    "confidence adjustment must be 0 when status is " + status + ", got " + confidenceAdjustment);
+        }
     }
 }

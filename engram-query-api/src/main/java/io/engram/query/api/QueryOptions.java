@@ -2,6 +2,7 @@ package io.engram.query.api;
 
 import static java.util.Objects.requireNonNull;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -34,12 +35,21 @@ public record QueryOptions(
         requireNonNull(planningStrategy, "planning strategy is null");
         timeout.ifPresent(t -> {
             if (t.compareTo(Duration.ofMillis(1)) < 0 || t.compareTo(MAX_TIMEOUT) > 0) {
-                throw new IllegalArgumentException("timeout must be in [1 ms, 600000 ms], got " + t.toMillis() + " ms");
+                throw new IllegalArgumentException("timeout must be in [1 ms, 600000 ms], got " + millis(t) + " ms");
             }
         });
         consistency.ifPresent(n -> Names.check("consistency policy", n));
         mergePolicy.ifPresent(n -> Names.check("merge policy", n));
         planningStrategy.ifPresent(n -> Names.check("planning strategy", n));
+    }
+
+    /** Exact milliseconds, without overflow for huge durations or rounding for sub-millisecond ones. */
+    private static String millis(Duration d) {
+        return BigDecimal.valueOf(d.getSeconds())
+                .scaleByPowerOfTen(3)
+                .add(BigDecimal.valueOf(d.getNano(), 6))
+                .stripTrailingZeros()
+                .toPlainString();
     }
 
     public static QueryOptions defaults() {
@@ -55,18 +65,26 @@ public record QueryOptions(
     }
 
     public QueryOptions withTimeout(Duration newTimeout) {
-        return new QueryOptions(limit, Optional.of(newTimeout), consistency, mergePolicy, planningStrategy);
+        return new QueryOptions(
+                limit,
+                Optional.of(requireNonNull(newTimeout, "timeout is null")),
+                consistency,
+                mergePolicy,
+                planningStrategy);
     }
 
     public QueryOptions withConsistency(String name) {
-        return new QueryOptions(limit, timeout, Optional.of(name), mergePolicy, planningStrategy);
+        return new QueryOptions(
+                limit, timeout, Optional.of(Names.check("consistency policy", name)), mergePolicy, planningStrategy);
     }
 
     public QueryOptions withMergePolicy(String name) {
-        return new QueryOptions(limit, timeout, consistency, Optional.of(name), planningStrategy);
+        return new QueryOptions(
+                limit, timeout, consistency, Optional.of(Names.check("merge policy", name)), planningStrategy);
     }
 
     public QueryOptions withPlanningStrategy(String name) {
-        return new QueryOptions(limit, timeout, consistency, mergePolicy, Optional.of(name));
+        return new QueryOptions(
+                limit, timeout, consistency, mergePolicy, Optional.of(Names.check("planning strategy", name)));
     }
 }

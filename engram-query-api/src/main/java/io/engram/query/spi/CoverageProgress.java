@@ -9,7 +9,7 @@ package io.engram.query.spi;
  */
 public record CoverageProgress(int expected, int responded, int lost) {
     public CoverageProgress {
-        if (expected < 0 || responded < 0 || lost < 0 || responded + lost > expected) {
+        if (expected < 0 || responded < 0 || lost < 0 || (long) responded + lost > expected) {
             throw new IllegalArgumentException("coverage progress must have 0 <= responded + lost <= expected, got "
                     + "expected=" + expected + ", responded=" + responded + ", lost=" + lost);
         }

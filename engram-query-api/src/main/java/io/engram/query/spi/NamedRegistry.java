@@ -40,15 +40,25 @@ public class NamedRegistry<T extends Named> {
     /** The plugin named {@code name}; throws listing the known names when there is none. */
     public T get(String name) {
         T plugin = name == null ? null : byName.get(name);
-        if (plugin == null) {
-            throw new IllegalArgumentException(
-                    "unknown " + kind + " '" + name + "'; known: " + String.join(", ", byName.keySet()));
+        if (plugin != null) {
+            return plugin;
         }
-        return plugin;
+        try {
+            Names.check(kind, name);
+        } catch (IllegalArgumentException e) {
+            // A malformed name may come from configuration or a request; the checked message echoes it escaped.
+            throw new IllegalArgumentException(e.getMessage() + known());
+        }
+        throw new IllegalArgumentException("unknown " + kind + " '" + name + "'" + known());
     }
 
+    private String known() {
+        return "; known: " + (byName.isEmpty() ? "none" : String.join(", ", byName.keySet()));
+    }
+
+    /** The plugin named {@code name}, or empty when there is none (or {@code name} is null). */
     public Optional<T> find(String name) {
-        return Optional.ofNullable(byName.get(name));
+        return name == null ? Optional.empty() : Optional.ofNullable(byName.get(name));
     }
 
     /** Known names, sorted. */
