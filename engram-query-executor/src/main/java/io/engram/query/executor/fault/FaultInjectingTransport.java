@@ -70,8 +70,22 @@ public final class FaultInjectingTransport implements Transport {
     public CompletableFuture<PartialResult> execute(NodeId node, PartitionRequest request) {
         calls.computeIfAbsent(node, n -> new AtomicLong()).incrementAndGet();
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-        CompletableFuture<PartialResult> result = apply(node, request);
-        result.whenComplete((r, e) -> inFlight.decrementAndGet());
+        CompletableFuture<PartialResult> inner = apply(node, request);
+        // The call leaves the in-flight count before the caller hears of it, so the count is exact.
+        CompletableFuture<PartialResult> result = new CompletableFuture<>();
+        inner.whenComplete((r, e) -> {
+            inFlight.decrementAndGet();
+            if (e != null) {
+                result.completeExceptionally(e);
+            } else {
+                result.complete(r);
+            }
+        });
+        result.whenComplete((r, e) -> {
+            if (result.isCancelled()) {
+                inner.cancel(true);
+            }
+        });
         return result;
     }
 

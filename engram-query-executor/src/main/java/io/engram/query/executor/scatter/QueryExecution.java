@@ -55,6 +55,9 @@ final class QueryExecution {
     private final Map<MemorySpaceId, Partition> partitions = new LinkedHashMap<>();
     private final Map<MemorySpaceId, PartitionOutcome> outcomes = new LinkedHashMap<>();
     private int callsInFlight;
+    /** Set when the query stops taking new work: at the deadline, on fail-fast, or when finished. */
+    private boolean draining;
+
     private boolean finished;
     private ScheduledFuture<?> deadlineTimer;
 
@@ -97,7 +100,7 @@ final class QueryExecution {
 
     /** Starts queued partitions while there is room under {@code maxInFlight}. */
     private void pump() {
-        while (!finished && !queued.isEmpty() && callsInFlight < plan.maxInFlight()) {
+        while (!draining && !queued.isEmpty() && callsInFlight < plan.maxInFlight()) {
             PlanTarget target = queued.poll();
             Partition partition = new Partition(target, executor.ticker().nanoTime());
             partitions.put(target.space(), partition);
@@ -285,6 +288,7 @@ final class QueryExecution {
         if (aggregator.isComplete()) {
             finish();
         } else if (!aggregator.canStillSucceed()) {
+            draining = true;
             for (MemorySpaceId space : aggregator.pendingSpaces()) {
                 abandon(space, "not awaited: consistency '" + consistencyName + "' could no longer be met");
             }
@@ -296,6 +300,7 @@ final class QueryExecution {
         if (finished) {
             return;
         }
+        draining = true;
         long took = Duration.ofNanos(executor.ticker().nanoTime() - startNanos).toMillis();
         for (Partition partition : new ArrayList<>(partitions.values())) {
             if (partition.done) {
@@ -339,6 +344,7 @@ final class QueryExecution {
     }
 
     private void finish() {
+        draining = true;
         finished = true;
         if (deadlineTimer != null) {
             deadlineTimer.cancel(false);
