@@ -326,7 +326,7 @@ public final class Aggregator {
         boolean sorted = true;
         Match previous = null;
         for (Match match : matches) {
-            if (!match.space().equals(space)) {
+            if (!isOwn(match, space)) {
                 foreign++;
             } else {
                 if (previous != null && MatchOrder.BEST_FIRST.compare(previous, match) > 0) {
@@ -339,7 +339,7 @@ public final class Aggregator {
         if (foreign > 0 || !sorted) {
             own = new ArrayList<>(matches.size() - foreign);
             for (Match match : matches) {
-                if (match.space().equals(space)) {
+                if (isOwn(match, space)) {
                     own.add(match);
                 }
             }
@@ -360,6 +360,10 @@ public final class Aggregator {
             }
         }
         return new Prepared(kept, foreign, duplicates, size - next);
+    }
+
+    private static boolean isOwn(Match match, MemorySpaceId space) {
+        return match.space() == space || match.space().equals(space);
     }
 
     private record Prepared(List<Match> matches, int foreign, int duplicates, int truncated) {}

@@ -31,12 +31,20 @@ public final class MatchOrder {
      * The order of an answer: confidence descending, then memory id ascending, then {@link #TIE_BREAK}. Total: only
      * equal matches compare as equal.
      */
-    public static final Comparator<Match> BEST_FIRST = Comparator.comparing(Match::confidence)
-            .reversed()
-            .thenComparing(Match::memoryId)
-            .thenComparing(TIE_BREAK);
+    public static final Comparator<Match> BEST_FIRST = MatchOrder::compareBestFirst;
 
     private MatchOrder() {}
+
+    // Written out rather than composed: it runs for every match received; the composed form made
+    // BenchmarkAggregation about 25% slower per match.
+    private static int compareBestFirst(Match a, Match b) {
+        int byConfidence = Double.compare(b.confidence().value(), a.confidence().value());
+        if (byConfidence != 0) {
+            return byConfidence;
+        }
+        int byMemory = a.memoryId().compareTo(b.memoryId());
+        return byMemory != 0 ? byMemory : TIE_BREAK.compare(a, b);
+    }
 
     private static int compareHigherFirst(OptionalDouble a, OptionalDouble b) {
         if (a.isPresent() && b.isPresent()) {
