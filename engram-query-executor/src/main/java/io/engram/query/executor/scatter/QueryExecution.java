@@ -37,8 +37,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The state of one query in flight. Every state change happens under this object's lock; calls complete on other
- * threads and come back through {@link #onCallDone}. Cancelling a call may run its completion at once on the
- * cancelling thread, which the (reentrant) lock allows; collections are copied before such loops.
+ * threads and come back through {@link #onCallDone}. Nothing that can call back into foreign code runs under the
+ * lock: cancelling a call and completing the caller's future are queued in {@link #deferred} and run by each entry
+ * point after it lets go of the lock. Cancels go to a timer thread, because Failsafe completes and cancels its
+ * futures under their own monitors: a thread completing one call (holding its monitor) must never wait for another
+ * call's monitor, or two such threads could deadlock.
  */
 final class QueryExecution {
     private static final Logger LOG = LoggerFactory.getLogger(QueryExecution.class);
@@ -60,6 +63,7 @@ final class QueryExecution {
 
     private boolean finished;
     private ScheduledFuture<?> deadlineTimer;
+    private final List<Runnable> deferred = new ArrayList<>();
 
     QueryExecution(
             ScatterGatherExecutor executor,
@@ -82,7 +86,31 @@ final class QueryExecution {
         return result;
     }
 
-    synchronized void start() {
+    void start() {
+        synchronized (this) {
+            startLocked();
+        }
+        runDeferred();
+    }
+
+    private void runDeferred() {
+        if (Thread.holdsLock(this)) {
+            return; // a reentrant completion; the outermost entry point runs them
+        }
+        while (true) {
+            List<Runnable> actions;
+            synchronized (this) {
+                if (deferred.isEmpty()) {
+                    return;
+                }
+                actions = new ArrayList<>(deferred);
+                deferred.clear();
+            }
+            actions.forEach(Runnable::run);
+        }
+    }
+
+    private void startLocked() {
         executor.metrics().queryStarted(plan.strategy());
         for (MissingPartition missing : plan.unreachable()) {
             aggregator.markMissing(missing);
@@ -181,7 +209,14 @@ final class QueryExecution {
                 .schedule(() -> hedge(partition), delay.get().toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    private synchronized void hedge(Partition partition) {
+    private void hedge(Partition partition) {
+        synchronized (this) {
+            hedgeLocked(partition);
+        }
+        runDeferred();
+    }
+
+    private void hedgeLocked(Partition partition) {
         if (finished
                 || partition.done
                 || partition.calls.isEmpty()
@@ -195,7 +230,14 @@ final class QueryExecution {
         startCall(partition, true);
     }
 
-    private synchronized void onCallDone(Call call, PartialResult answer, Throwable failure) {
+    private void onCallDone(Call call, PartialResult answer, Throwable failure) {
+        synchronized (this) {
+            onCallDoneLocked(call, answer, failure);
+        }
+        runDeferred();
+    }
+
+    private void onCallDoneLocked(Call call, PartialResult answer, Throwable failure) {
         Partition partition = call.partition;
         partition.calls.remove(call);
         callsInFlight--;
@@ -277,7 +319,8 @@ final class QueryExecution {
             partition.hedgeTimer.cancel(false);
         }
         for (Call other : new ArrayList<>(partition.calls)) {
-            other.cancel();
+            // On a timer thread: cancelling a Failsafe future takes its monitor, and this thread may hold another's.
+            deferred.add(() -> executor.scheduler().execute(other::cancel));
         }
     }
 
@@ -296,7 +339,14 @@ final class QueryExecution {
         }
     }
 
-    private synchronized void onDeadline() {
+    private void onDeadline() {
+        synchronized (this) {
+            onDeadlineLocked();
+        }
+        runDeferred();
+    }
+
+    private void onDeadlineLocked() {
         if (finished) {
             return;
         }
@@ -360,12 +410,12 @@ final class QueryExecution {
         } catch (ConsistencyException e) {
             executor.metrics().queryFailed("consistency");
             LOG.warn("query {} failed: {}", queryId, e.getMessage());
-            result.completeExceptionally(e);
+            deferred.add(() -> result.completeExceptionally(e));
             return;
         } catch (RuntimeException e) {
             executor.metrics().queryFailed("internal");
             LOG.error("query {} could not be aggregated", queryId, e);
-            result.completeExceptionally(e);
+            deferred.add(() -> result.completeExceptionally(e));
             return;
         }
         if (!answer.coverage().missing().isEmpty()) {
@@ -388,7 +438,7 @@ final class QueryExecution {
         for (MissingPartition missing : plan.unreachable()) {
             ordered.add(outcomes.get(missing.space()));
         }
-        result.complete(new QueryResult(
+        QueryResult answered = new QueryResult(
                 answer.matches(),
                 answer.confidence(),
                 answer.baseConfidence(),
@@ -396,7 +446,8 @@ final class QueryExecution {
                 plan.strategy(),
                 consistencyName,
                 took,
-                ordered));
+                ordered);
+        deferred.add(() -> result.complete(answered));
     }
 
     private static MissingReason reasonOf(Throwable cause) {
