@@ -5,23 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.engram.query.api.CompleteQuery;
-import io.engram.query.api.Confidence;
-import io.engram.query.api.Coverage;
-import io.engram.query.api.Cue;
 import io.engram.query.api.Deadline;
-import io.engram.query.api.Embedding;
 import io.engram.query.api.ImagineQuery;
-import io.engram.query.api.Match;
 import io.engram.query.api.MemoryId;
 import io.engram.query.api.MemorySpaceId;
-import io.engram.query.api.MissingPartition;
-import io.engram.query.api.MissingReason;
 import io.engram.query.api.NodeId;
 import io.engram.query.api.PartialEmbedding;
 import io.engram.query.api.PartialResult;
-import io.engram.query.api.PartitionOutcome;
-import io.engram.query.api.PartitionStatus;
-import io.engram.query.api.PlanStrategy;
 import io.engram.query.api.Query;
 import io.engram.query.api.QueryOptions;
 import io.engram.query.api.QueryResult;
@@ -33,75 +23,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 class WireFormatTest {
     private final WireFormat json = WireFormat.json(WireLimits.defaults());
     private final WireFormat smile = WireFormat.smile(WireLimits.defaults());
 
-    static RecallQuery recall() {
-        return new RecallQuery(
-                List.of(MemorySpaceId.of("s1"), MemorySpaceId.of("s2")),
-                new Cue(Optional.of(Embedding.of(0.1f, 0.2f, -0.3f)), Optional.of("coffee")),
-                Confidence.of(0.1),
-                new QueryOptions(
-                        10,
-                        Optional.of(Duration.ofMillis(500)),
-                        Optional.of("best-effort"),
-                        Optional.of("max"),
-                        Optional.empty()));
+    private static RecallQuery recall() {
+        return SampleMessages.recall();
     }
 
-    static QueryResult result() {
-        Match full = new Match(
-                MemoryId.of("m1"),
-                MemorySpaceId.of("s1"),
-                Confidence.of(0.93),
-                "coffee with ana",
-                OptionalDouble.empty(),
-                OptionalDouble.of(0.93),
-                Map.of("who", "ana"),
-                Optional.of(Embedding.of(0.5f, 0.25f)));
-        Coverage coverage = new Coverage(
-                3,
-                2,
-                2.0 / 3,
-                List.of(MissingPartition.of(
-                        MemorySpaceId.of("s3"), NodeId.of("n3"), MissingReason.TIMEOUT, "no answer in 500 ms")));
-        return new QueryResult(
-                List.of(full, Match.of(MemoryId.of("m2"), MemorySpaceId.of("s2"), Confidence.of(0.5), "tea")),
-                Confidence.of(0.62),
-                Confidence.of(0.93),
-                coverage,
-                PlanStrategy.MULTI_PARTITION,
-                "best-effort",
-                Duration.ofMillis(12),
-                List.of(
-                        new PartitionOutcome(
-                                MemorySpaceId.of("s1"),
-                                Optional.of(NodeId.of("n1")),
-                                PartitionStatus.OK,
-                                Duration.ofMillis(3),
-                                1,
-                                false,
-                                1.0),
-                        new PartitionOutcome(
-                                MemorySpaceId.of("s2"),
-                                Optional.of(NodeId.of("n2")),
-                                PartitionStatus.OK,
-                                Duration.ofMillis(4),
-                                2,
-                                true,
-                                1.0),
-                        new PartitionOutcome(
-                                MemorySpaceId.of("s3"),
-                                Optional.of(NodeId.of("n3")),
-                                PartitionStatus.TIMEOUT,
-                                Duration.ofMillis(500),
-                                1,
-                                false,
-                                0.0)));
+    private static QueryResult result() {
+        return SampleMessages.result();
     }
 
     private Query parse(String text) {
@@ -227,7 +160,7 @@ class WireFormatTest {
                 "malformed JSON at line 1, column 10: Unexpected character ('}' (code 125)):" + " expected a value");
         assertRejected(
                 "{\"type\":\"recall\"} {}",
-                "malformed JSON at line 1, column 20: " + "unexpected content after the top-level value");
+                "malformed JSON at line 1, column 19: " + "unexpected content after the top-level value");
         assertRejected("", "body is empty; expected a JSON object");
     }
 
