@@ -1,0 +1,330 @@
+package io.engram.query.transport.http.client;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.engram.query.api.NodeId;
+import io.engram.query.api.PartialResult;
+import io.engram.query.spi.PartitionRequest;
+import io.engram.query.spi.Transport;
+import io.engram.query.spi.TransportContext;
+import io.engram.query.spi.TransportException;
+import io.engram.query.transport.http.json.WireFormat;
+import io.engram.query.transport.http.json.WireFormatException;
+import io.engram.query.transport.http.json.WireLimits;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.HttpClientTransport;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Sends partition requests to other nodes' {@code POST /internal/v1/partition-query} over one shared Jetty {@link
+ * HttpClient} (pooled keep-alive HTTP/1.1, or h2c). Each call carries the cluster token and the remaining deadline
+ * ({@code Engram-Deadline-Ms}) and is bounded by it; cancelling the returned future aborts the exchange.
+ *
+ * <p>Failures map to {@link TransportException}: connection refused or lost before an answer → {@code UNREACHABLE};
+ * no answer by the deadline or 504 → {@code TIMEOUT}; 5xx → {@code FAILED}, retryable; 401/403 → {@code FAILED}, not
+ * retryable; other 4xx → {@code REJECTED}; a malformed or oversized answer, or one for another space → {@code FAILED},
+ * not retryable.
+ */
+public final class HttpTransport implements Transport {
+    static final String PARTITION_PATH = "/internal/v1/partition-query";
+    static final String DEADLINE_HEADER = "Engram-Deadline-Ms";
+
+    private final TransportContext context;
+    private final HttpTransportConfig config;
+    private final HttpClient client;
+    private final WireFormat format;
+    private final WireFormat json;
+    private final WireFormat smile;
+    private final Optional<String> authorization;
+    private final ObjectMapper problems = new ObjectMapper();
+
+    public HttpTransport(TransportContext context, HttpTransportConfig config) {
+        this.context = requireNonNull(context, "context is null");
+        this.config = requireNonNull(config, "config is null");
+        WireLimits limits = WireLimits.defaults().withMaxDocumentBytes(config.maxResponseBytes());
+        this.json = WireFormat.json(limits);
+        this.smile = WireFormat.smile(limits);
+        this.format = config.smile() ? smile : json;
+        this.authorization = context.clusterToken().map(t -> "Bearer " + t);
+        this.client = startClient(config);
+    }
+
+    private static HttpClient startClient(HttpTransportConfig config) {
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("engram-http-client");
+        threads.setDaemon(true);
+        ClientConnector connector = new ClientConnector();
+        connector.setExecutor(threads);
+        HttpClientTransport transport = config.h2c()
+                ? new HttpClientTransportOverHTTP2(new HTTP2Client(connector))
+                : new HttpClientTransportOverHTTP(connector);
+        HttpClient client = new HttpClient(transport);
+        client.setExecutor(threads);
+        client.setFollowRedirects(false);
+        client.setConnectTimeout(config.connectTimeout().toMillis());
+        client.setMaxConnectionsPerDestination(config.maxConnectionsPerNode());
+        client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "engram-query"));
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the HTTP client: " + e.getMessage(), e);
+        }
+        return client;
+    }
+
+    @Override
+    public CompletableFuture<PartialResult> execute(NodeId node, PartitionRequest request) {
+        requireNonNull(node, "node is null");
+        requireNonNull(request, "request is null");
+        Optional<URI> address = context.addressOf(node);
+        if (address.isEmpty()) {
+            return CompletableFuture.failedFuture(
+                    TransportException.unreachable("no address is configured for node '" + node + "'"));
+        }
+        long remainingMs = request.deadline().remainingMillis();
+        if (remainingMs <= 0) {
+            return CompletableFuture.failedFuture(TransportException.timeout(
+                    "the deadline passed before space '" + request.space() + "' could be asked of " + node));
+        }
+        byte[] body = format.writePartitionRequest(request);
+        Request http = client.newRequest(address.get().resolve(PARTITION_PATH))
+                .method(HttpMethod.POST)
+                .headers(h -> {
+                    authorization.ifPresent(a -> h.put(HttpHeader.AUTHORIZATION, a));
+                    h.put(DEADLINE_HEADER, Long.toString(remainingMs));
+                    h.put(HttpHeader.ACCEPT, format.mediaType());
+                })
+                .body(new BytesRequestContent(format.mediaType(), body))
+                .timeout(remainingMs, TimeUnit.MILLISECONDS);
+        CompletableFuture<PartialResult> result = new CompletableFuture<>();
+        result.whenComplete((r, failure) -> {
+            if (failure instanceof CancellationException) {
+                http.abort(failure);
+            }
+        });
+        http.send(new AnswerListener(node, request, remainingMs, result));
+        return result;
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not stop the HTTP client: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HttpTransport[" + (config.h2c() ? "h2c" : "http/1.1") + ", " + format.mediaType() + "]";
+    }
+
+    /** The peer's answer was larger than allowed. */
+    private static final class AnswerTooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        AnswerTooLarge(String message) {
+            super(message, null);
+        }
+    }
+
+    /** Buffers one answer up to the size limit and completes the call's future from it. */
+    private final class AnswerListener implements Response.Listener {
+        private final NodeId node;
+        private final PartitionRequest request;
+        private final long timeoutMs;
+        private final CompletableFuture<PartialResult> result;
+        private final ByteArrayOutputStream content = new ByteArrayOutputStream();
+
+        AnswerListener(NodeId node, PartitionRequest request, long timeoutMs, CompletableFuture<PartialResult> result) {
+            this.node = node;
+            this.request = request;
+            this.timeoutMs = timeoutMs;
+            this.result = result;
+        }
+
+        @Override
+        public void onHeaders(Response response) {
+            long length = response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+            if (length > config.maxResponseBytes()) {
+                response.abort(tooLarge());
+            }
+        }
+
+        @Override
+        public void onContent(Response response, ByteBuffer chunk) {
+            if ((long) content.size() + chunk.remaining() > config.maxResponseBytes()) {
+                response.abort(tooLarge());
+                return;
+            }
+            byte[] bytes = new byte[chunk.remaining()];
+            chunk.get(bytes);
+            content.write(bytes, 0, bytes.length);
+        }
+
+        private AnswerTooLarge tooLarge() {
+            return new AnswerTooLarge(
+                    "the answer of " + node + " is larger than " + config.maxResponseBytes() + " bytes");
+        }
+
+        @Override
+        public void onComplete(Result outcome) {
+            if (result.isDone()) {
+                return; // cancelled by the caller
+            }
+            try {
+                if (outcome.isFailed()) {
+                    result.completeExceptionally(failure(outcome));
+                } else {
+                    result.complete(answer(outcome.getResponse()));
+                }
+            } catch (TransportException e) {
+                result.completeExceptionally(e);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(TransportException.failed(
+                        "the answer of " + node + " could not be used: " + e.getMessage(), false));
+            }
+        }
+
+        private TransportException failure(Result outcome) {
+            Throwable failure = outcome.getFailure();
+            String space = "space '" + request.space() + "'";
+            AnswerTooLarge tooLarge = find(failure, AnswerTooLarge.class);
+            if (tooLarge != null) {
+                return TransportException.failed(tooLarge.getMessage(), false);
+            }
+            if (find(failure, TimeoutException.class) != null) {
+                return TransportException.timeout(
+                        node + " did not answer for " + space + " within " + timeoutMs + " ms");
+            }
+            if (find(failure, ConnectException.class) != null) {
+                return TransportException.unreachable(node + " refused the connection (" + address() + ")");
+            }
+            if (find(failure, UnknownHostException.class) != null
+                    || find(failure, UnresolvedAddressException.class) != null) {
+                return TransportException.unreachable(node + " has an unresolvable address (" + address() + ")");
+            }
+            Response response = outcome.getResponse();
+            if (response != null && response.getStatus() > 0) {
+                return TransportException.failed(
+                        "the answer of " + node + " for " + space + " broke off: " + describe(failure), true);
+            }
+            if (find(failure, IOException.class) != null) {
+                return TransportException.unreachable("the connection to " + node + " failed: " + describe(failure));
+            }
+            return TransportException.failed(
+                    "the call to " + node + " for " + space + " failed: " + describe(failure), true);
+        }
+
+        private PartialResult answer(Response response) {
+            int status = response.getStatus();
+            byte[] bytes = content.toByteArray();
+            if (status == 200) {
+                return partialResult(response, bytes);
+            }
+            String detail = problemDetail(bytes);
+            if (status == 401 || status == 403) {
+                throw new TransportException(
+                        io.engram.query.api.MissingReason.FAILED, false, "cluster token rejected by " + node + detail);
+            }
+            if (status == 504) {
+                throw TransportException.timeout(node + " did not finish by the deadline" + detail);
+            }
+            if (status >= 500) {
+                throw TransportException.failed(node + " answered " + status + detail, true);
+            }
+            if (status >= 400) {
+                throw TransportException.rejected(node + " rejected the partition query (" + status + ")" + detail);
+            }
+            throw TransportException.failed(node + " answered an unexpected status " + status, false);
+        }
+
+        private PartialResult partialResult(Response response, byte[] bytes) {
+            String contentType = Optional.ofNullable(response.getHeaders().get(HttpHeader.CONTENT_TYPE))
+                    .orElse("");
+            String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+            WireFormat answerFormat;
+            if (mediaType.equals(json.mediaType())) {
+                answerFormat = json;
+            } else if (mediaType.equals(smile.mediaType())) {
+                answerFormat = smile;
+            } else {
+                throw TransportException.failed(
+                        "the answer of " + node + " has Content-Type '" + contentType + "', expected "
+                                + format.mediaType(),
+                        false);
+            }
+            PartialResult partial;
+            try {
+                partial = answerFormat.readPartialResult(bytes);
+            } catch (WireFormatException e) {
+                throw TransportException.failed("malformed answer from " + node + ": " + e.getMessage(), false);
+            }
+            if (!partial.space().equals(request.space())) {
+                throw TransportException.failed(
+                        node + " answered for space '" + partial.space() + "', asked for '" + request.space() + "'",
+                        false);
+            }
+            return partial;
+        }
+
+        /** {@code ": <detail>"} from a problem+json body, or nothing. */
+        private String problemDetail(byte[] bytes) {
+            try {
+                JsonNode detail = problems.readTree(bytes).get("detail");
+                if (detail != null && detail.isTextual()) {
+                    String text = detail.textValue();
+                    return ": " + (text.length() > 300 ? text.substring(0, 300) + "..." : text);
+                }
+            } catch (IOException | RuntimeException e) {
+                // not a problem document; the status says enough
+            }
+            return "";
+        }
+
+        private String address() {
+            return context.addressOf(node).map(URI::toString).orElse("no address");
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+    }
+
+    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,23 @@
+package io.engram.query.transport.http.client;
+
+import io.engram.query.spi.Transport;
+import io.engram.query.spi.TransportContext;
+import io.engram.query.spi.TransportFactory;
+
+/**
+ * Creates the {@link HttpTransport}, selected by {@code transport.type = "http"}. Reads node addresses, the cluster
+ * token and the {@code transport.http.*} settings (see {@link HttpTransportConfig}) from the context.
+ */
+public final class HttpTransportFactory implements TransportFactory {
+    public static final String NAME = "http";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Transport create(TransportContext context) {
+        return new HttpTransport(context, HttpTransportConfig.fromSettings(context::setting));
+    }
+}

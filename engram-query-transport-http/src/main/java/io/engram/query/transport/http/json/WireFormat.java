@@ -1,0 +1,265 @@
+package io.engram.query.transport.http.json;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.smile.SmileFactory;
+import io.engram.query.api.Deadline;
+import io.engram.query.api.MemorySpaceId;
+import io.engram.query.api.MissingPartition;
+import io.engram.query.api.PartialResult;
+import io.engram.query.api.Query;
+import io.engram.query.api.QueryResult;
+import io.engram.query.spi.PartitionRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The wire format of Engram Query: queries, query results, and the node-to-node partition request and partial
+ * result, in JSON (snake_case) or in Smile, its binary equivalent with the same fields.
+ *
+ * <p>Reading is strict and bounded: an unknown field, a missing required field, a value of the wrong type or out of
+ * range, an embedding of the wrong length, a document too large or too deep all fail with a {@link
+ * WireFormatException} whose message names the field and is safe to return to the sender. Thread-safe.
+ */
+public final class WireFormat {
+    public static final String JSON_MEDIA_TYPE = "application/json";
+    public static final String SMILE_MEDIA_TYPE = "application/x-jackson-smile";
+
+    private static final List<String> PARTITION_REQUEST = List.of("query_id", "space", "query");
+    private static final int MAX_QUERY_ID_LENGTH = 128;
+    private static final Pattern CLASS_NAME = Pattern.compile("\\s*\\(?[^()`]*`[\\w$.]+`[^()]*\\)?");
+
+    private final ObjectMapper mapper;
+    private final String mediaType;
+    private final String formatName;
+    private final WireLimits limits;
+    private final QueryCodec queries;
+    private final ResultCodec results;
+
+    private WireFormat(JsonFactory factory, String mediaType, String formatName, WireLimits limits) {
+        this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.mediaType = mediaType;
+        this.formatName = formatName;
+        this.limits = limits;
+        this.queries = new QueryCodec(limits);
+        this.results = new ResultCodec(limits, queries);
+    }
+
+    /** The JSON wire format with these limits. */
+    public static WireFormat json(WireLimits limits) {
+        requireNonNull(limits, "limits is null");
+        return new WireFormat(
+                JsonFactory.builder()
+                        .streamReadConstraints(constraints(limits))
+                        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                        .build(),
+                JSON_MEDIA_TYPE,
+                "JSON",
+                limits);
+    }
+
+    /** The Smile (binary JSON) wire format with these limits; same fields as JSON, smaller and faster numbers. */
+    public static WireFormat smile(WireLimits limits) {
+        requireNonNull(limits, "limits is null");
+        return new WireFormat(
+                SmileFactory.builder()
+                        .streamReadConstraints(constraints(limits))
+                        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                        .build(),
+                SMILE_MEDIA_TYPE,
+                "Smile",
+                limits);
+    }
+
+    private static StreamReadConstraints constraints(WireLimits limits) {
+        return StreamReadConstraints.builder()
+                .maxNestingDepth(limits.maxNestingDepth())
+                .maxStringLength(limits.maxStringLength())
+                .maxDocumentLength(limits.maxDocumentBytes())
+                .maxNumberLength(64)
+                .maxNameLength(1024)
+                .build();
+    }
+
+    /** The Content-Type of this format's messages. */
+    public String mediaType() {
+        return mediaType;
+    }
+
+    public WireLimits limits() {
+        return limits;
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    public Query readQuery(byte[] body) {
+        return queries.read(parse(body), "");
+    }
+
+    public byte[] writeQuery(Query query) {
+        return write(queries.write(requireNonNull(query, "query is null")));
+    }
+
+    public ObjectNode toTree(Query query) {
+        return queries.write(requireNonNull(query, "query is null"));
+    }
+
+    // ---------------------------------------------------------------- results
+
+    public QueryResult readResult(byte[] body) {
+        return results.readResult(parse(body));
+    }
+
+    public byte[] writeResult(QueryResult result) {
+        return write(results.write(requireNonNull(result, "result is null")));
+    }
+
+    public ObjectNode toTree(QueryResult result) {
+        return results.write(requireNonNull(result, "result is null"));
+    }
+
+    /** The {@code missing_partitions} array of a coverage, for error bodies. */
+    public ArrayNode toTree(List<MissingPartition> missing) {
+        return results.missingNode(requireNonNull(missing, "missing is null"));
+    }
+
+    // ---------------------------------------------------------------- node to node
+
+    /**
+     * Reads a partition request: {@code {"query_id": ..., "space": ..., "query": {...}}}. The deadline does not travel
+     * in the body; the caller builds it from the {@code Engram-Deadline-Ms} header.
+     */
+    public PartitionRequest readPartitionRequest(byte[] body, Deadline deadline) {
+        requireNonNull(deadline, "deadline is null");
+        StrictObject o = StrictObject.of(parse(body), "", "partition request", PARTITION_REQUEST);
+        String queryId = o.requiredString("query_id");
+        if (queryId.isEmpty() || queryId.length() > MAX_QUERY_ID_LENGTH) {
+            throw new WireFormatException(
+                    "query_id must have 1 to " + MAX_QUERY_ID_LENGTH + " characters, got " + queryId.length());
+        }
+        String spaceText = o.requiredString("space");
+        MemorySpaceId space = QueryCodec.named("space", () -> MemorySpaceId.of(spaceText));
+        Query query = queries.read(o.required("query"), "query");
+        return new PartitionRequest(queryId, query, space, deadline);
+    }
+
+    public byte[] writePartitionRequest(PartitionRequest request) {
+        requireNonNull(request, "request is null");
+        ObjectNode o = mapper.createObjectNode();
+        o.put("query_id", request.queryId());
+        o.put("space", request.space().value());
+        o.set("query", queries.write(request.query()));
+        return write(o);
+    }
+
+    public PartialResult readPartialResult(byte[] body) {
+        return results.readPartial(parse(body));
+    }
+
+    public byte[] writePartialResult(PartialResult partial) {
+        return write(results.write(requireNonNull(partial, "partial result is null")));
+    }
+
+    // ---------------------------------------------------------------- trees
+
+    /** Parses any document of this format into a tree, with the same limits and error messages. */
+    public JsonNode readTree(byte[] body) {
+        return parse(body);
+    }
+
+    /** Serialises a tree or plain value (maps, lists, strings, numbers, booleans). */
+    public byte[] write(Object value) {
+        try {
+            return mapper.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private JsonNode parse(byte[] body) {
+        requireNonNull(body, "body is null");
+        if (body.length > limits.maxDocumentBytes()) {
+            throw tooLarge(body.length);
+        }
+        try {
+            JsonNode node = mapper.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                throw new WireFormatException("body is empty; expected a " + formatName + " object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            StreamConstraintsException limit = constraintCause(e);
+            if (limit != null) {
+                throw constraintViolation(limit, body.length);
+            }
+            throw new WireFormatException(malformed(e));
+        } catch (IOException e) {
+            throw new WireFormatException("body could not be read as " + formatName);
+        }
+    }
+
+    private WireFormatException tooLarge(int length) {
+        return new WireFormatException("body must be at most " + limits.maxDocumentBytes() + " bytes, got " + length);
+    }
+
+    private static StreamConstraintsException constraintCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StreamConstraintsException sce) {
+                return sce;
+            }
+        }
+        return null;
+    }
+
+    private WireFormatException constraintViolation(StreamConstraintsException e, int length) {
+        String message = String.valueOf(e.getOriginalMessage()).toLowerCase(java.util.Locale.ROOT);
+        if (message.contains("nesting depth")) {
+            return new WireFormatException(formatName + " nesting depth must be at most " + limits.maxNestingDepth());
+        }
+        if (message.contains("string value length")) {
+            return new WireFormatException(
+                    "a string value must be at most " + limits.maxStringLength() + " characters long");
+        }
+        if (message.contains("number value length")) {
+            return new WireFormatException("a number must be at most 64 characters long");
+        }
+        if (message.contains("name length")) {
+            return new WireFormatException("a field name must be at most 1024 characters long");
+        }
+        if (message.contains("document length")) {
+            return tooLarge(length);
+        }
+        return new WireFormatException("body exceeds a parser limit");
+    }
+
+    private String malformed(JsonProcessingException e) {
+        String detail = String.valueOf(e.getOriginalMessage());
+        if (detail.startsWith("Trailing token")) {
+            detail = "unexpected content after the top-level value";
+        }
+        detail = CLASS_NAME.matcher(detail).replaceAll("").trim();
+        JsonLocation location = e.getLocation();
+        String where;
+        if (location == null) {
+            where = "";
+        } else if (location.getLineNr() > 0) {
+            where = " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+        } else {
+            where = " at byte " + location.getByteOffset();
+        }
+        return "malformed " + formatName + where + ": " + detail;
+    }
+}

@@ -1,0 +1,310 @@
+package io.engram.query.transport.http.server;
+
+import static java.util.Objects.requireNonNull;
+
+import com.codahale.metrics.MetricRegistry;
+import io.engram.query.api.ConsistencyException;
+import io.engram.query.api.Deadline;
+import io.engram.query.api.PartialResult;
+import io.engram.query.api.Query;
+import io.engram.query.api.QueryResult;
+import io.engram.query.api.QueryService;
+import io.engram.query.spi.PartitionRequest;
+import io.engram.query.transport.http.json.WireFormat;
+import io.engram.query.transport.http.json.WireFormatException;
+import io.engram.query.transport.http.json.WireLimits;
+import io.engram.query.transport.http.metrics.PrometheusTextRenderer;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes and serves the four endpoints with Jetty core handlers. Request bodies are read asynchronously and the
+ * response is written when the query's future completes, so no server thread waits for a query.
+ */
+final class EngramRequestHandler extends Handler.Abstract {
+    static final String QUERY_PATH = "/v1/query";
+    static final String PARTITION_PATH = "/internal/v1/partition-query";
+    static final String HEALTH_PATH = "/cluster/health";
+    static final String METRICS_PATH = "/metrics";
+    static final String DEADLINE_HEADER = "Engram-Deadline-Ms";
+    static final long MAX_DEADLINE_MS = 600_000;
+    /** How long past its deadline a partition query may run before the server answers 504 on its own. */
+    private static final long DEADLINE_GRACE_MS = 1_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(EngramRequestHandler.class);
+    private static final Map<String, String> METHODS =
+            Map.of(QUERY_PATH, "POST", PARTITION_PATH, "POST", HEALTH_PATH, "GET", METRICS_PATH, "GET");
+
+    private final HttpServerConfig config;
+    private final QueryService queryService;
+    private final PartitionQueryHandler partitionHandler;
+    private final HealthReporter health;
+    private final PrometheusTextRenderer metrics;
+    private final WireFormat json;
+    private final WireFormat smile;
+    private final Optional<BearerToken> clusterToken;
+    private final Optional<BearerToken> apiToken;
+
+    EngramRequestHandler(
+            HttpServerConfig config,
+            QueryService queryService,
+            PartitionQueryHandler partitionHandler,
+            HealthReporter health,
+            MetricRegistry registry) {
+        this.config = requireNonNull(config, "config is null");
+        this.queryService = requireNonNull(queryService, "query service is null");
+        this.partitionHandler = requireNonNull(partitionHandler, "partition handler is null");
+        this.health = requireNonNull(health, "health reporter is null");
+        this.metrics = new PrometheusTextRenderer(requireNonNull(registry, "registry is null"));
+        WireLimits limits = WireLimits.defaults()
+                .withMaxDocumentBytes(config.maxBodyBytes())
+                .withDimensions(config.dimensions());
+        this.json = WireFormat.json(limits);
+        this.smile = WireFormat.smile(limits);
+        this.clusterToken = config.clusterToken().map(t -> new BearerToken(t, "cluster"));
+        this.apiToken = config.apiToken().map(t -> new BearerToken(t, "api"));
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        Exchange exchange = new Exchange(request, response, callback);
+        try {
+            String path = request.getHttpURI().getPath();
+            String method = METHODS.get(path);
+            if (method == null) {
+                throw new ProblemException(Problem.of(
+                        404,
+                        "Not Found",
+                        "no endpoint at '" + printable(path) + "'; known: "
+                                + String.join(", ", QUERY_PATH, PARTITION_PATH, HEALTH_PATH, METRICS_PATH)));
+            }
+            if (!method.equals(request.getMethod())) {
+                response.getHeaders().put(HttpHeader.ALLOW, method);
+                throw new ProblemException(Problem.of(
+                        405,
+                        "Method Not Allowed",
+                        path + " accepts " + method + ", got " + printable(request.getMethod())));
+            }
+            switch (path) {
+                case QUERY_PATH -> query(exchange);
+                case PARTITION_PATH -> partitionQuery(exchange);
+                case HEALTH_PATH -> exchange.send(200, WireFormat.JSON_MEDIA_TYPE, json.write(health.health()));
+                default ->
+                    exchange.send(
+                            200,
+                            PrometheusTextRenderer.CONTENT_TYPE,
+                            metrics.render().getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (Throwable t) {
+            exchange.fail(t);
+        }
+        return true;
+    }
+
+    private void query(Exchange exchange) {
+        apiToken.ifPresent(token -> token.check(exchange.header(HttpHeader.AUTHORIZATION)));
+        requireMediaType(exchange, json);
+        readBody(exchange)
+                .thenCompose(body -> {
+                    Query query = json.readQuery(body);
+                    return queryService.execute(query);
+                })
+                .whenComplete((QueryResult result, Throwable failure) -> {
+                    if (failure != null) {
+                        exchange.fail(failure);
+                    } else {
+                        exchange.send(200, json.mediaType(), json.writeResult(result));
+                    }
+                });
+    }
+
+    private void partitionQuery(Exchange exchange) {
+        clusterToken.ifPresent(token -> token.check(exchange.header(HttpHeader.AUTHORIZATION)));
+        long deadlineMs = deadlineMillis(exchange.header(DEADLINE_HEADER));
+        WireFormat format = requireMediaType(exchange, json, smile);
+        readBody(exchange)
+                .thenCompose(body -> {
+                    Deadline deadline = Deadline.after(Duration.ofMillis(deadlineMs));
+                    PartitionRequest request = format.readPartitionRequest(body, deadline);
+                    CompletableFuture<PartialResult> work = partitionHandler.execute(request);
+                    // the caller went away (aborted, timed out): stop the work it no longer waits for
+                    exchange.request.addFailureListener(t -> work.cancel(true));
+                    return work.orTimeout(deadlineMs + DEADLINE_GRACE_MS, TimeUnit.MILLISECONDS);
+                })
+                .whenComplete((PartialResult partial, Throwable failure) -> {
+                    if (failure != null) {
+                        exchange.fail(failure);
+                    } else {
+                        exchange.send(200, format.mediaType(), format.writePartialResult(partial));
+                    }
+                });
+    }
+
+    private static long deadlineMillis(Optional<String> header) {
+        if (header.isEmpty()) {
+            throw new ProblemException(Problem.badRequest(
+                    "header " + DEADLINE_HEADER + " is required: the milliseconds left until the query's deadline"));
+        }
+        try {
+            long ms = Long.parseLong(header.get().trim());
+            if (ms >= 0 && ms <= MAX_DEADLINE_MS) {
+                return ms;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ProblemException(Problem.badRequest("header " + DEADLINE_HEADER + " must be a whole number of"
+                + " milliseconds in [0, " + MAX_DEADLINE_MS + "], got '" + printable(header.get()) + "'"));
+    }
+
+    /** Checks the Content-Type; returns the format of the first accepted type it matches. */
+    private static WireFormat requireMediaType(Exchange exchange, WireFormat... accepted) {
+        String contentType = exchange.header(HttpHeader.CONTENT_TYPE).orElse("");
+        String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        for (WireFormat format : accepted) {
+            if (format.mediaType().equals(mediaType)) {
+                return format;
+            }
+        }
+        StringBuilder names = new StringBuilder();
+        for (WireFormat format : accepted) {
+            names.append(names.length() == 0 ? "" : " or ").append(format.mediaType());
+        }
+        throw new ProblemException(Problem.of(
+                415,
+                "Unsupported Media Type",
+                "Content-Type must be " + names + ", got "
+                        + (contentType.isEmpty() ? "none" : "'" + printable(contentType) + "'")));
+    }
+
+    private CompletableFuture<byte[]> readBody(Exchange exchange) {
+        long length = exchange.request.getLength();
+        if (length > config.maxBodyBytes()) {
+            throw BodyReader.tooLarge(config.maxBodyBytes(), length, true);
+        }
+        return BodyReader.read(exchange.request, config.maxBodyBytes());
+    }
+
+    private static String printable(String value) {
+        StringBuilder out = new StringBuilder();
+        value.codePoints().limit(100).forEach(cp -> {
+            if (cp < 0x20 || cp == 0x7f) {
+                out.append(String.format("\\u%04x", cp));
+            } else {
+                out.appendCodePoint(cp);
+            }
+        });
+        return value.length() > 100 ? out + "..." : out.toString();
+    }
+
+    /** One request and its response, completed exactly once. */
+    private final class Exchange {
+        private final Request request;
+        private final Response response;
+        private final Callback callback;
+        private final AtomicBoolean done = new AtomicBoolean();
+
+        Exchange(Request request, Response response, Callback callback) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+        }
+
+        Optional<String> header(HttpHeader name) {
+            return Optional.ofNullable(request.getHeaders().get(name));
+        }
+
+        Optional<String> header(String name) {
+            return Optional.ofNullable(request.getHeaders().get(name));
+        }
+
+        void send(int status, String contentType, byte[] body) {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+            response.write(true, ByteBuffer.wrap(body), callback);
+        }
+
+        void fail(Throwable failure) {
+            Problem problem = problemFor(failure);
+            if (problem.status() == 401) {
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"engram\"");
+            }
+            send(problem.status(), Problem.MEDIA_TYPE, json.write(problem.toMap()));
+        }
+
+        private Problem problemFor(Throwable failure) {
+            Throwable cause = unwrap(failure);
+            if (cause instanceof ProblemException p) {
+                return p.problem();
+            }
+            if (cause instanceof WireFormatException e) {
+                return Problem.badRequest(e.getMessage());
+            }
+            if (cause instanceof ConsistencyException e) {
+                Map<String, Object> extensions = new LinkedHashMap<>();
+                extensions.put("consistency", e.policy());
+                extensions.put("expected_partitions", e.coverage().expectedPartitions());
+                extensions.put("responding_partitions", e.coverage().respondingPartitions());
+                extensions.put("missing_partitions", json.toTree(e.coverage().missing()));
+                return new Problem(
+                        "urn:engram:problem:consistency-not-met",
+                        "Consistency Not Met",
+                        503,
+                        e.getMessage(),
+                        extensions);
+            }
+            if (cause instanceof IllegalArgumentException e) {
+                return Problem.badRequest(String.valueOf(e.getMessage()));
+            }
+            if (cause instanceof TimeoutException) {
+                return Problem.of(504, "Gateway Timeout", "the query did not finish by its deadline");
+            }
+            if (cause instanceof CancellationException) {
+                return Problem.of(503, "Service Unavailable", "the query was cancelled");
+            }
+            String errorId = UUID.randomUUID().toString();
+            LOG.error(
+                    "{} {} failed (error id {})",
+                    request.getMethod(),
+                    request.getHttpURI().getPath(),
+                    errorId,
+                    cause);
+            return Problem.of(
+                    500,
+                    "Internal Server Error",
+                    "the server failed to answer; its log has the details under error id " + errorId);
+        }
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}
