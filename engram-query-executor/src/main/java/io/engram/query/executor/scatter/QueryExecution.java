@@ -183,10 +183,8 @@ final class QueryExecution {
                         if (failure == null) {
                             breaker.recordSuccess();
                         } else if (NodeCallPolicy.unwrap(failure) instanceof CancellationException) {
-                            if (call.timedOut) {
-                                breaker.recordFailure();
-                            } else {
-                                breaker.recordSuccess();
+                            if (!call.timedOut) {
+                                breaker.recordSuccess(); // a lost hedge: the node was slow, not broken
                             }
                         } else if (NodeCallPolicy.countsAgainstNode(failure)) {
                             breaker.recordFailure();
@@ -360,6 +358,9 @@ final class QueryExecution {
                 // A call still running at the deadline counts against its node (a hung node opens its breaker).
                 call.timedOut = true;
                 executor.detector().recordFailure(call.node, MissingReason.TIMEOUT);
+                if (!call.node.equals(executor.localNode())) {
+                    executor.callPolicy().breaker(call.node).recordFailure();
+                }
             }
             lose(partition, MissingReason.TIMEOUT, "no answer within " + took + " ms");
         }
