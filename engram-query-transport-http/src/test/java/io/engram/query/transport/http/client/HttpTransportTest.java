@@ -1,0 +1,305 @@
+package io.engram.query.transport.http.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.type;
+
+import com.codahale.metrics.MetricRegistry;
+import io.engram.query.api.Deadline;
+import io.engram.query.api.MemorySpaceId;
+import io.engram.query.api.MissingReason;
+import io.engram.query.api.NodeId;
+import io.engram.query.api.PartialResult;
+import io.engram.query.api.QueryResult;
+import io.engram.query.spi.PartitionRequest;
+import io.engram.query.spi.QueryPlugin;
+import io.engram.query.spi.Transport;
+import io.engram.query.spi.TransportContext;
+import io.engram.query.spi.TransportException;
+import io.engram.query.transport.http.json.SampleMessages;
+import io.engram.query.transport.http.server.EngramHttpServer;
+import io.engram.query.transport.http.server.HttpServerConfig;
+import io.engram.query.transport.http.server.PartitionQueryHandler;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class HttpTransportTest {
+    private static final NodeId N2 = NodeId.of("n2");
+    private static final MemorySpaceId S1 = MemorySpaceId.of("s1");
+
+    private final List<EngramHttpServer> servers = new ArrayList<>();
+    private final List<Server> rawServers = new ArrayList<>();
+    private final List<Transport> transports = new ArrayList<>();
+    private final List<PartitionRequest> received = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (Transport t : transports) {
+            t.close();
+        }
+        for (EngramHttpServer s : servers) {
+            s.stop();
+        }
+        for (Server s : rawServers) {
+            s.stop();
+        }
+    }
+
+    /** A transport context with one node, n2, at {@code port}. */
+    private record Context(int port, Optional<String> token, Map<String, String> settings) implements TransportContext {
+        @Override
+        public NodeId localNode() {
+            return NodeId.of("n1");
+        }
+
+        @Override
+        public Optional<URI> addressOf(NodeId node) {
+            return node.equals(N2) ? Optional.of(URI.create("http://127.0.0.1:" + port)) : Optional.empty();
+        }
+
+        @Override
+        public Optional<String> setting(String key) {
+            return Optional.ofNullable(settings.get(key));
+        }
+
+        @Override
+        public Optional<String> clusterToken() {
+            return token;
+        }
+    }
+
+    private int startNode(String token, PartitionQueryHandler handler) {
+        EngramHttpServer server = new EngramHttpServer(
+                HttpServerConfig.loopback(0).withClusterToken(token),
+                query -> CompletableFuture.<QueryResult>failedFuture(new UnsupportedOperationException()),
+                request -> {
+                    received.add(request);
+                    return handler.execute(request);
+                },
+                Map::of,
+                new MetricRegistry());
+        server.start();
+        servers.add(server);
+        return server.port();
+    }
+
+    private int startRaw(Handler handler) throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        server.setHandler(handler);
+        server.start();
+        rawServers.add(server);
+        return connector.getLocalPort();
+    }
+
+    private Transport transport(int port, String token, Map<String, String> settings) {
+        Transport transport =
+                new HttpTransportFactory().create(new Context(port, Optional.ofNullable(token), settings));
+        transports.add(transport);
+        return transport;
+    }
+
+    private static PartitionRequest request(Duration timeout) {
+        return new PartitionRequest("q-1", SampleMessages.recall(), S1, Deadline.after(timeout));
+    }
+
+    private static PartialResult answer(PartitionRequest request) {
+        return new PartialResult(request.space(), N2, SampleMessages.result().matches(), 0.75, Duration.ofMillis(3));
+    }
+
+    private static TransportException failure(CompletableFuture<PartialResult> call) {
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> call.get(5, TimeUnit.SECONDS));
+        assertThat(thrown).isInstanceOf(ExecutionException.class);
+        assertThat(thrown.getCause()).isInstanceOf(TransportException.class);
+        return (TransportException) thrown.getCause();
+    }
+
+    @Test
+    void sendsTheRequestWithTheDeadlineAndReadsTheAnswer() throws Exception {
+        int port = startNode("secret", r -> CompletableFuture.completedFuture(answer(r)));
+        PartitionRequest request = request(Duration.ofSeconds(2));
+        PartialResult result =
+                transport(port, "secret", Map.of()).execute(N2, request).get(5, TimeUnit.SECONDS);
+        assertThat(result).isEqualTo(answer(request));
+        assertThat(received).hasSize(1);
+        assertThat(received.get(0).queryId()).isEqualTo("q-1");
+        assertThat(received.get(0).query()).isEqualTo(SampleMessages.recall());
+        assertThat(received.get(0).deadline().remainingMillis()).isBetween(1L, 2000L);
+    }
+
+    @Test
+    void worksOverH2cAndInSmile() throws Exception {
+        int port = startNode("secret", r -> CompletableFuture.completedFuture(answer(r)));
+        PartitionRequest request = request(Duration.ofSeconds(2));
+        Transport transport =
+                transport(port, "secret", Map.of("transport.http.h2c", "true", "transport.http.format", "smile"));
+        for (int i = 0; i < 3; i++) {
+            assertThat(transport.execute(N2, request).get(5, TimeUnit.SECONDS)).isEqualTo(answer(request));
+        }
+    }
+
+    @Test
+    void aRejectedTokenIsAFailureNotWorthRetrying() {
+        int port = startNode("secret", r -> CompletableFuture.completedFuture(answer(r)));
+        TransportException e = failure(transport(port, "wrong", Map.of()).execute(N2, request(Duration.ofSeconds(2))));
+        assertThat(e.reason()).isEqualTo(MissingReason.FAILED);
+        assertThat(e.isRetryable()).isFalse();
+        assertThat(e).hasMessage("cluster token rejected by n2: invalid cluster token");
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void anInvalidRequestIsRejected() {
+        int port = startNode(
+                "secret",
+                r -> CompletableFuture.failedFuture(
+                        new IllegalArgumentException("space 's1' is not held by this node")));
+        TransportException e = failure(transport(port, "secret", Map.of()).execute(N2, request(Duration.ofSeconds(2))));
+        assertThat(e.reason()).isEqualTo(MissingReason.REJECTED);
+        assertThat(e).hasMessage("n2 rejected the partition query (400): space 's1' is not held by this node");
+    }
+
+    private static Handler answering(int status, String contentType, String body) {
+        return new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                response.setStatus(status);
+                response.getHeaders().put("Content-Type", contentType);
+                response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+                return true;
+            }
+        };
+    }
+
+    @Test
+    void garbageFromThePeerIsAFailedCall() throws Exception {
+        int port = startRaw(answering(200, "application/json", "<html>not json</html>"));
+        TransportException e = failure(transport(port, null, Map.of()).execute(N2, request(Duration.ofSeconds(2))));
+        assertThat(e.reason()).isEqualTo(MissingReason.FAILED);
+        assertThat(e.isRetryable()).isFalse();
+        assertThat(e).hasMessageStartingWith("malformed answer from n2: malformed JSON at line 1, column 1:");
+    }
+
+    @Test
+    void anAnswerForAnotherSpaceIsAFailedCall() throws Exception {
+        int port = startRaw(answering(
+                200,
+                "application/json",
+                "{\"space\":\"s9\",\"node\":\"n2\",\"matches\":[],\"confidence_adjustment\":1.0,\"latency_ms\":1}"));
+        TransportException e = failure(transport(port, null, Map.of()).execute(N2, request(Duration.ofSeconds(2))));
+        assertThat(e.reason()).isEqualTo(MissingReason.FAILED);
+        assertThat(e).hasMessage("n2 answered for space 's9', asked for 's1'");
+    }
+
+    @Test
+    void anOversizedAnswerIsAFailedCall() throws Exception {
+        int port = startRaw(answering(200, "application/json", "[" + "1,".repeat(1000) + "1]"));
+        TransportException e = failure(transport(port, null, Map.of("transport.http.max_response_bytes", "1000"))
+                .execute(N2, request(Duration.ofSeconds(2))));
+        assertThat(e.reason()).isEqualTo(MissingReason.FAILED);
+        assertThat(e.isRetryable()).isFalse();
+        assertThat(e).hasMessage("the answer of n2 is larger than 1000 bytes");
+    }
+
+    @Test
+    void aServerErrorIsARetryableFailure() throws Exception {
+        int port = startRaw(answering(
+                503,
+                "application/problem+json",
+                "{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,\"detail\":\"stopping\"}"));
+        TransportException e = failure(transport(port, null, Map.of()).execute(N2, request(Duration.ofSeconds(2))));
+        assertThat(e.reason()).isEqualTo(MissingReason.FAILED);
+        assertThat(e.isRetryable()).isTrue();
+        assertThat(e).hasMessage("n2 answered 503: stopping");
+    }
+
+    @Test
+    void aHungPeerTimesOutByTheDeadline() {
+        int port = startNode("secret", r -> new CompletableFuture<>());
+        long start = System.nanoTime();
+        TransportException e =
+                failure(transport(port, "secret", Map.of()).execute(N2, request(Duration.ofMillis(300))));
+        assertThat(e.reason()).isEqualTo(MissingReason.TIMEOUT);
+        assertThat(e).hasMessageStartingWith("n2 did not answer for space 's1' within ");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void cancellingTheCallAbortsTheExchange() {
+        CompletableFuture<PartialResult> work = new CompletableFuture<>();
+        int port = startNode("secret", r -> work);
+        // over h2c an abort resets the stream, which the server sees at once (HTTP/1.1 closes the connection, which
+        // a server not reading from it only notices at its next write)
+        CompletableFuture<PartialResult> call = transport(port, "secret", Map.of("transport.http.h2c", "true"))
+                .execute(N2, request(Duration.ofSeconds(10)));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !received.isEmpty());
+        assertThat(call.cancel(true)).isTrue();
+        // the aborted connection makes the server cancel the partition work it no longer needs
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(work::isCancelled);
+    }
+
+    @Test
+    void aRefusedConnectionIsUnreachable() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        TransportException e = failure(transport(port, null, Map.of()).execute(N2, request(Duration.ofSeconds(2))));
+        assertThat(e.reason()).isEqualTo(MissingReason.UNREACHABLE);
+        assertThat(e.isRetryable()).isTrue();
+        assertThat(e).hasMessage("n2 refused the connection (http://127.0.0.1:" + port + ")");
+    }
+
+    @Test
+    void aNodeWithoutAnAddressIsUnreachableAndAnExpiredDeadlineTimesOut() {
+        Transport transport = transport(1, null, Map.of());
+        assertThat(failure(transport.execute(NodeId.of("n7"), request(Duration.ofSeconds(1)))))
+                .hasMessage("no address is configured for node 'n7'")
+                .extracting(TransportException::reason)
+                .isEqualTo(MissingReason.UNREACHABLE);
+        assertThat(failure(transport.execute(N2, request(Duration.ZERO))))
+                .hasMessage("the deadline passed before space 's1' could be asked of n2")
+                .extracting(TransportException::reason)
+                .isEqualTo(MissingReason.TIMEOUT);
+    }
+
+    @Test
+    void invalidSettingsNameTheirKey() {
+        assertThatThrownBy(() -> HttpTransportConfig.fromSettings(
+                        key -> key.equals("transport.http.h2c") ? Optional.of("yes") : Optional.empty()))
+                .hasMessage("transport.http.h2c must be true or false, got 'yes'");
+    }
+
+    @Test
+    void thePluginIsFoundByServiceLoader() {
+        assertThat(ServiceLoader.load(QueryPlugin.class).stream()
+                        .map(ServiceLoader.Provider::get)
+                        .toList())
+                .singleElement(type(HttpTransportPlugin.class))
+                .extracting(p -> p.transportFactories().get(0).name())
+                .isEqualTo("http");
+    }
+}
