@@ -111,7 +111,7 @@ final class QueryExecution {
     }
 
     private void startLocked() {
-        executor.metrics().queryStarted(plan.strategy());
+        executor.metrics().queryStarted(plan.strategy(), plan.expectedPartitions());
         for (MissingPartition missing : plan.unreachable()) {
             aggregator.markMissing(missing);
             executor.metrics().partitionMissing(missing.reason());

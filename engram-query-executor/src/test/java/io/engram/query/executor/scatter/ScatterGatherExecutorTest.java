@@ -11,6 +11,7 @@ import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.MissingReason;
 import io.engram.query.api.NodeId;
 import io.engram.query.api.PartitionStatus;
+import io.engram.query.api.PlanStrategy;
 import io.engram.query.api.QueryOptions;
 import io.engram.query.api.QueryResult;
 import io.engram.query.api.RecallQuery;
@@ -51,8 +52,7 @@ class ScatterGatherExecutorTest {
             assertThat(result.baseConfidence().value()).isEqualTo(0.9);
             assertThat(result.confidence().value()).isEqualTo(0.9);
             assertThat(result.partitions()).extracting(p -> p.status()).containsOnly(PartitionStatus.OK);
-            assertThat(cluster.metrics.count(
-                            QueryMetrics.labelled(QueryMetrics.SCATTER_COUNT, "strategy", "multi_partition")))
+            assertThat(cluster.metrics.scatterCount(PlanStrategy.MULTI_PARTITION))
                     .isEqualTo(1);
         }
     }

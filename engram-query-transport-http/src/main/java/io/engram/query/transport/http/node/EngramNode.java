@@ -1,0 +1,236 @@
+package io.engram.query.transport.http.node;
+
+import static java.util.Objects.requireNonNull;
+
+import com.codahale.metrics.MetricRegistry;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import io.engram.query.api.MemorySpaceId;
+import io.engram.query.api.NodeId;
+import io.engram.query.api.QueryService;
+import io.engram.query.api.Ticker;
+import io.engram.query.executor.EngramQueryModule;
+import io.engram.query.executor.QueryThreads;
+import io.engram.query.executor.engine.EmbeddedQueryEngine;
+import io.engram.query.executor.engine.JsonLinesLoader;
+import io.engram.query.executor.engine.LoadReport;
+import io.engram.query.executor.engine.MemoryStore;
+import io.engram.query.executor.engine.SyntheticDataGenerator;
+import io.engram.query.executor.local.LocalPartitionRunner;
+import io.engram.query.executor.metrics.QueryMetrics;
+import io.engram.query.executor.plugin.PluginCatalog;
+import io.engram.query.executor.resilience.NodeCallPolicy;
+import io.engram.query.planner.embedded.StaticSpaceDirectory;
+import io.engram.query.planner.replica.ReplicaSelector;
+import io.engram.query.spi.NamedRegistry;
+import io.engram.query.spi.PartitionDetector;
+import io.engram.query.spi.SpaceAssignment;
+import io.engram.query.spi.SpaceDirectory;
+import io.engram.query.spi.Transport;
+import io.engram.query.spi.TransportContext;
+import io.engram.query.spi.TransportFactory;
+import io.engram.query.transport.http.client.HttpTransportFactory;
+import io.engram.query.transport.http.server.EngramHttpServer;
+import io.engram.query.transport.http.server.HttpServerConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running node: its space directory and partition detector from the configuration (with periodic health probes
+ * of its peers), the embedded engine loaded with the spaces it holds, the query service, and the HTTP server.
+ */
+public final class EngramNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EngramNode.class);
+
+    private final NodeConfig config;
+    private final EngramHttpServer server;
+    private final Transport transport;
+    private final QueryThreads threads;
+    private final PeerProber prober;
+    private final Set<MemorySpaceId> held;
+    private final Injector injector;
+
+    private EngramNode(
+            NodeConfig config,
+            EngramHttpServer server,
+            Transport transport,
+            QueryThreads threads,
+            PeerProber prober,
+            Set<MemorySpaceId> held,
+            Injector injector) {
+        this.config = config;
+        this.server = server;
+        this.transport = transport;
+        this.threads = threads;
+        this.prober = prober;
+        this.held = held;
+        this.injector = injector;
+    }
+
+    /**
+     * Loads the data, wires the node and starts serving. Fails with {@link IllegalStateException} (a clear one-line
+     * message) when the data can not be loaded or the port can not be bound.
+     */
+    public static EngramNode start(NodeConfig config) {
+        requireNonNull(config, "config is null");
+        SpaceDirectory directory = directory(config);
+        Set<MemorySpaceId> held = new TreeSet<>();
+        for (SpaceAssignment a : directory.assignments()) {
+            if (a.isHeldBy(config.nodeId())) {
+                held.add(a.space());
+            }
+        }
+        MemoryStore store = loadStore(config, directory, held);
+        EmbeddedQueryEngine engine = new EmbeddedQueryEngine(config.nodeId(), store, Ticker.system());
+        MetricRegistry registry = new MetricRegistry();
+
+        PluginCatalog catalog = new PluginCatalog(
+                io.engram.query.executor.plugin.PluginLoader.fromClassPath(EngramNode.class.getClassLoader()));
+        TransportFactory factory = new NamedRegistry<TransportFactory>("transport", catalog.transportFactories())
+                .get(HttpTransportFactory.NAME);
+        Transport transport = factory.create(new NodeTransportContext(config));
+
+        Injector injector = Guice.createInjector(new EngramQueryModule(config.query(), config.nodeId()), binder -> {
+            EngramQueryModule.spaceDirectory(binder).toInstance(directory);
+            EngramQueryModule.localQueryEngine(binder).toInstance(engine);
+            EngramQueryModule.transport(binder).toInstance(transport);
+            EngramQueryModule.metricRegistry(binder).toInstance(registry);
+        });
+        QueryService queryService = injector.getInstance(QueryService.class);
+        LocalPartitionRunner runner = injector.getInstance(LocalPartitionRunner.class);
+        PartitionDetector detector = injector.getInstance(PartitionDetector.class);
+        QueryThreads threads = injector.getInstance(QueryThreads.class);
+        ClusterHealth health = new ClusterHealth(
+                config,
+                held,
+                detector,
+                injector.getInstance(NodeCallPolicy.class),
+                injector.getInstance(ReplicaSelector.class),
+                injector.getInstance(QueryMetrics.class));
+
+        HttpServerConfig serverConfig = new HttpServerConfig(
+                config.host(),
+                config.port(),
+                config.maxBodyBytes(),
+                config.clusterToken(),
+                config.apiToken(),
+                Optional.of(config.dimensions()),
+                config.stopTimeout());
+        EngramHttpServer server = new EngramHttpServer(serverConfig, queryService, runner::run, health, registry);
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            transport.close();
+            threads.close();
+            throw e;
+        }
+        PeerProber prober = new PeerProber(config, detector, threads.scheduler());
+        prober.start();
+        LOG.info(
+                "node {} listening on http://{}:{}; holds {} of {} spaces: {}",
+                config.nodeId(),
+                config.host(),
+                server.port(),
+                held.size(),
+                directory.assignments().size(),
+                held.stream().map(MemorySpaceId::value).collect(Collectors.joining(", ")));
+        return new EngramNode(config, server, transport, threads, prober, held, injector);
+    }
+
+    static SpaceDirectory directory(NodeConfig config) {
+        if (!config.explicitSpaces().isEmpty()) {
+            return new StaticSpaceDirectory(config.explicitSpaces());
+        }
+        List<MemorySpaceId> spaces = config.synthetic()
+                .map(spec -> new SyntheticDataGenerator(spec).spaces())
+                .orElse(config.dataSpaces());
+        return StaticSpaceDirectory.rendezvous(
+                spaces, new ArrayList<>(config.nodes().keySet()), config.replicationFactor());
+    }
+
+    private static MemoryStore loadStore(NodeConfig config, SpaceDirectory directory, Set<MemorySpaceId> held) {
+        if (config.synthetic().isPresent()) {
+            return new SyntheticDataGenerator(config.synthetic().get()).store(held::contains);
+        }
+        MemoryStore.Builder builder = MemoryStore.builder(config.dimensions());
+        held.forEach(builder::addSpace);
+        if (config.dataFile().isPresent()) {
+            Path file = config.dataFile().get();
+            Set<MemorySpaceId> known = directory.assignments().stream()
+                    .map(SpaceAssignment::space)
+                    .collect(Collectors.toSet());
+            LoadReport report;
+            try {
+                report = new JsonLinesLoader(config.dimensions(), known, held::contains).load(file, builder);
+            } catch (IOException e) {
+                throw new IllegalStateException("can not read engine.data " + file + ": " + e.getMessage(), e);
+            }
+            if (report.hasErrors()) {
+                throw new IllegalStateException(report.errorCount() + " bad lines in " + file + "; first: "
+                        + report.errors().get(0));
+            }
+            LOG.info("loaded {} memories of {} spaces from {}", report.loaded(), held.size(), file);
+        }
+        return builder.build();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public URI url() {
+        return URI.create("http://" + config.host() + ":" + server.port());
+    }
+
+    public NodeId nodeId() {
+        return config.nodeId();
+    }
+
+    public Set<MemorySpaceId> heldSpaces() {
+        return held;
+    }
+
+    public QueryService queryService() {
+        return injector.getInstance(QueryService.class);
+    }
+
+    /** Stops accepting, lets in-flight queries finish up to {@code http.stop_timeout_ms}, then releases everything. */
+    @Override
+    public void close() {
+        prober.close();
+        server.stop();
+        transport.close();
+        threads.close();
+    }
+
+    private record NodeTransportContext(NodeConfig config) implements TransportContext {
+        @Override
+        public NodeId localNode() {
+            return config.nodeId();
+        }
+
+        @Override
+        public Optional<URI> addressOf(NodeId node) {
+            return Optional.ofNullable(config.nodes().get(node));
+        }
+
+        @Override
+        public Optional<String> setting(String key) {
+            return Optional.ofNullable(config.transportSettings().get(key));
+        }
+
+        @Override
+        public Optional<String> clusterToken() {
+            return config.clusterToken();
+        }
+    }
+}

@@ -1,0 +1,285 @@
+package io.engram.query.transport.http.node;
+
+import static java.util.Objects.requireNonNull;
+
+import io.engram.query.api.MemorySpaceId;
+import io.engram.query.api.NodeId;
+import io.engram.query.executor.config.ConfigException;
+import io.engram.query.executor.config.ConfigReader;
+import io.engram.query.executor.config.QueryConfig;
+import io.engram.query.executor.engine.SyntheticSpec;
+import io.engram.query.spi.SpaceAssignment;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A node's configuration file ({@code serve --config node.toml}): who this node is, the cluster, the data, the HTTP
+ * server and client, and the {@code [query]} section. Every problem in the file is reported together at start.
+ *
+ * @param nodeId {@code node.id}
+ * @param host the host part of {@code node.listen}
+ * @param port the port part of {@code node.listen} (0 picks a free one)
+ * @param nodes {@code [[cluster.nodes]]}: every node's id and base URL (this one included)
+ * @param explicitSpaces {@code [[cluster.spaces]]}: listed assignments; empty means rendezvous hashing
+ * @param replicationFactor {@code cluster.replication_factor}: copies per space under rendezvous hashing
+ * @param clusterToken from {@code ENGRAM_CLUSTER_TOKEN} or {@code cluster.token_file}
+ * @param probeInterval {@code cluster.probe_interval_ms}: how often peers' health is probed
+ * @param dimensions {@code engine.dimensions}
+ * @param dataFile {@code engine.data}: a JSON Lines file of memories
+ * @param dataSpaces {@code engine.spaces}: the spaces of the data file (when {@code cluster.spaces} lists none)
+ * @param synthetic {@code [engine.synthetic]}: generated data instead of a file
+ * @param maxBodyBytes {@code http.max_body_bytes}
+ * @param apiToken from {@code http.api_token_file}: when set, {@code /v1/query} requires it
+ * @param stopTimeout {@code http.stop_timeout_ms}: how long a stopping node lets in-flight queries finish
+ * @param transportSettings {@code transport.http.*}, passed to the HTTP transport
+ * @param query the {@code [query]} section
+ */
+public record NodeConfig(
+        NodeId nodeId,
+        String host,
+        int port,
+        Map<NodeId, URI> nodes,
+        List<SpaceAssignment> explicitSpaces,
+        int replicationFactor,
+        Optional<String> clusterToken,
+        Duration probeInterval,
+        int dimensions,
+        Optional<Path> dataFile,
+        List<MemorySpaceId> dataSpaces,
+        Optional<SyntheticSpec> synthetic,
+        int maxBodyBytes,
+        Optional<String> apiToken,
+        Duration stopTimeout,
+        Map<String, String> transportSettings,
+        QueryConfig query) {
+    public static final String TOKEN_VARIABLE = "ENGRAM_CLUSTER_TOKEN";
+
+    public NodeConfig {
+        requireNonNull(nodeId, "node id is null");
+        nodes = Map.copyOf(nodes);
+        explicitSpaces = List.copyOf(explicitSpaces);
+        dataSpaces = List.copyOf(dataSpaces);
+        transportSettings = Map.copyOf(transportSettings);
+    }
+
+    /** Loads {@code file}, with overrides from system properties and the environment. */
+    public static NodeConfig load(Path file) {
+        Path base = file.toAbsolutePath().getParent();
+        return read(ConfigReader.fromFile(file).withProcessOverrides(), base, System.getenv());
+    }
+
+    /** Parses TOML text; relative paths resolve against {@code base}. */
+    public static NodeConfig fromToml(String toml, Path base, Map<String, String> environment) {
+        return read(ConfigReader.fromToml(toml, "configuration"), base, environment);
+    }
+
+    private static NodeConfig read(ConfigReader r, Path base, Map<String, String> environment) {
+        NodeId nodeId = nodeId(r, "node.id", r.stringValue("node.id", "n1"));
+        String listen = r.stringValue("node.listen", "127.0.0.1:7401");
+        String host = "127.0.0.1";
+        int port = 7401;
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0 || colon == listen.length() - 1) {
+            r.problem("node.listen must be host:port, got '" + listen + "'");
+        } else {
+            host = listen.substring(0, colon);
+            try {
+                port = Integer.parseInt(listen.substring(colon + 1));
+                if (port < 0 || port > 65_535) {
+                    r.problem("node.listen port must be in [0, 65535], got " + port);
+                }
+            } catch (NumberFormatException e) {
+                r.problem("node.listen port must be a number, got '" + listen.substring(colon + 1) + "'");
+            }
+        }
+
+        Map<NodeId, URI> nodes = new LinkedHashMap<>();
+        for (ConfigReader n : r.tables("cluster.nodes")) {
+            NodeId id = nodeId(n, "id", n.stringValue("id", ""));
+            String url = n.stringValue("url", "");
+            URI uri = null;
+            try {
+                uri = URI.create(url);
+                if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0) {
+                    n.problem("cluster.nodes url of " + id + " must look like http://host:port, got '" + url + "'");
+                    uri = null;
+                }
+            } catch (IllegalArgumentException e) {
+                n.problem("cluster.nodes url of " + id + " is not a URL: '" + url + "'");
+            }
+            if (id != null && uri != null && nodes.put(id, uri) != null) {
+                r.problem("cluster.nodes lists node '" + id + "' twice");
+            }
+        }
+        if (nodes.isEmpty()) {
+            nodes.put(nodeId, URI.create("http://" + host + ":" + port));
+        } else if (!nodes.containsKey(nodeId)) {
+            r.problem("node.id '" + nodeId + "' is not among cluster.nodes (" + nodes.keySet() + ")");
+        }
+
+        List<SpaceAssignment> explicit = new ArrayList<>();
+        for (ConfigReader s : r.tables("cluster.spaces")) {
+            String id = s.stringValue("id", "");
+            String primary = s.stringValue("primary", "");
+            List<String> replicas = s.stringList("replicas", List.of());
+            try {
+                SpaceAssignment a = new SpaceAssignment(
+                        MemorySpaceId.of(id),
+                        NodeId.of(primary),
+                        replicas.stream().map(NodeId::of).toList());
+                for (NodeId copy : a.copies()) {
+                    if (!nodes.containsKey(copy)) {
+                        s.problem("cluster.spaces '" + id + "' names node '" + copy + "', which is not in cluster.nodes");
+                    }
+                }
+                explicit.add(a);
+            } catch (IllegalArgumentException e) {
+                s.problem("cluster.spaces entry '" + id + "': " + e.getMessage());
+            }
+        }
+        int replicationFactor = r.intValue("cluster.replication_factor", 1, 1, 16);
+        if (explicit.isEmpty() && replicationFactor > nodes.size()) {
+            r.problem("cluster.replication_factor (" + replicationFactor + ") must not exceed the number of nodes ("
+                    + nodes.size() + ")");
+        }
+        Optional<String> token = Optional.ofNullable(environment.get(TOKEN_VARIABLE)).filter(t -> !t.isBlank());
+        Optional<String> tokenFile = r.optionalString("cluster.token_file").filter(f -> !f.isBlank());
+        if (token.isEmpty() && tokenFile.isPresent()) {
+            token = readSecret(r, "cluster.token_file", base.resolve(tokenFile.get()));
+        }
+        Duration probeInterval = Duration.ofMillis(r.longValue("cluster.probe_interval_ms", 1000, 50, 600_000));
+
+        int dimensions = r.intValue("engine.dimensions", 768, 1, 65_536);
+        Optional<Path> data = r.optionalString("engine.data").filter(d -> !d.isBlank()).map(base::resolve);
+        List<MemorySpaceId> dataSpaces = new ArrayList<>();
+        for (String s : r.stringList("engine.spaces", List.of())) {
+            try {
+                dataSpaces.add(MemorySpaceId.of(s));
+            } catch (IllegalArgumentException e) {
+                r.problem("engine.spaces: " + e.getMessage());
+            }
+        }
+        Optional<SyntheticSpec> synthetic = Optional.empty();
+        boolean hasSynthetic = r.has("engine.synthetic.spaces");
+        int spaces = r.intValue("engine.synthetic.spaces", 4, 1, SyntheticSpec.MAX_SPACES);
+        int perSpace = r.intValue("engine.synthetic.memories_per_space", 1000, 1, SyntheticSpec.MAX_MEMORIES_PER_SPACE);
+        int clusters = r.intValue("engine.synthetic.clusters", 8, 1, 1_000_000);
+        int edges = r.intValue("engine.synthetic.edges_per_memory", 4, 0, SyntheticSpec.MAX_EDGES_PER_MEMORY);
+        double cross = r.doubleValue("engine.synthetic.cross_space_edge_fraction", 0.0, 0.0, 1.0);
+        long seed = r.longValue("engine.synthetic.seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
+        if (hasSynthetic) {
+            try {
+                synthetic = Optional.of(new SyntheticSpec(
+                        spaces, perSpace, dimensions, Math.min(clusters, perSpace), edges, cross, seed));
+            } catch (IllegalArgumentException e) {
+                r.problem("engine.synthetic: " + e.getMessage());
+            }
+        }
+        if (data.isPresent() && hasSynthetic) {
+            r.problem("engine.data and [engine.synthetic] exclude each other; set one");
+        }
+        if (data.isPresent() && explicit.isEmpty() && dataSpaces.isEmpty()) {
+            r.problem("engine.data needs its spaces: list them in engine.spaces or as [[cluster.spaces]]");
+        }
+
+        int maxBody = r.intValue("http.max_body_bytes", 1 << 20, 1024, 256 << 20);
+        Optional<String> apiToken = r.optionalString("http.api_token_file")
+                .filter(f -> !f.isBlank())
+                .flatMap(f -> readSecret(r, "http.api_token_file", base.resolve(f)));
+        Duration stopTimeout = Duration.ofMillis(r.longValue("http.stop_timeout_ms", 5000, 0, 600_000));
+
+        Map<String, String> transport = new LinkedHashMap<>();
+        transport.put("transport.http.h2c", String.valueOf(r.boolValue("transport.http.h2c", false)));
+        transport.put(
+                "transport.http.format", r.choice("transport.http.format", "json", List.of("json", "smile")));
+        transport.put(
+                "transport.http.max_response_bytes",
+                String.valueOf(r.intValue("transport.http.max_response_bytes", 16 << 20, 1024, 1 << 30)));
+        transport.put(
+                "transport.http.connect_timeout_ms",
+                String.valueOf(r.longValue("transport.http.connect_timeout_ms", 1000, 1, 60_000)));
+        transport.put(
+                "transport.http.max_connections_per_node",
+                String.valueOf(r.intValue("transport.http.max_connections_per_node", 64, 1, 10_000)));
+
+        QueryConfig query = QueryConfig.read(r);
+
+        if (token.isEmpty() && !isLoopback(host)) {
+            r.problem("node.listen " + listen + " is not a loopback address: a cluster token is required (set "
+                    + TOKEN_VARIABLE + " or cluster.token_file)");
+        }
+        r.finish();
+        return new NodeConfig(
+                nodeId,
+                host,
+                port,
+                nodes,
+                explicit,
+                replicationFactor,
+                token,
+                probeInterval,
+                dimensions,
+                data,
+                dataSpaces,
+                synthetic,
+                maxBody,
+                apiToken,
+                stopTimeout,
+                transport,
+                query);
+    }
+
+    private static NodeId nodeId(ConfigReader r, String key, String value) {
+        try {
+            return NodeId.of(value);
+        } catch (IllegalArgumentException e) {
+            r.problem(key + ": " + e.getMessage());
+            return NodeId.of("invalid");
+        }
+    }
+
+    private static Optional<String> readSecret(ConfigReader r, String key, Path file) {
+        try {
+            String secret = Files.readString(file).strip();
+            if (secret.isEmpty()) {
+                r.problem(key + " " + file + " is empty");
+                return Optional.empty();
+            }
+            return Optional.of(secret);
+        } catch (IOException e) {
+            r.problem(key + " " + file + " can not be read: " + e.getClass().getSimpleName());
+            return Optional.empty();
+        }
+    }
+
+    static boolean isLoopback(String host) {
+        if (host.equals("localhost")) {
+            return true;
+        }
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** The listen address, for messages. */
+    public String listen() {
+        return host + ":" + port;
+    }
+
+    /** Throws the same collected error as a bad file would, for callers that check more after loading. */
+    static ConfigException problem(String message) {
+        return new ConfigException(List.of(message));
+    }
+}
