@@ -64,7 +64,8 @@ final class ExecutorFixture implements AutoCloseable {
             for (NodeId n : nodes) {
                 held.computeIfAbsent(n, k -> new HashSet<>()).add(MemorySpaceId.of(space));
             }
-            directoryEntries.add(new SpaceAssignment(MemorySpaceId.of(space), nodes.get(0), nodes.subList(1, nodes.size())));
+            directoryEntries.add(
+                    new SpaceAssignment(MemorySpaceId.of(space), nodes.get(0), nodes.subList(1, nodes.size())));
         });
         Map<NodeId, LocalPartitionRunner> runners = new HashMap<>();
         held.forEach((node, spaces) ->
