@@ -3,6 +3,7 @@ package io.engram.query.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import com.google.inject.CreationException;
 import com.google.inject.Guice;
@@ -44,6 +45,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -103,11 +105,9 @@ class EngramQueryModuleTest {
         assertThat(result.partitions())
                 .extracting(PartitionOutcome::space, PartitionOutcome::status, PartitionOutcome::node)
                 .containsExactlyInAnyOrder(
-                        org.assertj.core.groups.Tuple.tuple(
-                                SyntheticDataGenerator.spaceName(1), PartitionStatus.OK, java.util.Optional.of(HOST)),
-                        org.assertj.core.groups.Tuple.tuple(s2, PartitionStatus.OK, java.util.Optional.of(HOST)),
-                        org.assertj.core.groups.Tuple.tuple(
-                                SyntheticDataGenerator.spaceName(3), PartitionStatus.OK, java.util.Optional.of(HOST)));
+                        tuple(SyntheticDataGenerator.spaceName(1), PartitionStatus.OK, Optional.of(HOST)),
+                        tuple(s2, PartitionStatus.OK, Optional.of(HOST)),
+                        tuple(SyntheticDataGenerator.spaceName(3), PartitionStatus.OK, Optional.of(HOST)));
         assertThat(result.matches()).hasSize(5);
         Match best = result.matches().get(0);
         assertThat(best.memoryId()).isEqualTo(SyntheticDataGenerator.memoryId(s2, 0));
@@ -177,9 +177,7 @@ class EngramQueryModuleTest {
         assertThat(result.coverage().ratio()).isZero();
         assertThat(result.coverage().missing())
                 .extracting(MissingPartition::space, MissingPartition::reason)
-                .containsExactlyInAnyOrder(
-                        org.assertj.core.groups.Tuple.tuple(A, MissingReason.UNREACHABLE),
-                        org.assertj.core.groups.Tuple.tuple(B, MissingReason.UNREACHABLE));
+                .containsExactlyInAnyOrder(tuple(A, MissingReason.UNREACHABLE), tuple(B, MissingReason.UNREACHABLE));
         assertThat(result.confidence()).isEqualTo(Confidence.NONE);
     }
 
@@ -201,9 +199,7 @@ class EngramQueryModuleTest {
                 .containsExactly("lowest", "max", "noisy-or");
         assertThat(lowest.matches())
                 .extracting(Match::memoryId, Match::space, Match::confidence)
-                .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(ONLY_A, A, Confidence.of(0.6)),
-                        org.assertj.core.groups.Tuple.tuple(SHARED, B, Confidence.of(0.3)));
+                .containsExactly(tuple(ONLY_A, A, Confidence.of(0.6)), tuple(SHARED, B, Confidence.of(0.3)));
         // lowest's base: the lowest confidence of the answer; full coverage leaves it unpenalised.
         assertThat(lowest.baseConfidence()).isEqualTo(Confidence.of(0.3));
         assertThat(lowest.confidence()).isEqualTo(Confidence.of(0.3));
@@ -213,9 +209,7 @@ class EngramQueryModuleTest {
 
         assertThat(max.matches())
                 .extracting(Match::memoryId, Match::space, Match::confidence)
-                .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(SHARED, A, Confidence.of(0.8)),
-                        org.assertj.core.groups.Tuple.tuple(ONLY_A, A, Confidence.of(0.6)));
+                .containsExactly(tuple(SHARED, A, Confidence.of(0.8)), tuple(ONLY_A, A, Confidence.of(0.6)));
         assertThat(max.baseConfidence()).isEqualTo(Confidence.of(0.8));
     }
 

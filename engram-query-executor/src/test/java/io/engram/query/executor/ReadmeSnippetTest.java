@@ -59,8 +59,8 @@ class ReadmeSnippetTest {
 
         // Recall across every space (an empty space list is a broadcast), cued by a stored memory's embedding.
         Embedding cue = data.memories(data.spaces().get(0)).get(0).embedding();
-        QueryResult result =
-                queries.execute(RecallQuery.of(List.of(), Cue.of(cue), 10)).join();
+        RecallQuery query = RecallQuery.of(List.of(), Cue.of(cue), 10);
+        QueryResult result = queries.execute(query).join();
         Confidence confidence = result.confidence(); // base × (1 − λ × (1 − coverage))
         Coverage coverage = result.coverage(); // expected 4 partitions, 4 responding, ratio 1.0
         // README snippet end
