@@ -119,7 +119,9 @@ public final class EngramQueryModule extends AbstractModule {
                 .setDefault()
                 .toInstance(new MetricRegistry());
         OptionalBinder.newOptionalBinder(binder(), Ticker.class).setDefault().toInstance(Ticker.system());
-        bind(QueryService.class).to(CoordinatorQueryService.class).in(Singleton.class);
+        // Eager, so that what can only be checked once plugins are gathered (a duplicate plugin name, an unknown
+        // configured default policy or strategy) fails injector creation, at start, and not the first query.
+        bind(QueryService.class).to(CoordinatorQueryService.class).asEagerSingleton();
     }
 
     @Provides
