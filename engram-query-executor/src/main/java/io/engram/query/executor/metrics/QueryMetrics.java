@@ -26,6 +26,7 @@ public final class QueryMetrics {
      * {@code engram_query_scatter_count{strategy}}, which keeps the exposition lint-clean for promtool.
      */
     public static final String SCATTER = "engram_query_scatter";
+
     public static final String PARTIAL_TIMEOUTS = "engram_query_partial_timeouts_total";
     public static final String LATENCY = "engram_query_latency_seconds";
     public static final String MISSING_PARTITIONS = "engram_query_missing_partitions_total";

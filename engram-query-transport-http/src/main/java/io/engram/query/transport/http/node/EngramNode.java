@@ -165,9 +165,8 @@ public final class EngramNode implements AutoCloseable {
         held.forEach(builder::addSpace);
         if (config.dataFile().isPresent()) {
             Path file = config.dataFile().get();
-            Set<MemorySpaceId> known = directory.assignments().stream()
-                    .map(SpaceAssignment::space)
-                    .collect(Collectors.toSet());
+            Set<MemorySpaceId> known =
+                    directory.assignments().stream().map(SpaceAssignment::space).collect(Collectors.toSet());
             LoadReport report;
             try {
                 report = new JsonLinesLoader(config.dimensions(), known, held::contains).load(file, builder);

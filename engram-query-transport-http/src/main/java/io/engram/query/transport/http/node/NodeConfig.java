@@ -139,7 +139,8 @@ public record NodeConfig(
                         replicas.stream().map(NodeId::of).toList());
                 for (NodeId copy : a.copies()) {
                     if (!nodes.containsKey(copy)) {
-                        s.problem("cluster.spaces '" + id + "' names node '" + copy + "', which is not in cluster.nodes");
+                        s.problem(
+                                "cluster.spaces '" + id + "' names node '" + copy + "', which is not in cluster.nodes");
                     }
                 }
                 explicit.add(a);
@@ -152,7 +153,8 @@ public record NodeConfig(
             r.problem("cluster.replication_factor (" + replicationFactor + ") must not exceed the number of nodes ("
                     + nodes.size() + ")");
         }
-        Optional<String> token = Optional.ofNullable(environment.get(TOKEN_VARIABLE)).filter(t -> !t.isBlank());
+        Optional<String> token =
+                Optional.ofNullable(environment.get(TOKEN_VARIABLE)).filter(t -> !t.isBlank());
         Optional<String> tokenFile = r.optionalString("cluster.token_file").filter(f -> !f.isBlank());
         if (token.isEmpty() && tokenFile.isPresent()) {
             token = readSecret(r, "cluster.token_file", base.resolve(tokenFile.get()));
@@ -160,7 +162,8 @@ public record NodeConfig(
         Duration probeInterval = Duration.ofMillis(r.longValue("cluster.probe_interval_ms", 1000, 50, 600_000));
 
         int dimensions = r.intValue("engine.dimensions", 768, 1, 65_536);
-        Optional<Path> data = r.optionalString("engine.data").filter(d -> !d.isBlank()).map(base::resolve);
+        Optional<Path> data =
+                r.optionalString("engine.data").filter(d -> !d.isBlank()).map(base::resolve);
         List<MemorySpaceId> dataSpaces = new ArrayList<>();
         for (String s : r.stringList("engine.spaces", List.of())) {
             try {
@@ -200,8 +203,7 @@ public record NodeConfig(
 
         Map<String, String> transport = new LinkedHashMap<>();
         transport.put("transport.http.h2c", String.valueOf(r.boolValue("transport.http.h2c", false)));
-        transport.put(
-                "transport.http.format", r.choice("transport.http.format", "json", List.of("json", "smile")));
+        transport.put("transport.http.format", r.choice("transport.http.format", "json", List.of("json", "smile")));
         transport.put(
                 "transport.http.max_response_bytes",
                 String.valueOf(r.intValue("transport.http.max_response_bytes", 16 << 20, 1024, 1 << 30)));
