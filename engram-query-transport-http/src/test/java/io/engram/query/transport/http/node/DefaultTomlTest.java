@@ -1,0 +1,35 @@
+package io.engram.query.transport.http.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.engram.query.api.NodeId;
+import io.engram.query.executor.config.QueryConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The checked-in config/default.toml is a valid node configuration whose values are the documented defaults. */
+class DefaultTomlTest {
+    @Test
+    void defaultTomlIsAValidNodeConfigurationOfDefaults() throws Exception {
+        Path file = Path.of("..", "config", "default.toml");
+        NodeConfig config = NodeConfig.fromToml(Files.readString(file), file.getParent(), Map.of());
+
+        assertThat(config.nodeId()).isEqualTo(NodeId.of("n1"));
+        assertThat(config.listen()).isEqualTo("127.0.0.1:7401");
+        assertThat(config.replicationFactor()).isEqualTo(1);
+        assertThat(config.clusterToken()).isEmpty();
+        assertThat(config.probeInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.dimensions()).isEqualTo(768);
+        assertThat(config.dataFile()).isEmpty();
+        assertThat(config.synthetic()).isEmpty();
+        assertThat(config.maxBodyBytes()).isEqualTo(1 << 20);
+        assertThat(config.stopTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.transportSettings())
+                .containsEntry("transport.http.h2c", "false")
+                .containsEntry("transport.http.format", "json");
+        assertThat(config.query()).isEqualTo(QueryConfig.defaults());
+    }
+}
