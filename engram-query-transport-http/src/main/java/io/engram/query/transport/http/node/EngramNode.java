@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,7 @@ public final class EngramNode implements AutoCloseable {
     private final PeerProber prober;
     private final Set<MemorySpaceId> held;
     private final Injector injector;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private EngramNode(
             NodeConfig config,
@@ -202,13 +204,30 @@ public final class EngramNode implements AutoCloseable {
         return injector.getInstance(QueryService.class);
     }
 
-    /** Stops accepting, lets in-flight queries finish up to {@code http.stop_timeout_ms}, then releases everything. */
+    /**
+     * Stops accepting, lets in-flight queries finish up to {@code http.stop_timeout_ms}, then releases everything,
+     * even when a step fails (the first failure is thrown after the rest are released). Closing again does nothing.
+     */
     @Override
     public void close() {
-        prober.close();
-        server.stop();
-        transport.close();
-        threads.close();
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        RuntimeException failure = null;
+        for (Runnable step : List.<Runnable>of(prober::close, server::stop, transport::close, threads::close)) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     private record NodeTransportContext(NodeConfig config) implements TransportContext {

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ import java.util.Optional;
  * @param nodeId {@code node.id}
  * @param host the host part of {@code node.listen}
  * @param port the port part of {@code node.listen} (0 picks a free one)
- * @param nodes {@code [[cluster.nodes]]}: every node's id and base URL (this one included)
+ * @param nodes {@code [[cluster.nodes]]}: every node's id and base URL (this one included), in the file's order
  * @param explicitSpaces {@code [[cluster.spaces]]}: listed assignments; empty means rendezvous hashing
  * @param replicationFactor {@code cluster.replication_factor}: copies per space under rendezvous hashing
  * @param clusterToken from {@code ENGRAM_CLUSTER_TOKEN} or {@code cluster.token_file}
@@ -66,7 +67,8 @@ public record NodeConfig(
 
     public NodeConfig {
         requireNonNull(nodeId, "node id is null");
-        nodes = Map.copyOf(nodes);
+        // In the file's order (Map.copyOf would not keep it): peers are listed and probed in that order.
+        nodes = Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
         explicitSpaces = List.copyOf(explicitSpaces);
         dataSpaces = List.copyOf(dataSpaces);
         transportSettings = Map.copyOf(transportSettings);

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.codahale.metrics.MetricRegistry;
 import io.engram.query.api.QueryService;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -76,8 +77,17 @@ public final class EngramHttpServer {
 
     /** Stops accepting requests and waits up to the stop timeout for in-flight ones. */
     public synchronized void stop() {
+        int port = port();
         try {
             server.stop();
+        } catch (TimeoutException e) {
+            // Jetty stops everything after the graceful wait anyway; what outlived it (a slow request, or a client's
+            // idle keep-alive connection, closed only after the connector's shutdown idle timeout) is cut off.
+            LOG.warn(
+                    "HTTP server on port {} stopped after its stop timeout of {} ms; open requests or connections were"
+                            + " closed",
+                    port,
+                    config.stopTimeout().toMillis());
         } catch (Exception e) {
             throw new IllegalStateException("could not stop the HTTP server: " + e.getMessage(), e);
         }

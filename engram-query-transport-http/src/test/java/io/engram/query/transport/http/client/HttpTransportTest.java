@@ -295,9 +295,10 @@ class HttpTransportTest {
 
     @Test
     void thePluginIsFoundByServiceLoader() {
+        // The planner's and aggregation's built-in plugins are on the class path too.
         assertThat(ServiceLoader.load(QueryPlugin.class).stream()
                         .map(ServiceLoader.Provider::get)
-                        .filter(p -> p instanceof HttpTransportPlugin)
+                        .filter(p -> !p.transportFactories().isEmpty())
                         .toList())
                 .singleElement(type(HttpTransportPlugin.class))
                 .extracting(p -> p.transportFactories().get(0).name())
