@@ -339,10 +339,10 @@ public final class ConfigReader {
      */
     public void finish() {
         Set<String> known = knownKeys();
-        for (String key : unknownKeys()) {
-            String generic = key.replaceAll("\\[\\d+]", "[]");
-            String origin = origins.get(key);
-            Optional<String> nearest = nearest(generic, known);
+        for (Map.Entry<String, String> unknown : unknownKeys().entrySet()) {
+            String key = unknown.getKey();
+            String origin = unknown.getValue();
+            Optional<String> nearest = nearest(key.replaceAll("\\[\\d+]", "[]"), known);
             problems.add("unknown key " + key + (origin == null ? "" : " (from " + origin + ")")
                     + nearest.map(n -> "; did you mean " + n + "?").orElse(""));
         }
@@ -351,31 +351,54 @@ public final class ConfigReader {
         }
     }
 
-    private List<String> unknownKeys() {
-        List<String> unknown = new ArrayList<>();
+    /** Keys nothing read, with where each came from. */
+    private Map<String, String> unknownKeys() {
+        Map<String, String> unknown = new LinkedHashMap<>();
         for (String key : values.keySet()) {
             if (!consumed.contains(key)) {
-                unknown.add(key);
+                unknown.put(key, origins.get(key));
             }
         }
         for (ConfigReader child : children) {
-            unknown.addAll(child.unknownKeys());
+            unknown.putAll(child.unknownKeys());
         }
         return unknown;
     }
 
+    /**
+     * The known key closest to {@code key}: among keys of the same table by their last part when there are any
+     * ({@code cluster.nodes[].urll} → {@code cluster.nodes[].url}, but no suggestion for an unrelated name), else
+     * among all keys. A suggestion that shares little with the key helps nobody, so far ones are dropped.
+     */
     static Optional<String> nearest(String key, Set<String> known) {
+        int dot = key.lastIndexOf('.');
+        String parent = dot < 0 ? "" : key.substring(0, dot + 1);
+        List<String> siblings = known.stream()
+                .filter(k -> k.startsWith(parent) && k.indexOf('.', parent.length()) < 0)
+                .toList();
+        if (!parent.isEmpty() && !siblings.isEmpty()) {
+            String last = key.substring(parent.length());
+            return closest(
+                            last,
+                            siblings.stream()
+                                    .map(k -> k.substring(parent.length()))
+                                    .toList())
+                    .map(n -> parent + n);
+        }
+        return closest(key, known);
+    }
+
+    private static Optional<String> closest(String key, java.util.Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (String candidate : known) {
+        for (String candidate : candidates) {
             int d = distance(key, candidate);
             if (d < bestDistance) {
                 bestDistance = d;
                 best = candidate;
             }
         }
-        // A suggestion that shares little with the key helps nobody.
-        return best != null && bestDistance <= Math.max(3, key.length() / 2) ? Optional.of(best) : Optional.empty();
+        return best != null && bestDistance <= Math.max(2, key.length() / 2) ? Optional.of(best) : Optional.empty();
     }
 
     private static int distance(String a, String b) {
