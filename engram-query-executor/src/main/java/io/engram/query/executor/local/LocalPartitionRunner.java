@@ -33,7 +33,8 @@ public final class LocalPartitionRunner {
     }
 
     /**
-     * Runs {@code request} on the compute pool. Fails with a {@link TransportException}: {@code REJECTED} for a
+     * Runs {@code request} on the compute pool. Fails with a {@link TransportException}: {@code UNREACHABLE} (not
+     * retryable here, but another copy may answer) for a space this node does not hold, {@code REJECTED} for a
      * request the engine refuses (its message says why), {@code TIMEOUT} when the deadline passed before it started,
      * {@code FAILED} when the engine broke.
      */
@@ -47,6 +48,13 @@ public final class LocalPartitionRunner {
     }
 
     private PartialResult runNow(PartitionRequest request) {
+        if (!engine.holds(request.space())) {
+            // Not a bad request: the caller's view of the cluster differs from ours, and another copy may answer.
+            throw new TransportException(
+                    io.engram.query.api.MissingReason.UNREACHABLE,
+                    false,
+                    "space " + request.space() + " is not held here");
+        }
         if (request.deadline().isExpired()) {
             throw TransportException.timeout("deadline passed before partition " + request.space() + " started");
         }

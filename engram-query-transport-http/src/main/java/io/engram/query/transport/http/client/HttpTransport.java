@@ -260,6 +260,10 @@ public final class HttpTransport implements Transport {
             if (status >= 500) {
                 throw TransportException.failed(node + " answered " + status + detail, true);
             }
+            if (status == 404 || status == 409) {
+                // The node does not hold the space (its view of the cluster differs): another copy may.
+                throw TransportException.failed(node + " can not answer (" + status + ")" + detail, false);
+            }
             if (status >= 400) {
                 throw TransportException.rejected(node + " rejected the partition query (" + status + ")" + detail);
             }

@@ -10,6 +10,7 @@ import io.engram.query.api.Query;
 import io.engram.query.api.QueryResult;
 import io.engram.query.api.QueryService;
 import io.engram.query.spi.PartitionRequest;
+import io.engram.query.spi.TransportException;
 import io.engram.query.transport.http.json.WireFormat;
 import io.engram.query.transport.http.json.WireFormatException;
 import io.engram.query.transport.http.json.WireLimits;
@@ -279,6 +280,14 @@ final class EngramRequestHandler extends Handler.Abstract {
             }
             if (cause instanceof IllegalArgumentException e) {
                 return Problem.badRequest(String.valueOf(e.getMessage()));
+            }
+            if (cause instanceof TransportException e) {
+                return switch (e.reason()) {
+                    case REJECTED -> Problem.badRequest(e.getMessage());
+                    case TIMEOUT -> Problem.of(504, "Gateway Timeout", e.getMessage());
+                    case UNREACHABLE -> Problem.of(409, "Conflict", e.getMessage());
+                    case FAILED -> Problem.of(503, "Service Unavailable", e.getMessage());
+                };
             }
             if (cause instanceof TimeoutException) {
                 return Problem.of(504, "Gateway Timeout", "the query did not finish by its deadline");
