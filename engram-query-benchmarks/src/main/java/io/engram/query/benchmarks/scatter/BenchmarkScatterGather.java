@@ -1,0 +1,112 @@
+package io.engram.query.benchmarks.scatter;
+
+import io.engram.query.api.QueryResult;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The same queries over the same four spaces, answered two ways ({@link Deployment}): {@code local}, one node holding
+ * all four spaces, and {@code distributed}, a coordinator holding none and four data nodes holding one space each,
+ * reached over loopback HTTP, all five in this JVM and so sharing its cores. A recall of the top 10 for a cue taken
+ * from the data, and a spread of 3 hops from one seed per space (whatever the spread does across nodes at the time).
+ * Sample mode: the mean and the percentiles of single queries, one at a time. Each benchmark method builds only its own
+ * deployment, in its own fork.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = "-Xmx6g")
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class BenchmarkScatterGather {
+    /** One node holding every space. */
+    @State(Scope.Benchmark)
+    public static class Local {
+        @Param({"light", "heavy"})
+        public String dataset;
+
+        Deployment deployment;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            deployment = Deployment.local(Dataset.parse(dataset), Map.of());
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            deployment.close();
+        }
+    }
+
+    /** A coordinator and four data nodes on loopback HTTP. */
+    @State(Scope.Benchmark)
+    public static class Distributed {
+        @Param({"light", "heavy"})
+        public String dataset;
+
+        /** {@code transport.http.format}: json or smile. */
+        @Param({"json"})
+        public String format;
+
+        /** {@code transport.http.h2c}. */
+        @Param({"false"})
+        public boolean h2c;
+
+        Deployment deployment;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            deployment = Deployment.distributed(
+                    Dataset.parse(dataset), Map.of("format", "\"" + format + "\"", "h2c", String.valueOf(h2c)));
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            deployment.close();
+        }
+    }
+
+    @Benchmark
+    public QueryResult recallLocal(Local state) {
+        return complete(
+                state.deployment.entry().execute(state.deployment.recall()).join());
+    }
+
+    @Benchmark
+    public QueryResult recallDistributed(Distributed state) {
+        return complete(
+                state.deployment.entry().execute(state.deployment.recall()).join());
+    }
+
+    @Benchmark
+    public QueryResult spreadLocal(Local state) {
+        return complete(
+                state.deployment.entry().execute(state.deployment.spread()).join());
+    }
+
+    @Benchmark
+    public QueryResult spreadDistributed(Distributed state) {
+        return complete(
+                state.deployment.entry().execute(state.deployment.spread()).join());
+    }
+
+    /** A partial answer would make the comparison meaningless: fail loudly instead. */
+    private static QueryResult complete(QueryResult result) {
+        if (!result.coverage().isComplete()) {
+            throw new IllegalStateException("partial answer: " + result.coverage());
+        }
+        return result;
+    }
+}

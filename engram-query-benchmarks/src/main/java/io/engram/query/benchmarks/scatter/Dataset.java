@@ -1,0 +1,76 @@
+package io.engram.query.benchmarks.scatter;
+
+import io.engram.query.executor.engine.SyntheticSpec;
+import java.util.Locale;
+
+/**
+ * The data sets of {@link BenchmarkScatterGather}: four spaces of {@code memoriesPerSpace} memories with 768-float
+ * embeddings, 50 clusters, 4 edges per memory of which 10% lead to another space. {@code tiny} is for smoke runs.
+ */
+enum Dataset {
+    TINY(200),
+    LIGHT(2_000),
+    HEAVY(25_000);
+
+    static final int SPACES = 4;
+    static final int DIMENSIONS = 768;
+    static final int CLUSTERS = 50;
+    static final int EDGES_PER_MEMORY = 4;
+    static final double CROSS_SPACE_EDGE_FRACTION = 0.1;
+    static final long SEED = 7;
+
+    private final int memoriesPerSpace;
+
+    Dataset(int memoriesPerSpace) {
+        this.memoriesPerSpace = memoriesPerSpace;
+    }
+
+    static Dataset parse(String name) {
+        for (Dataset d : values()) {
+            if (d.name().equalsIgnoreCase(name)) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException("dataset must be tiny, light or heavy, got '" + name + "'");
+    }
+
+    int memoriesPerSpace() {
+        return memoriesPerSpace;
+    }
+
+    SyntheticSpec spec() {
+        return new SyntheticSpec(
+                SPACES,
+                memoriesPerSpace,
+                DIMENSIONS,
+                Math.min(CLUSTERS, memoriesPerSpace),
+                EDGES_PER_MEMORY,
+                CROSS_SPACE_EDGE_FRACTION,
+                SEED);
+    }
+
+    /** The {@code [engine]} section generating this data set. */
+    String engineToml() {
+        return String.format(
+                Locale.ROOT,
+                """
+                [engine]
+                dimensions = %d
+
+                [engine.synthetic]
+                spaces = %d
+                memories_per_space = %d
+                clusters = %d
+                edges_per_memory = %d
+                cross_space_edge_fraction = %s
+                seed = %d
+                """,
+                DIMENSIONS,
+                SPACES,
+                memoriesPerSpace,
+                Math.min(CLUSTERS, memoriesPerSpace),
+                EDGES_PER_MEMORY,
+                CROSS_SPACE_EDGE_FRACTION,
+                SEED);
+    }
+}

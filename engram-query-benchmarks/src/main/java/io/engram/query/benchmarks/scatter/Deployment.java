@@ -1,0 +1,143 @@
+package io.engram.query.benchmarks.scatter;
+
+import io.engram.query.api.Cue;
+import io.engram.query.api.Embedding;
+import io.engram.query.api.MemoryId;
+import io.engram.query.api.MemorySpaceId;
+import io.engram.query.api.QueryService;
+import io.engram.query.api.RecallQuery;
+import io.engram.query.api.SpreadQuery;
+import io.engram.query.executor.engine.SyntheticDataGenerator;
+import io.engram.query.transport.http.node.EngramNode;
+import io.engram.query.transport.http.node.NodeConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Real {@link EngramNode}s in this JVM, started from TOML like {@code serve --config} would: either one node holding
+ * the data set's four spaces ({@link #local}), or four data nodes holding one space each and a coordinator holding none
+ * on loopback HTTP ports ({@link #distributed}). Queries enter through the first node's {@link QueryService}, an
+ * in-process call, as a client's request would after the HTTP front door.
+ */
+final class Deployment implements AutoCloseable {
+    static final String COORDINATOR = "coordinator";
+
+    private final List<EngramNode> nodes;
+    private final QueryService entry;
+    private final RecallQuery recall;
+    private final SpreadQuery spread;
+
+    private Deployment(List<EngramNode> nodes, Dataset dataset) {
+        this.nodes = List.copyOf(nodes);
+        this.entry = nodes.get(0).queryService();
+        List<MemorySpaceId> spaces = new SyntheticDataGenerator(dataset.spec()).spaces();
+        this.recall = RecallQuery.of(spaces, Cue.of(cueFrom(dataset)), 10);
+        List<MemoryId> seeds = new ArrayList<>();
+        for (MemorySpaceId space : spaces) {
+            seeds.add(SyntheticDataGenerator.memoryId(space, 0));
+        }
+        this.spread = SpreadQuery.of(seeds, spaces, 100);
+    }
+
+    /** One node holding every space. */
+    static Deployment local(Dataset dataset, Map<String, String> transport) {
+        int port = freePort();
+        String toml = nodeToml("n1", port, List.of(new NodeAddress("n1", port)), List.of(), dataset, transport);
+        List<EngramNode> started = new ArrayList<>();
+        started.add(EngramNode.start(NodeConfig.fromToml(toml, Path.of("."), Map.of())));
+        return new Deployment(started, dataset);
+    }
+
+    /** A coordinator holding nothing, and data nodes {@code n1..n4} holding {@code s1..s4}, one each. */
+    static Deployment distributed(Dataset dataset, Map<String, String> transport) {
+        List<NodeAddress> addresses = new ArrayList<>();
+        addresses.add(new NodeAddress(COORDINATOR, freePort()));
+        for (int i = 1; i <= Dataset.SPACES; i++) {
+            addresses.add(new NodeAddress("n" + i, freePort()));
+        }
+        List<String> spaces = new ArrayList<>();
+        for (int i = 1; i <= Dataset.SPACES; i++) {
+            spaces.add(String.format("[[cluster.spaces]]%nid = \"s%d\"%nprimary = \"n%d\"%n", i, i));
+        }
+        List<EngramNode> started = new ArrayList<>();
+        try {
+            for (NodeAddress address : addresses) {
+                String toml = nodeToml(address.id, address.port, addresses, spaces, dataset, transport);
+                started.add(EngramNode.start(NodeConfig.fromToml(toml, Path.of("."), Map.of())));
+            }
+        } catch (RuntimeException e) {
+            started.forEach(EngramNode::close);
+            throw e;
+        }
+        return new Deployment(started, dataset);
+    }
+
+    private static String nodeToml(
+            String id,
+            int port,
+            List<NodeAddress> cluster,
+            List<String> spaces,
+            Dataset dataset,
+            Map<String, String> transport) {
+        StringBuilder toml = new StringBuilder();
+        toml.append("[node]\nid = \"")
+                .append(id)
+                .append("\"\nlisten = \"127.0.0.1:")
+                .append(port)
+                .append("\"\n\n");
+        for (NodeAddress node : cluster) {
+            toml.append("[[cluster.nodes]]\nid = \"")
+                    .append(node.id)
+                    .append("\"\nurl = \"http://127.0.0.1:")
+                    .append(node.port)
+                    .append("\"\n");
+        }
+        spaces.forEach(toml::append);
+        toml.append('\n').append(dataset.engineToml()).append('\n');
+        if (!transport.isEmpty()) {
+            toml.append("[transport.http]\n");
+            transport.forEach(
+                    (key, value) -> toml.append(key).append(" = ").append(value).append('\n'));
+        }
+        return toml.toString();
+    }
+
+    /** The embedding of memory 7 of space s1. */
+    private static Embedding cueFrom(Dataset dataset) {
+        SyntheticDataGenerator generator = new SyntheticDataGenerator(dataset.spec());
+        return generator.memories(SyntheticDataGenerator.spaceName(1)).get(7).embedding();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+
+    QueryService entry() {
+        return entry;
+    }
+
+    RecallQuery recall() {
+        return recall;
+    }
+
+    SpreadQuery spread() {
+        return spread;
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(EngramNode::close);
+    }
+
+    private record NodeAddress(String id, int port) {}
+}
