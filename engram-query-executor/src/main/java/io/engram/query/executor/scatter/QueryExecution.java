@@ -167,7 +167,7 @@ final class QueryExecution {
         }
         CircuitBreaker<PartialResult> breaker = executor.callPolicy().breaker(node);
         return Failsafe.with(executor.callPolicy().retryPolicy(plan.deadline()))
-                .with(executor.scheduler())
+                .with(executor.failsafeScheduler())
                 .getStageAsync(() -> {
                     if (plan.deadline().isExpired()) {
                         throw TransportException.timeout("deadline passed before the call to " + node);

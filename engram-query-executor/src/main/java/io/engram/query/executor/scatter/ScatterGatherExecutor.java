@@ -16,6 +16,7 @@ import io.engram.query.executor.hedging.HedgeBudget;
 import io.engram.query.executor.hedging.HedgeDelay;
 import io.engram.query.executor.local.LocalPartitionRunner;
 import io.engram.query.executor.metrics.QueryMetrics;
+import io.engram.query.executor.resilience.InlineFirstAttemptScheduler;
 import io.engram.query.executor.resilience.NodeCallPolicy;
 import io.engram.query.planner.replica.ReplicaSelector;
 import io.engram.query.spi.ConsistencyPolicy;
@@ -52,6 +53,7 @@ public final class ScatterGatherExecutor {
     private final QueryConfig config;
     private final Ticker ticker;
     private final AtomicLong queryIds = new AtomicLong();
+    private final InlineFirstAttemptScheduler failsafeScheduler;
 
     public ScatterGatherExecutor(
             NodeId localNode,
@@ -82,6 +84,7 @@ public final class ScatterGatherExecutor {
         this.consistencyPolicies = requireNonNull(consistencyPolicies, "consistency policies is null");
         this.config = requireNonNull(config, "config is null");
         this.ticker = requireNonNull(ticker, "ticker is null");
+        this.failsafeScheduler = new InlineFirstAttemptScheduler(scheduler);
     }
 
     /**
@@ -126,6 +129,10 @@ public final class ScatterGatherExecutor {
 
     ScheduledExecutorService scheduler() {
         return scheduler;
+    }
+
+    InlineFirstAttemptScheduler failsafeScheduler() {
+        return failsafeScheduler;
     }
 
     NodeCallPolicy callPolicy() {
