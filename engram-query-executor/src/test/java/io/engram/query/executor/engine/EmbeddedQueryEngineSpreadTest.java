@@ -90,7 +90,9 @@ class EmbeddedQueryEngineSpreadTest {
                     activations.merge(edge.to(), reached, Math::max);
                     walk(target, reached, hopsLeft - 1, hopsUsed + 1);
                 } else {
-                    this.reached.computeIfAbsent(edge.to(), t -> new ArrayList<>()).add(new double[] {reached, hopsUsed + 1});
+                    this.reached
+                            .computeIfAbsent(edge.to(), t -> new ArrayList<>())
+                            .add(new double[] {reached, hopsUsed + 1});
                 }
             }
         }
@@ -195,7 +197,9 @@ class EmbeddedQueryEngineSpreadTest {
             assertSameActivations(activations(outcome.matches()), reference.activations);
             Map<MemoryId, List<double[]>> expectedFrontier = reference.frontier();
             assertThat(outcome.frontier())
-                    .hasSize(expectedFrontier.values().stream().mapToInt(List::size).sum());
+                    .hasSize(expectedFrontier.values().stream()
+                            .mapToInt(List::size)
+                            .sum());
             Map<MemoryId, Integer> seen = new HashMap<>();
             for (FrontierActivation crossing : outcome.frontier()) {
                 List<double[]> expectedCrossings = expectedFrontier.get(crossing.memory());
