@@ -14,9 +14,16 @@ import java.util.List;
  * @param confidenceAdjustment 1 when the partition answered completely; less when it answered from a truncated scan
  *     (the share scanned) or a lagging replica
  * @param latency how long the partition took
+ * @param frontier for a spread: the activation that crossed edges into memories of other spaces, which a distributed
+ *     spread continues in a later round; empty otherwise
  */
 public record PartialResult(
-        MemorySpaceId space, NodeId node, List<Match> matches, double confidenceAdjustment, Duration latency) {
+        MemorySpaceId space,
+        NodeId node,
+        List<Match> matches,
+        double confidenceAdjustment,
+        Duration latency,
+        List<SpreadCrossing> frontier) {
     public PartialResult {
         requireNonNull(space, "space is null");
         requireNonNull(node, "node is null");
@@ -26,9 +33,16 @@ public record PartialResult(
         if (latency.isNegative()) {
             throw new IllegalArgumentException("latency must not be negative, got " + latency);
         }
+        frontier = List.copyOf(requireNonNull(frontier, "frontier is null"));
+    }
+
+    /** A partial result with no spread frontier. */
+    public PartialResult(
+            MemorySpaceId space, NodeId node, List<Match> matches, double confidenceAdjustment, Duration latency) {
+        this(space, node, matches, confidenceAdjustment, latency, List.of());
     }
 
     public PartialResult withLatency(Duration newLatency) {
-        return new PartialResult(space, node, matches, confidenceAdjustment, newLatency);
+        return new PartialResult(space, node, matches, confidenceAdjustment, newLatency, frontier);
     }
 }

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.engram.query.api.Deadline;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.Query;
+import io.engram.query.api.SpreadQuery;
+import java.util.List;
 
 /**
  * One partition's share of a query: the query, the one space to read, and the query's deadline.
@@ -13,12 +15,26 @@ import io.engram.query.api.Query;
  * @param query the whole query (its limit applies to this partition)
  * @param space the space this partition reads
  * @param deadline the query's deadline; a remote node fixes its own from the remaining time
+ * @param spreadStarts for one round of a distributed spread: the activations to spread from in this space, used
+ *     instead of the query's seeds; empty for every other request (and for a spread's first round, which starts from
+ *     the seeds)
  */
-public record PartitionRequest(String queryId, Query query, MemorySpaceId space, Deadline deadline) {
+public record PartitionRequest(
+        String queryId, Query query, MemorySpaceId space, Deadline deadline, List<SpreadStart> spreadStarts) {
     public PartitionRequest {
         requireNonNull(queryId, "query id is null");
         requireNonNull(query, "query is null");
         requireNonNull(space, "space is null");
         requireNonNull(deadline, "deadline is null");
+        spreadStarts = List.copyOf(requireNonNull(spreadStarts, "spread starts is null"));
+        if (!spreadStarts.isEmpty() && !(query instanceof SpreadQuery)) {
+            throw new IllegalArgumentException("spread starts need a spread query, got a "
+                    + query.type().name().toLowerCase(java.util.Locale.ROOT) + " query");
+        }
+    }
+
+    /** An ordinary request: no spread starts. */
+    public PartitionRequest(String queryId, Query query, MemorySpaceId space, Deadline deadline) {
+        this(queryId, query, space, deadline, List.of());
     }
 }

@@ -1,5 +1,6 @@
 package io.engram.query.spi;
 
+import io.engram.query.api.MemoryId;
 import io.engram.query.api.MemorySpaceId;
 import java.util.List;
 import java.util.Optional;
@@ -14,4 +15,13 @@ public interface SpaceDirectory {
 
     /** Every space of the cluster, in a stable order. */
     List<SpaceAssignment> assignments();
+
+    /**
+     * The space holding {@code memory}, when the directory can tell (memory ids do not carry their space in general).
+     * A distributed spread uses it to send seeds and frontier activation only to the spaces holding them; without it
+     * they go to every space of the spread. Empty by default.
+     */
+    default Optional<MemorySpaceId> spaceOf(MemoryId memory) {
+        return Optional.empty();
+    }
 }

@@ -7,22 +7,26 @@ import io.engram.query.api.Query;
 import io.engram.query.api.QueryPlan;
 import io.engram.query.api.QueryResult;
 import io.engram.query.api.QueryService;
+import io.engram.query.api.SpreadQuery;
 import io.engram.query.api.Ticker;
 import io.engram.query.executor.config.QueryConfig;
 import io.engram.query.executor.scatter.ScatterGatherExecutor;
+import io.engram.query.executor.spread.SpreadCoordinator;
 import io.engram.query.planner.QueryPlanner;
 import jakarta.inject.Inject;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * This node as coordinator: fixes the query's one deadline when it arrives (its own timeout, else
- * {@code query.scatter_timeout_ms}), plans it, and executes the plan.
+ * {@code query.scatter_timeout_ms}), plans it, and executes the plan. A spread runs in rounds through a
+ * {@link SpreadCoordinator}, so that activation crosses from one space into another.
  */
 public final class CoordinatorQueryService implements QueryService {
     private final QueryPlanner planner;
     private final ScatterGatherExecutor executor;
     private final QueryConfig config;
     private final Ticker ticker;
+    private final SpreadCoordinator spreads;
 
     @Inject
     public CoordinatorQueryService(
@@ -31,12 +35,16 @@ public final class CoordinatorQueryService implements QueryService {
         this.executor = requireNonNull(executor, "executor is null");
         this.config = requireNonNull(config, "config is null");
         this.ticker = requireNonNull(ticker, "ticker is null");
+        this.spreads = new SpreadCoordinator(planner, executor, ticker);
     }
 
     @Override
     public CompletableFuture<QueryResult> execute(Query query) {
         requireNonNull(query, "query is null");
         Deadline deadline = Deadline.after(query.options().timeout().orElse(config.scatterTimeout()), ticker);
+        if (query instanceof SpreadQuery spread) {
+            return spreads.execute(spread, deadline);
+        }
         QueryPlan plan;
         try {
             plan = planner.plan(query, deadline);

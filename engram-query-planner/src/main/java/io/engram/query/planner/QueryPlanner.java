@@ -80,6 +80,11 @@ public final class QueryPlanner {
         return plan;
     }
 
+    /** The directory plans are made against (a distributed spread also asks it where frontier memories live). */
+    public SpaceDirectory directory() {
+        return directory;
+    }
+
     /** The name of the strategy {@link #plan} would use for {@code query}. */
     public String strategyName(Query query) {
         requireNonNull(query, "query is null");

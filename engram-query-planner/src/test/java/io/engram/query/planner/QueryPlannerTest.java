@@ -219,14 +219,16 @@ class QueryPlannerTest {
 
         assertThatThrownBy(() -> planner(N1).plan(query, DEADLINE))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown planning strategy 'fastest'; known: broadcast, multi-partition, single-partition");
+                .hasMessage(
+                        "unknown planning strategy 'fastest'; known: broadcast, multi-partition, single-partition, spread-seeds");
     }
 
     @Test
     void unknownConfiguredDefaultStrategyFailsAtConstruction() {
         assertThatThrownBy(() -> planner(N1, PlannerConfig.defaults().withDefaultStrategy("fastest"), builtIns()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown planning strategy 'fastest'; known: broadcast, multi-partition, single-partition");
+                .hasMessage(
+                        "unknown planning strategy 'fastest'; known: broadcast, multi-partition, single-partition, spread-seeds");
     }
 
     @Test
@@ -327,7 +329,7 @@ class QueryPlannerTest {
             plugin.planningStrategies().forEach(s -> names.add(s.name()));
         }
 
-        assertThat(names).containsExactlyInAnyOrder("single-partition", "multi-partition", "broadcast");
+        assertThat(names).containsExactlyInAnyOrder("single-partition", "multi-partition", "broadcast", "spread-seeds");
     }
 
     @Test

@@ -15,10 +15,12 @@ import io.engram.query.api.PartialEmbedding;
 import io.engram.query.api.PartialResult;
 import io.engram.query.api.Query;
 import io.engram.query.api.RecallQuery;
+import io.engram.query.api.SpreadCrossing;
 import io.engram.query.api.SpreadQuery;
 import io.engram.query.api.Ticker;
 import io.engram.query.spi.LocalQueryEngine;
 import io.engram.query.spi.PartitionRequest;
+import io.engram.query.spi.SpreadStart;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,7 +47,11 @@ import java.util.OptionalDouble;
  * threshold is dropped; {@code maxHops} rounds; only memories whose activation improved in the previous round
  * propagate. The result is the best product over all walks of at most {@code maxHops} edges from a seed. Flow stays in
  * the request's space; seeds of other spaces are ignored; seeds are not returned; a match's confidence and activation
- * are its activation. {@link #spread} also reports the activation that crossed edges out of the space.
+ * are its activation. {@link #spread} also reports the activation that crossed edges out of the space: per target
+ * memory, every crossing that no other dominates (one with fewer or equal hops and at least the activation), so a
+ * weaker crossing that used fewer hops, and can still flow further, is kept. A request carrying
+ * {@link PartitionRequest#spreadStarts() spread starts} (a round of a distributed spread) spreads from them instead
+ * of the seeds, and its {@link PartialResult#frontier()} carries the crossings.
  *
  * <p><b>Complete.</b> {@code s} = cosine similarity restricted to the known dimensions of the partial embedding,
  * clipped to [0, 1]; {@code f} = the share of known fields whose value the memory has exactly. The score is {@code s}
@@ -106,14 +112,27 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
         if (query instanceof RecallQuery recall) {
             answer = recall(segment, recall, deadline);
         } else if (query instanceof SpreadQuery spread) {
-            List<Activation> seeds = new ArrayList<>();
-            for (MemoryId seed : spread.seeds()) {
-                store.locate(seed)
-                        .filter(l -> l.space().equals(segment.space()))
-                        .ifPresent(l -> seeds.add(Activation.seed(seed, l.space())));
+            List<Activation> starts = new ArrayList<>();
+            if (request.spreadStarts().isEmpty()) {
+                for (MemoryId seed : spread.seeds()) {
+                    store.locate(seed)
+                            .filter(l -> l.space().equals(segment.space()))
+                            .ifPresent(l -> starts.add(Activation.seed(seed, l.space())));
+                }
+            } else {
+                for (SpreadStart given : request.spreadStarts()) {
+                    starts.add(new Activation(given.memory(), segment.space(), given.activation(), given.hopsUsed()));
+                }
             }
-            SpreadOutcome outcome = spread(segment, seeds, spread, deadline);
-            answer = new Answer(outcome.matches(), outcome.confidenceAdjustment());
+            SpreadOutcome outcome = spread(segment, starts, spread, deadline);
+            List<SpreadCrossing> frontier = new ArrayList<>(outcome.frontier().size());
+            for (FrontierActivation crossing : outcome.frontier()) {
+                frontier.add(new SpreadCrossing(
+                        crossing.memory(), crossing.space(), crossing.activation(), crossing.hopsUsed()));
+            }
+            Duration latency = Duration.ofNanos(Math.max(0, ticker.nanoTime() - start));
+            return new PartialResult(
+                    segment.space(), localNode, outcome.matches(), outcome.confidenceAdjustment(), latency, frontier);
         } else if (query instanceof CompleteQuery complete) {
             answer = complete(segment, complete, deadline);
         } else if (query instanceof ImagineQuery imagine) {
@@ -269,7 +288,9 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
         Arrays.fill(improvedInRound, -1);
         IntList improved = new IntList();
         enter(entering.get(0), activation, improvedInRound, 0, improved);
-        Map<MemoryId, FrontierActivation> crossings = new LinkedHashMap<>();
+        // Per target, the crossings no other crossing dominates (fewer or equal hops and at least the activation):
+        // hops ascending, activation strictly ascending. A weaker crossing with fewer hops can still flow further.
+        Map<MemoryId, List<FrontierActivation>> crossings = new LinkedHashMap<>();
         int interval = options.deadlineCheckInterval();
         long expanded = 0;
         double done = 1.0;
@@ -304,9 +325,16 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
                     double candidate = flowing * segment.externalWeights[e];
                     if (candidate >= threshold) {
                         MemoryId target = segment.externalTargets[e];
-                        FrontierActivation known = crossings.get(target);
-                        if (known == null || candidate > known.activation()) {
-                            crossings.put(target, new FrontierActivation(target, spaceOf(target), candidate, h));
+                        List<FrontierActivation> known = crossings.computeIfAbsent(target, t -> new ArrayList<>(1));
+                        FrontierActivation last = known.isEmpty() ? null : known.get(known.size() - 1);
+                        if (last == null || candidate > last.activation()) {
+                            FrontierActivation crossing = new FrontierActivation(
+                                    target, last == null ? spaceOf(target) : last.space(), candidate, h);
+                            if (last != null && last.hopsUsed() == h) {
+                                known.set(known.size() - 1, crossing);
+                            } else {
+                                known.add(crossing);
+                            }
                         }
                     }
                 }
@@ -339,7 +367,9 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
                     Map.of(),
                     Optional.empty()));
         }
-        return new SpreadOutcome(matches, new ArrayList<>(crossings.values()), done);
+        List<FrontierActivation> frontier = new ArrayList<>(crossings.size());
+        crossings.values().forEach(frontier::addAll);
+        return new SpreadOutcome(matches, frontier, done);
     }
 
     private static void enter(

@@ -10,7 +10,8 @@ import java.util.List;
  * What a spread over one space found.
  *
  * @param matches the activated memories of the space (seeds excluded), best first, at most the query's limit
- * @param frontier the best activation per memory outside the space that an edge from the space reached
+ * @param frontier the activation that edges from the space carried to memories outside it: per target, every
+ *     crossing no other dominates (fewer or equal hops and at least the activation), hops ascending
  * @param confidenceAdjustment 1 when every round ran; less when the deadline cut the spread (the share of the rounds
  *     done)
  */

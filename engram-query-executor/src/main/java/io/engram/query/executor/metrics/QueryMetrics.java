@@ -39,6 +39,10 @@ public final class QueryMetrics {
     public static final String BREAKER_STATE = "engram_query_circuit_breaker_state";
     public static final String IN_FLIGHT = "engram_query_in_flight";
     public static final String FAILED_QUERIES = "engram_query_failed_total";
+    /** A summary of the rounds each distributed spread ran. */
+    public static final String SPREAD_ROUNDS = "engram_query_spread_rounds";
+    /** A summary of the frontier (activations carried into the next round) after each spread round. */
+    public static final String SPREAD_FRONTIER = "engram_query_spread_frontier";
 
     private final MetricRegistry registry;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -54,6 +58,8 @@ public final class QueryMetrics {
         registry.counter(HEDGES_SENT);
         registry.counter(HEDGES_WON);
         registry.counter(PARTITION_REQUESTS);
+        registry.histogram(SPREAD_ROUNDS);
+        registry.histogram(SPREAD_FRONTIER);
         for (PlanStrategy strategy : PlanStrategy.values()) {
             scatter(strategy);
             latency(strategy);
@@ -120,6 +126,16 @@ public final class QueryMetrics {
 
     public void partitionAnswered(NodeId node, Duration latency) {
         partitionLatency(node).update(latency.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** A distributed spread finished after {@code rounds} rounds. */
+    public void spreadFinished(int rounds) {
+        registry.histogram(SPREAD_ROUNDS).update(rounds);
+    }
+
+    /** A spread round ended with {@code size} activations to carry into the next round (0 when none). */
+    public void spreadFrontier(int size) {
+        registry.histogram(SPREAD_FRONTIER).update(size);
     }
 
     public void retry() {

@@ -86,6 +86,11 @@ public final class NodeCallPolicy {
                 .abortIf((result, failure) ->
                         deadline.remainingNanos() < retry.initialBackoff().toNanos() + 1_000_000L)
                 .onRetry(e -> metrics.retry());
+        if (remaining.compareTo(retry.initialBackoff()) <= 0) {
+            // No time left to wait before a retry (abortIf refuses it anyway); Failsafe also rejects a delay that is
+            // not below the max duration, which a call started late in the query (a failover, a spread round) hits.
+            return builder.build();
+        }
         if (retry.maxBackoff().compareTo(retry.initialBackoff()) > 0
                 && !retry.initialBackoff().isZero()) {
             builder.withBackoff(retry.initialBackoff(), retry.maxBackoff());

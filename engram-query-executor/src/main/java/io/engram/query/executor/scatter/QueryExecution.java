@@ -52,6 +52,7 @@ final class QueryExecution {
     private final Query query;
     private final Aggregator aggregator;
     private final String consistencyName;
+    private final ScatterRound round;
     private final long startNanos;
     private final CompletableFuture<QueryResult> result = new CompletableFuture<>();
     private final ArrayDeque<PlanTarget> queued;
@@ -71,13 +72,15 @@ final class QueryExecution {
             QueryPlan plan,
             Query query,
             Aggregator aggregator,
-            String consistencyName) {
+            String consistencyName,
+            ScatterRound round) {
         this.executor = executor;
         this.queryId = queryId;
         this.plan = plan;
         this.query = query;
         this.aggregator = aggregator;
         this.consistencyName = consistencyName;
+        this.round = round;
         this.startNanos = executor.ticker().nanoTime();
         this.queued = new ArrayDeque<>(plan.targets());
     }
@@ -148,7 +151,8 @@ final class QueryExecution {
         }
         executor.metrics().partitionRequest();
         executor.replicaSelector().onCallStarted(node);
-        PartitionRequest request = new PartitionRequest(queryId, query, partition.target.space(), plan.deadline());
+        PartitionRequest request = new PartitionRequest(
+                queryId, query, partition.target.space(), plan.deadline(), round.startsFor(partition.target.space()));
         call.future = send(call, request);
         if (!hedge) {
             scheduleHedge(partition, node);
@@ -262,7 +266,9 @@ final class QueryExecution {
             if (call.hedge) {
                 executor.metrics().hedgeWon();
             }
-            aggregator.accept(answer);
+            if (aggregator.accept(answer)) {
+                round.onAnswer().accept(answer);
+            }
             outcomes.put(
                     partition.target.space(),
                     new PartitionOutcome(

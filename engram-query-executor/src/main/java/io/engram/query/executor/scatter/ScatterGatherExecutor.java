@@ -94,8 +94,18 @@ public final class ScatterGatherExecutor {
      * consistency policy name fails the future at once with the list of known names.
      */
     public CompletableFuture<QueryResult> execute(QueryPlan plan, Query query) {
+        return execute(plan, query, ScatterRound.none());
+    }
+
+    /**
+     * Executes {@code plan} for {@code query} as one round of a multi-round query: like {@link #execute(QueryPlan,
+     * Query)}, with the round's spread starts in the partition requests and its listener told of every accepted
+     * partial result.
+     */
+    public CompletableFuture<QueryResult> execute(QueryPlan plan, Query query, ScatterRound round) {
         requireNonNull(plan, "plan is null");
         requireNonNull(query, "query is null");
+        requireNonNull(round, "round is null");
         MergePolicy merge;
         ConsistencyPolicy consistency;
         try {
@@ -110,9 +120,30 @@ public final class ScatterGatherExecutor {
         Aggregator aggregator =
                 new Aggregator(expected, query.limit(), merge, consistency, config.partialConfidencePenalty());
         QueryExecution execution = new QueryExecution(
-                this, "q" + queryIds.incrementAndGet() + "@" + localNode, plan, query, aggregator, consistency.name());
+                this,
+                "q" + queryIds.incrementAndGet() + "@" + localNode,
+                plan,
+                query,
+                aggregator,
+                consistency.name(),
+                round);
         execution.start();
         return execution.result();
+    }
+
+    /** The merge policy {@code query} names, else the configured default; unknown names fail listing the known. */
+    public MergePolicy mergePolicy(Query query) {
+        return mergePolicies.get(query.options().mergePolicy().orElse(config.defaultMergePolicy()));
+    }
+
+    /** The consistency policy {@code query} names, else the configured default. */
+    public ConsistencyPolicy consistencyPolicy(Query query) {
+        return consistencyPolicies.get(query.options().consistency().orElse(config.defaultConsistency()));
+    }
+
+    /** λ of the coverage penalty ({@code query.partial_confidence_penalty}). */
+    public double partialConfidencePenalty() {
+        return config.partialConfidencePenalty();
     }
 
     NodeId localNode() {
@@ -155,7 +186,7 @@ public final class ScatterGatherExecutor {
         return detector;
     }
 
-    QueryMetrics metrics() {
+    public QueryMetrics metrics() {
         return metrics;
     }
 

@@ -37,7 +37,7 @@ class EmbeddedQueryEngineSpreadTest {
         private final double factor;
         private final double threshold;
         final Map<MemoryId, Double> activations = new HashMap<>();
-        final Map<MemoryId, double[]> frontier = new HashMap<>(); // {activation, hops}
+        final Map<MemoryId, List<double[]>> reached = new HashMap<>(); // every crossing: {activation, hops}
 
         Reference(Map<MemoryId, Memory> memories, MemorySpaceId space, SpreadQuery query, List<Activation> starts) {
             this.memories = memories;
@@ -59,6 +59,23 @@ class EmbeddedQueryEngineSpreadTest {
             query.seeds().forEach(activations::remove);
         }
 
+        /** Per target, the crossings no other dominates (fewer or equal hops, at least the activation), hops ascending. */
+        Map<MemoryId, List<double[]>> frontier() {
+            Map<MemoryId, List<double[]>> front = new HashMap<>();
+            reached.forEach((target, all) -> {
+                List<double[]> kept = new ArrayList<>();
+                all.stream()
+                        .sorted((a, b) -> a[1] != b[1] ? Double.compare(a[1], b[1]) : Double.compare(b[0], a[0]))
+                        .forEach(c -> {
+                            if (kept.isEmpty() || c[0] > kept.get(kept.size() - 1)[0]) {
+                                kept.add(c);
+                            }
+                        });
+                front.put(target, kept);
+            });
+            return front;
+        }
+
         private void walk(Memory from, double value, int hopsLeft, int hopsUsed) {
             if (hopsLeft <= 0) {
                 return;
@@ -73,10 +90,9 @@ class EmbeddedQueryEngineSpreadTest {
                     activations.merge(edge.to(), reached, Math::max);
                     walk(target, reached, hopsLeft - 1, hopsUsed + 1);
                 } else {
-                    double[] known = frontier.get(edge.to());
-                    if (known == null || reached > known[0] || (reached == known[0] && hopsUsed + 1 < known[1])) {
-                        frontier.put(edge.to(), new double[] {reached, hopsUsed + 1});
-                    }
+                    this.reached
+                            .computeIfAbsent(edge.to(), t -> new ArrayList<>())
+                            .add(new double[] {reached, hopsUsed + 1});
                 }
             }
         }
@@ -179,10 +195,16 @@ class EmbeddedQueryEngineSpreadTest {
                     .isSortedAccordingTo((a, b) -> Double.compare(b, a));
             assertThat(result.confidenceAdjustment()).isEqualTo(1.0);
             assertSameActivations(activations(outcome.matches()), reference.activations);
-            assertThat(outcome.frontier()).hasSize(reference.frontier.size());
+            Map<MemoryId, List<double[]>> expectedFrontier = reference.frontier();
+            assertThat(outcome.frontier())
+                    .hasSize(expectedFrontier.values().stream()
+                            .mapToInt(List::size)
+                            .sum());
+            Map<MemoryId, Integer> seen = new HashMap<>();
             for (FrontierActivation crossing : outcome.frontier()) {
-                double[] expected = reference.frontier.get(crossing.memory());
-                assertThat(expected).as(crossing.memory().value()).isNotNull();
+                List<double[]> expectedCrossings = expectedFrontier.get(crossing.memory());
+                assertThat(expectedCrossings).as(crossing.memory().value()).isNotNull();
+                double[] expected = expectedCrossings.get(seen.merge(crossing.memory(), 1, Integer::sum) - 1);
                 assertThat(crossing.activation()).isCloseTo(expected[0], within(1e-9));
                 assertThat(crossing.hopsUsed()).isEqualTo((int) expected[1]);
                 assertThat(crossing.space())

@@ -2,6 +2,7 @@ package io.engram.query.planner.embedded;
 
 import static java.util.Objects.requireNonNull;
 
+import io.engram.query.api.MemoryId;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.NodeId;
 import io.engram.query.spi.SpaceAssignment;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A fixed space directory for hosts that bind none (the embedded engine, tests, a static cluster file). Immutable and
@@ -27,9 +29,21 @@ import java.util.Set;
 public final class StaticSpaceDirectory implements SpaceDirectory {
     private final List<SpaceAssignment> assignments;
     private final Map<MemorySpaceId, SpaceAssignment> bySpace;
+    private final Function<MemoryId, Optional<MemorySpaceId>> memorySpaces;
 
     /** @param assignments where each space lives; a space may appear once */
     public StaticSpaceDirectory(List<SpaceAssignment> assignments) {
+        this(assignments, memory -> Optional.empty());
+    }
+
+    /**
+     * @param assignments where each space lives; a space may appear once
+     * @param memorySpaces names the space of a memory id when it can (e.g. from a naming convention), for
+     *     {@link #spaceOf}
+     */
+    public StaticSpaceDirectory(
+            List<SpaceAssignment> assignments, Function<MemoryId, Optional<MemorySpaceId>> memorySpaces) {
+        this.memorySpaces = requireNonNull(memorySpaces, "memory spaces is null");
         this.assignments = List.copyOf(requireNonNull(assignments, "assignments is null"));
         Map<MemorySpaceId, SpaceAssignment> map = new HashMap<>(this.assignments.size() * 2);
         for (SpaceAssignment assignment : this.assignments) {
@@ -105,6 +119,20 @@ public final class StaticSpaceDirectory implements SpaceDirectory {
     @Override
     public List<SpaceAssignment> assignments() {
         return assignments;
+    }
+
+    /** This directory, naming memories' spaces with {@code memorySpaces}. */
+    public StaticSpaceDirectory withMemorySpaces(Function<MemoryId, Optional<MemorySpaceId>> memorySpaces) {
+        return new StaticSpaceDirectory(assignments, memorySpaces);
+    }
+
+    /** The space the memory-space function names for {@code memory}, when it is a space of this directory. */
+    @Override
+    public Optional<MemorySpaceId> spaceOf(MemoryId memory) {
+        requireNonNull(memory, "memory is null");
+        Optional<MemorySpaceId> space =
+                requireNonNull(memorySpaces.apply(memory), "memory space function returned null");
+        return space.filter(bySpace::containsKey);
     }
 
     /** The rendezvous weight of a (space, node) pair; exposed to tests to pin the hash. */

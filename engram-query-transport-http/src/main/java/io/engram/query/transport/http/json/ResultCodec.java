@@ -23,6 +23,9 @@ import io.engram.query.api.PartitionOutcome;
 import io.engram.query.api.PartitionStatus;
 import io.engram.query.api.PlanStrategy;
 import io.engram.query.api.QueryResult;
+import io.engram.query.api.SpreadCrossing;
+import io.engram.query.api.SpreadStats;
+import io.engram.query.spi.SpreadStart;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,14 +43,25 @@ final class ResultCodec {
     private static final List<String> MATCH =
             List.of("memory_id", "space", "confidence", "content", "activation", "similarity", "fields", "embedding");
     private static final List<String> RESULT = List.of(
-            "matches", "confidence", "base_confidence", "strategy", "consistency", "took_ms", "coverage", "partitions");
+            "matches",
+            "confidence",
+            "base_confidence",
+            "strategy",
+            "consistency",
+            "took_ms",
+            "coverage",
+            "partitions",
+            "spread");
     private static final List<String> COVERAGE = List.of(
             "expected_partitions", "responding_partitions", "ratio", "timed_out", "failed", "missing_partitions");
     private static final List<String> MISSING = List.of("space", "node", "reason", "detail");
     private static final List<String> OUTCOME =
             List.of("space", "node", "status", "latency_ms", "attempts", "hedged", "confidence_adjustment");
     private static final List<String> PARTIAL =
-            List.of("space", "node", "matches", "confidence_adjustment", "latency_ms");
+            List.of("space", "node", "matches", "confidence_adjustment", "latency_ms", "frontier");
+    private static final List<String> SPREAD = List.of("rounds", "stopped_early");
+    private static final List<String> CROSSING = List.of("memory_id", "space", "activation", "hops_used");
+    private static final List<String> START = List.of("memory_id", "activation", "hops_used");
 
     private final WireLimits limits;
     private final QueryCodec queries;
@@ -80,6 +94,11 @@ final class ResultCodec {
             n.put("hedged", p.hedged());
             n.put("confidence_adjustment", p.confidenceAdjustment());
         }
+        result.spread().ifPresent(spread -> {
+            ObjectNode n = o.putObject("spread");
+            n.put("rounds", spread.rounds());
+            n.put("stopped_early", spread.stoppedEarly());
+        });
         return o;
     }
 
@@ -115,7 +134,57 @@ final class ResultCodec {
         o.set("matches", matchesNode(partial.matches()));
         o.put("confidence_adjustment", partial.confidenceAdjustment());
         o.put("latency_ms", partial.latency().toMillis());
+        if (!partial.frontier().isEmpty()) {
+            ArrayNode frontier = o.putArray("frontier");
+            for (SpreadCrossing crossing : partial.frontier()) {
+                ObjectNode n = frontier.addObject();
+                n.put("memory_id", crossing.memory().value());
+                crossing.space().ifPresent(space -> n.put("space", space.value()));
+                n.put("activation", crossing.activation());
+                n.put("hops_used", crossing.hopsUsed());
+            }
+        }
         return o;
+    }
+
+    ArrayNode startsNode(List<SpreadStart> starts) {
+        ArrayNode array = nodes.arrayNode(starts.size());
+        for (SpreadStart start : starts) {
+            ObjectNode n = array.addObject();
+            n.put("memory_id", start.memory().value());
+            n.put("activation", start.activation());
+            n.put("hops_used", start.hopsUsed());
+        }
+        return array;
+    }
+
+    /** Reads a {@code spread_starts} array found at {@code path}. */
+    List<SpreadStart> readStarts(List<JsonNode> items, String path) {
+        List<SpreadStart> starts = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            StrictObject s = StrictObject.of(items.get(i), path + "[" + i + "]", "spread start", START);
+            MemoryId id = named(s.path("memory_id"), () -> MemoryId.of(s.requiredString("memory_id")));
+            double activation = s.requiredNumber("activation");
+            int hops = s.requiredInteger("hops_used");
+            starts.add(api(() -> new SpreadStart(id, activation, hops)));
+        }
+        return starts;
+    }
+
+    private List<SpreadCrossing> readFrontier(StrictObject o) {
+        List<JsonNode> items = o.array("frontier", limits.maxArrayLength()).orElse(List.of());
+        List<SpreadCrossing> frontier = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            StrictObject c =
+                    StrictObject.of(items.get(i), o.path("frontier") + "[" + i + "]", "frontier crossing", CROSSING);
+            MemoryId id = named(c.path("memory_id"), () -> MemoryId.of(c.requiredString("memory_id")));
+            Optional<MemorySpaceId> space =
+                    c.string("space").map(value -> named(c.path("space"), () -> MemorySpaceId.of(value)));
+            double activation = c.requiredNumber("activation");
+            int hops = c.requiredInteger("hops_used");
+            frontier.add(api(() -> new SpreadCrossing(id, space, activation, hops)));
+        }
+        return frontier;
     }
 
     private ArrayNode matchesNode(List<Match> matches) {
@@ -161,7 +230,14 @@ final class ResultCodec {
                     p.bool("hedged").orElse(false),
                     p.number("confidence_adjustment").orElse(0.0))));
         }
-        return api(() -> new QueryResult(matches, confidence, base, coverage, strategy, consistency, took, outcomes));
+        Optional<SpreadStats> spread = o.object("spread").map(n -> {
+            StrictObject so = StrictObject.of(n, "spread", "spread", SPREAD);
+            int rounds = so.requiredInteger("rounds");
+            boolean stoppedEarly = so.bool("stopped_early").orElse(false);
+            return api(() -> new SpreadStats(rounds, stoppedEarly));
+        });
+        return api(() ->
+                new QueryResult(matches, confidence, base, coverage, strategy, consistency, took, outcomes, spread));
     }
 
     private Coverage coverage(StrictObject o) {
@@ -196,7 +272,8 @@ final class ResultCodec {
         List<Match> matches = matches(o);
         double adjustment = o.requiredNumber("confidence_adjustment");
         Duration latency = millis(o, "latency_ms");
-        return api(() -> new PartialResult(space, nodeId, matches, adjustment, latency));
+        List<SpreadCrossing> frontier = readFrontier(o);
+        return api(() -> new PartialResult(space, nodeId, matches, adjustment, latency, frontier));
     }
 
     private List<Match> matches(StrictObject o) {

@@ -21,6 +21,7 @@ import io.engram.query.api.PartialResult;
 import io.engram.query.api.Query;
 import io.engram.query.api.QueryResult;
 import io.engram.query.spi.PartitionRequest;
+import io.engram.query.spi.SpreadStart;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -38,7 +39,7 @@ public final class WireFormat {
     public static final String JSON_MEDIA_TYPE = "application/json";
     public static final String SMILE_MEDIA_TYPE = "application/x-jackson-smile";
 
-    private static final List<String> PARTITION_REQUEST = List.of("query_id", "space", "query");
+    private static final List<String> PARTITION_REQUEST = List.of("query_id", "space", "query", "spread_starts");
     private static final int MAX_QUERY_ID_LENGTH = 128;
     private static final Pattern CLASS_NAME = Pattern.compile("\\s*\\(?[^()`]*`[\\w$.]+`[^()]*\\)?");
 
@@ -139,8 +140,10 @@ public final class WireFormat {
     // ---------------------------------------------------------------- node to node
 
     /**
-     * Reads a partition request: {@code {"query_id": ..., "space": ..., "query": {...}}}. The deadline does not travel
-     * in the body; the caller builds it from the {@code Engram-Deadline-Ms} header.
+     * Reads a partition request: {@code {"query_id": ..., "space": ..., "query": {...}}}, and for a round of a
+     * distributed spread {@code "spread_starts": [{"memory_id": ..., "activation": ..., "hops_used": ...}]} (absent
+     * when empty). The deadline does not travel in the body; the caller builds it from the {@code Engram-Deadline-Ms}
+     * header.
      */
     public PartitionRequest readPartitionRequest(byte[] body, Deadline deadline) {
         requireNonNull(deadline, "deadline is null");
@@ -153,7 +156,9 @@ public final class WireFormat {
         String spaceText = o.requiredString("space");
         MemorySpaceId space = QueryCodec.named("space", () -> MemorySpaceId.of(spaceText));
         Query query = queries.read(o.required("query"), "query");
-        return new PartitionRequest(queryId, query, space, deadline);
+        List<SpreadStart> starts = results.readStarts(
+                o.array("spread_starts", limits.maxArrayLength()).orElse(List.of()), o.path("spread_starts"));
+        return QueryCodec.api(() -> new PartitionRequest(queryId, query, space, deadline, starts));
     }
 
     public byte[] writePartitionRequest(PartitionRequest request) {
@@ -162,6 +167,9 @@ public final class WireFormat {
         o.put("query_id", request.queryId());
         o.put("space", request.space().value());
         o.set("query", queries.write(request.query()));
+        if (!request.spreadStarts().isEmpty()) {
+            o.set("spread_starts", results.startsNode(request.spreadStarts()));
+        }
         return write(o);
     }
 

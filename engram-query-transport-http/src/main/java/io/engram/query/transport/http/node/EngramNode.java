@@ -12,6 +12,7 @@ import io.engram.query.api.Ticker;
 import io.engram.query.executor.EngramQueryModule;
 import io.engram.query.executor.QueryThreads;
 import io.engram.query.executor.engine.EmbeddedQueryEngine;
+import io.engram.query.executor.engine.EngineOptions;
 import io.engram.query.executor.engine.JsonLinesLoader;
 import io.engram.query.executor.engine.LoadReport;
 import io.engram.query.executor.engine.MemoryStore;
@@ -92,7 +93,11 @@ public final class EngramNode implements AutoCloseable {
             }
         }
         MemoryStore store = loadStore(config, directory, held);
-        EmbeddedQueryEngine engine = new EmbeddedQueryEngine(config.nodeId(), store, Ticker.system());
+        // Generated memory ids name their space, so a spread's frontier and seeds go only to the spaces holding them.
+        EngineOptions engineOptions = config.synthetic().isPresent()
+                ? EngineOptions.defaults().withExternalSpaces(SyntheticDataGenerator::spaceOf)
+                : EngineOptions.defaults();
+        EmbeddedQueryEngine engine = new EmbeddedQueryEngine(config.nodeId(), store, Ticker.system(), engineOptions);
         MetricRegistry registry = new MetricRegistry();
 
         PluginCatalog catalog = new PluginCatalog(
@@ -150,13 +155,15 @@ public final class EngramNode implements AutoCloseable {
 
     static SpaceDirectory directory(NodeConfig config) {
         if (!config.explicitSpaces().isEmpty()) {
-            return new StaticSpaceDirectory(config.explicitSpaces());
+            StaticSpaceDirectory listed = new StaticSpaceDirectory(config.explicitSpaces());
+            return config.synthetic().isPresent() ? listed.withMemorySpaces(SyntheticDataGenerator::spaceOf) : listed;
         }
         List<MemorySpaceId> spaces = config.synthetic()
                 .map(spec -> new SyntheticDataGenerator(spec).spaces())
                 .orElse(config.dataSpaces());
-        return StaticSpaceDirectory.rendezvous(
+        StaticSpaceDirectory placed = StaticSpaceDirectory.rendezvous(
                 spaces, new ArrayList<>(config.nodes().keySet()), config.replicationFactor());
+        return config.synthetic().isPresent() ? placed.withMemorySpaces(SyntheticDataGenerator::spaceOf) : placed;
     }
 
     private static MemoryStore loadStore(NodeConfig config, SpaceDirectory directory, Set<MemorySpaceId> held) {

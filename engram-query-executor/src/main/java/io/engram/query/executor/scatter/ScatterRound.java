@@ -1,0 +1,38 @@
+package io.engram.query.executor.scatter;
+
+import static java.util.Objects.requireNonNull;
+
+import io.engram.query.api.MemorySpaceId;
+import io.engram.query.api.PartialResult;
+import io.engram.query.spi.SpreadStart;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What one round of a multi-round query (a distributed spread) adds to an ordinary scatter: the spread starts each
+ * space's partition request carries, and a listener that sees every partial result the round accepts (to gather the
+ * spread frontier, which the merged answer does not keep). The scatter itself (failover, retries, hedging, deadline,
+ * metrics, merging) is the ordinary one.
+ *
+ * @param starts per space, the starts of its partition request; a space not listed gets none
+ * @param onAnswer called with each accepted partial result, on the thread that completed it, under the execution's
+ *     lock: it must be quick and must not call back into the executor
+ */
+public record ScatterRound(Map<MemorySpaceId, List<SpreadStart>> starts, Consumer<PartialResult> onAnswer) {
+    private static final ScatterRound NONE = new ScatterRound(Map.of(), partial -> {});
+
+    public ScatterRound {
+        starts = Map.copyOf(requireNonNull(starts, "starts is null"));
+        requireNonNull(onAnswer, "on answer is null");
+    }
+
+    /** An ordinary scatter: no starts, no listener. */
+    public static ScatterRound none() {
+        return NONE;
+    }
+
+    List<SpreadStart> startsFor(MemorySpaceId space) {
+        return starts.getOrDefault(space, List.of());
+    }
+}

@@ -1,0 +1,323 @@
+package io.engram.query.executor.spread;
+
+import static java.util.Objects.requireNonNull;
+
+import io.engram.query.aggregation.CoveragePenalty;
+import io.engram.query.aggregation.merge.MatchOrder;
+import io.engram.query.api.Confidence;
+import io.engram.query.api.ConsistencyException;
+import io.engram.query.api.Coverage;
+import io.engram.query.api.Deadline;
+import io.engram.query.api.Match;
+import io.engram.query.api.MemoryId;
+import io.engram.query.api.MemorySpaceId;
+import io.engram.query.api.MissingPartition;
+import io.engram.query.api.MissingReason;
+import io.engram.query.api.PartialResult;
+import io.engram.query.api.PartitionOutcome;
+import io.engram.query.api.PartitionStatus;
+import io.engram.query.api.PlanStrategy;
+import io.engram.query.api.QueryPlan;
+import io.engram.query.api.QueryResult;
+import io.engram.query.api.SpreadCrossing;
+import io.engram.query.api.SpreadQuery;
+import io.engram.query.api.SpreadStats;
+import io.engram.query.api.Ticker;
+import io.engram.query.executor.scatter.ScatterGatherExecutor;
+import io.engram.query.executor.scatter.ScatterRound;
+import io.engram.query.planner.QueryPlanner;
+import io.engram.query.planner.strategy.MultiPartitionStrategy;
+import io.engram.query.planner.strategy.SpreadSeedsStrategy;
+import io.engram.query.spi.ConsistencyPolicy;
+import io.engram.query.spi.CoverageProgress;
+import io.engram.query.spi.MergePolicy;
+import io.engram.query.spi.SpaceAssignment;
+import io.engram.query.spi.SpaceDirectory;
+import io.engram.query.spi.SpreadStart;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Runs a spread across partitions in rounds, so that activation follows edges from one space into another and the
+ * answer equals a single node's spread over the whole graph.
+ *
+ * <p>Round 1 scatters the query to the spaces holding the seeds ({@link SpreadSeedsStrategy}, unless the query names
+ * a strategy); every partition spreads inside its space for all {@code maxHops} hops and returns its activated
+ * memories and its frontier: the activation that crossed an edge into another space, with the hops it used. Round
+ * {@code r + 1} sends the frontier gathered in round {@code r}, grouped by target space, as {@link SpreadStart}s to
+ * the nodes holding those spaces, which spread from them for the hops left. A memory's activation is the best over
+ * all rounds. A crossing travels on only when it is above the threshold and no activation already sent to the same
+ * memory used fewer or equal hops with at least its activation (the seeds count as sent, with activation 1 and no
+ * hop). The spread stops when no frontier is left (at most {@code maxHops + 1} rounds, since every crossing uses a
+ * hop) or when the query's one deadline passes; the engram-query-executor README explains why the answer is exact.
+ *
+ * <p>Each round is one ordinary scatter through the {@link ScatterGatherExecutor} under the query's deadline, with
+ * its failover, retries, hedging and metrics. The coverage adds up every round's partitions: a partition lost in any
+ * round counts as missing (its detail says the round) and lowers the confidence; spaces still to be reached when the
+ * deadline passes count as timed out. The consistency policy applies to each round and to the whole.
+ */
+public final class SpreadCoordinator {
+    private final QueryPlanner planner;
+    private final ScatterGatherExecutor executor;
+    private final Ticker ticker;
+
+    public SpreadCoordinator(QueryPlanner planner, ScatterGatherExecutor executor, Ticker ticker) {
+        this.planner = requireNonNull(planner, "planner is null");
+        this.executor = requireNonNull(executor, "executor is null");
+        this.ticker = requireNonNull(ticker, "ticker is null");
+    }
+
+    /**
+     * Spreads {@code query} under {@code deadline}. The future completes with a possibly partial result carrying
+     * {@link SpreadStats}, or exceptionally with an {@link IllegalArgumentException} (a query that can not be planned,
+     * an unknown policy) or a {@link ConsistencyException} naming the missing partitions.
+     */
+    public CompletableFuture<QueryResult> execute(SpreadQuery query, Deadline deadline) {
+        requireNonNull(query, "query is null");
+        requireNonNull(deadline, "deadline is null");
+        Run run;
+        QueryPlan first;
+        try {
+            run = new Run(query, deadline, executor.mergePolicy(query), executor.consistencyPolicy(query));
+            SpreadQuery firstRound = query.options().planningStrategy().isPresent()
+                    ? query
+                    : withOptions(
+                            query, query.spaces(), query.options().withPlanningStrategy(SpreadSeedsStrategy.NAME));
+            first = planner.plan(firstRound, deadline);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        run.round(1, first, Map.of());
+        return run.result;
+    }
+
+    private static SpreadQuery withOptions(
+            SpreadQuery query, List<MemorySpaceId> spaces, io.engram.query.api.QueryOptions options) {
+        return new SpreadQuery(query.seeds(), spaces, query.maxHops(), query.decay(), query.threshold(), options);
+    }
+
+    /** One spread in flight. Rounds run one after another, so its state is touched by one thread at a time. */
+    private final class Run {
+        private final SpreadQuery query;
+        private final Deadline deadline;
+        private final MergePolicy merge;
+        private final ConsistencyPolicy consistency;
+        private final SpaceDirectory directory = planner.directory();
+        private final long startNanos = ticker.nanoTime();
+        private final CompletableFuture<QueryResult> result = new CompletableFuture<>();
+        /** The best match of every memory activated so far. */
+        private final Map<MemoryId, Match> best = new HashMap<>();
+        /** Per memory, the (hops, activation) pairs already sent, none dominating another. */
+        private final Map<MemoryId, List<double[]>> sent = new HashMap<>();
+
+        private final List<QueryResult> rounds = new ArrayList<>();
+
+        Run(SpreadQuery query, Deadline deadline, MergePolicy merge, ConsistencyPolicy consistency) {
+            this.query = query;
+            this.deadline = deadline;
+            this.merge = merge;
+            this.consistency = consistency;
+            for (MemoryId seed : query.seeds()) {
+                sent.put(seed, new ArrayList<>(List.of(new double[] {0, 1.0})));
+            }
+        }
+
+        void round(int number, QueryPlan plan, Map<MemorySpaceId, List<SpreadStart>> starts) {
+            ConcurrentLinkedQueue<PartialResult> answers = new ConcurrentLinkedQueue<>();
+            executor.execute(plan, query, new ScatterRound(starts, answers::add))
+                    .whenComplete((answer, failure) -> {
+                        if (failure != null) {
+                            result.completeExceptionally(unwrap(failure));
+                            return;
+                        }
+                        try {
+                            afterRound(number, answer, answers);
+                        } catch (RuntimeException e) {
+                            result.completeExceptionally(e);
+                        }
+                    });
+        }
+
+        private void afterRound(int number, QueryResult answer, ConcurrentLinkedQueue<PartialResult> answers) {
+            rounds.add(answer);
+            for (Match match : answer.matches()) {
+                best.merge(match.memoryId(), match, (a, b) -> MatchOrder.BEST_FIRST.compare(a, b) <= 0 ? a : b);
+            }
+            Map<MemorySpaceId, List<SpreadStart>> next = nextStarts(answers);
+            executor.metrics()
+                    .spreadFrontier(next.values().stream().mapToInt(List::size).sum());
+            if (next.isEmpty()) {
+                complete(number, deadline.isExpired() && cutByDeadline(answer), List.of());
+                return;
+            }
+            if (deadline.isExpired()) {
+                complete(number, true, notStarted(number + 1, next));
+                return;
+            }
+            SpreadQuery roundQuery = withOptions(
+                    query,
+                    List.copyOf(next.keySet()),
+                    query.options().withPlanningStrategy(MultiPartitionStrategy.NAME));
+            round(number + 1, planner.plan(roundQuery, deadline), next);
+        }
+
+        /** The frontier that travels on, by target space; crossings of unknown space go to every space in scope. */
+        private Map<MemorySpaceId, List<SpreadStart>> nextStarts(ConcurrentLinkedQueue<PartialResult> answers) {
+            List<SpreadCrossing> crossings = new ArrayList<>();
+            answers.forEach(partial -> crossings.addAll(partial.frontier()));
+            crossings.sort(Comparator.comparingInt(SpreadCrossing::hopsUsed)
+                    .thenComparing(Comparator.comparingDouble(SpreadCrossing::activation)
+                            .reversed())
+                    .thenComparing(SpreadCrossing::memory));
+            Map<MemorySpaceId, List<SpreadStart>> next = new TreeMap<>();
+            List<SpreadStart> anywhere = new ArrayList<>();
+            for (SpreadCrossing crossing : crossings) {
+                if (crossing.activation() < query.threshold() || crossing.hopsUsed() > query.maxHops()) {
+                    continue;
+                }
+                Optional<MemorySpaceId> space = crossing.space().or(() -> directory.spaceOf(crossing.memory()));
+                if (space.isPresent() && !inScope(space.get())) {
+                    continue;
+                }
+                if (!improves(crossing)) {
+                    continue;
+                }
+                SpreadStart start = new SpreadStart(crossing.memory(), crossing.activation(), crossing.hopsUsed());
+                if (space.isPresent()) {
+                    next.computeIfAbsent(space.get(), s -> new ArrayList<>()).add(start);
+                } else {
+                    anywhere.add(start);
+                }
+            }
+            if (!anywhere.isEmpty()) {
+                for (MemorySpaceId space : scope()) {
+                    next.computeIfAbsent(space, s -> new ArrayList<>()).addAll(anywhere);
+                }
+            }
+            return next;
+        }
+
+        /** Records the crossing when nothing sent to its memory dominates it (fewer or equal hops, ≥ activation). */
+        private boolean improves(SpreadCrossing crossing) {
+            List<double[]> known = sent.computeIfAbsent(crossing.memory(), m -> new ArrayList<>(1));
+            double hops = crossing.hopsUsed();
+            double activation = crossing.activation();
+            for (double[] k : known) {
+                if (k[0] <= hops && k[1] >= activation) {
+                    return false;
+                }
+            }
+            known.removeIf(k -> k[0] >= hops && k[1] <= activation);
+            known.add(new double[] {hops, activation});
+            return true;
+        }
+
+        private boolean inScope(MemorySpaceId space) {
+            return (query.spaces().isEmpty() || query.spaces().contains(space))
+                    && directory.assignment(space).isPresent();
+        }
+
+        private List<MemorySpaceId> scope() {
+            if (query.spaces().isEmpty()) {
+                return directory.assignments().stream()
+                        .map(SpaceAssignment::space)
+                        .toList();
+            }
+            return query.spaces().stream().filter(this::inScope).toList();
+        }
+
+        private static boolean cutByDeadline(QueryResult round) {
+            return round.coverage().timedOut() > 0
+                    || round.partitions().stream()
+                            .anyMatch(p -> p.status() == PartitionStatus.OK && p.confidenceAdjustment() < 1.0);
+        }
+
+        /** The partitions of a round the deadline left unstarted, as timed out. */
+        private List<MissingPartition> notStarted(int number, Map<MemorySpaceId, List<SpreadStart>> next) {
+            List<MissingPartition> missing = new ArrayList<>(next.size());
+            next.forEach((space, starts) -> {
+                missing.add(MissingPartition.of(
+                        space,
+                        directory
+                                .assignment(space)
+                                .map(SpaceAssignment::primary)
+                                .orElse(null),
+                        MissingReason.TIMEOUT,
+                        "round " + number + " not started: the deadline passed with " + starts.size()
+                                + " activations to spread"));
+                executor.metrics().partitionMissing(MissingReason.TIMEOUT);
+            });
+            return missing;
+        }
+
+        private void complete(int roundsRun, boolean stoppedEarly, List<MissingPartition> unstarted) {
+            int expected = 0;
+            int responding = 0;
+            double adjustments = 0;
+            List<MissingPartition> missing = new ArrayList<>();
+            List<PartitionOutcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < rounds.size(); i++) {
+                Coverage coverage = rounds.get(i).coverage();
+                expected += coverage.expectedPartitions();
+                responding += coverage.respondingPartitions();
+                adjustments += coverage.ratio() * coverage.expectedPartitions();
+                String round = "round " + (i + 1);
+                for (MissingPartition m : coverage.missing()) {
+                    missing.add(new MissingPartition(
+                            m.space(), m.node(), m.reason(), m.detail().isEmpty() ? round : round + ": " + m.detail()));
+                }
+                outcomes.addAll(rounds.get(i).partitions());
+            }
+            for (MissingPartition m : unstarted) {
+                expected++;
+                missing.add(m);
+                outcomes.add(new PartitionOutcome(
+                        m.space(), m.node(), PartitionStatus.of(m.reason()), Duration.ZERO, 0, false, 0));
+            }
+            double ratio = expected == 0
+                    ? 1.0
+                    : Math.max(0.0, Math.min(adjustments / expected, (double) responding / expected));
+            Coverage coverage = new Coverage(expected, responding, ratio, missing);
+            if (!consistency.isSatisfied(new CoverageProgress(expected, responding, missing.size()))) {
+                executor.metrics().queryFailed("consistency");
+                result.completeExceptionally(new ConsistencyException(consistency.name(), coverage));
+                return;
+            }
+            List<Match> matches = new ArrayList<>(best.values());
+            matches.sort(MatchOrder.BEST_FIRST);
+            if (matches.size() > query.limit()) {
+                matches = new ArrayList<>(matches.subList(0, query.limit()));
+            }
+            Confidence base = requireNonNull(
+                    merge.baseConfidence(matches),
+                    () -> "merge policy '" + merge.name() + "' returned a null base confidence");
+            Confidence confidence = CoveragePenalty.apply(base, ratio, executor.partialConfidencePenalty());
+            QueryResult first = rounds.get(0);
+            PlanStrategy strategy = first.strategy();
+            executor.metrics().spreadFinished(roundsRun);
+            result.complete(new QueryResult(
+                    matches,
+                    confidence,
+                    base,
+                    coverage,
+                    strategy,
+                    first.consistency(),
+                    Duration.ofNanos(Math.max(0, ticker.nanoTime() - startNanos)),
+                    outcomes,
+                    Optional.of(new SpreadStats(roundsRun, stoppedEarly))));
+        }
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+}

@@ -1,0 +1,430 @@
+package io.engram.query.executor.spread;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.codahale.metrics.Histogram;
+import io.engram.query.api.Confidence;
+import io.engram.query.api.Deadline;
+import io.engram.query.api.Embedding;
+import io.engram.query.api.Match;
+import io.engram.query.api.MemoryId;
+import io.engram.query.api.MemorySpaceId;
+import io.engram.query.api.MissingPartition;
+import io.engram.query.api.MissingReason;
+import io.engram.query.api.NodeId;
+import io.engram.query.api.PartialResult;
+import io.engram.query.api.PartitionOutcome;
+import io.engram.query.api.QueryOptions;
+import io.engram.query.api.QueryResult;
+import io.engram.query.api.SpreadQuery;
+import io.engram.query.api.SpreadStats;
+import io.engram.query.api.Ticker;
+import io.engram.query.executor.config.QueryConfig;
+import io.engram.query.executor.engine.Edge;
+import io.engram.query.executor.engine.EmbeddedQueryEngine;
+import io.engram.query.executor.engine.Memory;
+import io.engram.query.executor.engine.MemoryStore;
+import io.engram.query.executor.engine.SyntheticDataGenerator;
+import io.engram.query.executor.engine.SyntheticSpec;
+import io.engram.query.executor.fault.Fault;
+import io.engram.query.executor.metrics.QueryMetrics;
+import io.engram.query.spi.PartitionRequest;
+import io.engram.query.spi.TransportException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+class SpreadCoordinatorTest {
+    private static final MemorySpaceId ALL = MemorySpaceId.of("all");
+    private static final Function<MemoryId, Optional<MemorySpaceId>> UNKNOWN = id -> Optional.empty();
+    private static final Function<MemoryId, Optional<MemorySpaceId>> BY_NAME = SyntheticDataGenerator::spaceOf;
+    private static final NodeId N1 = NodeId.of("n1");
+    private static final NodeId N2 = NodeId.of("n2");
+    private static final NodeId N3 = NodeId.of("n3");
+
+    @Test
+    void distributedSpreadEqualsOneNodeSpreadOverTheWholeGraph() throws Exception {
+        SplittableRandom random = new SplittableRandom(2024);
+        int multiRound = 0;
+        int crossed = 0;
+        for (int trial = 0; trial < 60; trial++) {
+            List<Memory> memories = randomGraph(random);
+            List<MemorySpaceId> spaces =
+                    memories.stream().map(Memory::space).distinct().sorted().toList();
+            List<MemorySpaceId> named = random.nextInt(4) == 0 ? spaces.subList(0, spaces.size() - 1) : List.of();
+            List<MemoryId> seeds = new ArrayList<>();
+            for (int s = 1 + random.nextInt(3); seeds.size() < s; ) {
+                MemoryId seed = memories.get(random.nextInt(memories.size())).id();
+                if (!seeds.contains(seed)) {
+                    seeds.add(seed);
+                }
+            }
+            int limit = random.nextInt(3) == 0 ? 1 + random.nextInt(8) : QueryOptions.MAX_LIMIT;
+            SpreadQuery query = new SpreadQuery(
+                    seeds,
+                    named,
+                    1 + random.nextInt(5),
+                    0.5 * random.nextDouble(),
+                    new double[] {0.01, 0.05, 0.2}[random.nextInt(3)],
+                    QueryOptions.limit(limit).withTimeout(Duration.ofSeconds(10)));
+            int mode = random.nextInt(3);
+            String context = "trial " + trial + " (mode " + mode + ", " + query + ")";
+
+            QueryResult result;
+            try (SpreadCluster cluster = new SpreadCluster(
+                    spreadOver(memories, 3 + random.nextInt(3), random),
+                    mode == 0 ? BY_NAME : UNKNOWN,
+                    mode == 2 ? UNKNOWN : BY_NAME,
+                    QueryConfig.defaults())) {
+                result = cluster.run(query);
+            }
+            List<Match> expected = oneNodeSpread(memories, named.isEmpty() ? spaces : named, query);
+
+            assertThat(result.coverage().isComplete()).as(context).isTrue();
+            assertThat(result.spread()).as(context).isPresent();
+            SpreadStats stats = result.spread().orElseThrow();
+            assertThat(stats.stoppedEarly()).as(context).isFalse();
+            assertThat(stats.rounds()).as(context).isBetween(1, query.maxHops() + 1);
+            assertThat(result.matches()).as(context).hasSize(expected.size());
+            if (limit == QueryOptions.MAX_LIMIT) {
+                Map<MemoryId, Double> actual = activations(result.matches());
+                Map<MemoryId, Double> wanted = activations(expected);
+                assertThat(actual.keySet()).as(context).isEqualTo(wanted.keySet());
+                wanted.forEach((id, activation) ->
+                        assertThat(actual.get(id)).as(context + " " + id).isCloseTo(activation, within(1e-9)));
+                for (Match match : result.matches()) {
+                    assertThat(match.space())
+                            .as(context)
+                            .isEqualTo(SyntheticDataGenerator.spaceOf(match.memoryId())
+                                    .orElseThrow());
+                }
+            }
+            for (int i = 0; i < expected.size(); i++) {
+                // Ties may order differently (the merged graph is one space), but the activations agree rank by rank.
+                assertThat(result.matches().get(i).activation().getAsDouble())
+                        .as(context + " rank " + i)
+                        .isCloseTo(expected.get(i).activation().getAsDouble(), within(1e-9));
+            }
+            multiRound += stats.rounds() > 1 ? 1 : 0;
+            crossed += result.matches().stream()
+                            .anyMatch(m -> seeds.stream()
+                                    .noneMatch(s ->
+                                            SyntheticDataGenerator.spaceOf(s).equals(Optional.of(m.space()))))
+                    ? 1
+                    : 0;
+        }
+        assertThat(multiRound).isGreaterThan(30);
+        assertThat(crossed).isGreaterThan(20);
+    }
+
+    @Test
+    void distributedSpreadOverGeneratedDataWithCrossSpaceEdgesEqualsOneNode() throws Exception {
+        SyntheticSpec spec = new SyntheticSpec(5, 80, 4, 4, 4, 0.3, 7L);
+        SyntheticDataGenerator data = new SyntheticDataGenerator(spec);
+        List<Memory> memories = new ArrayList<>();
+        data.spaces().forEach(space -> memories.addAll(data.memories(space)));
+        Map<NodeId, MemoryStore> stores = new LinkedHashMap<>();
+        for (int node = 1; node <= 3; node++) {
+            int n = node;
+            stores.put(NodeId.of("n" + n), data.store(space -> data.spaces().indexOf(space) % 3 == n - 1));
+        }
+        SpreadQuery query = new SpreadQuery(
+                List.of(
+                        SyntheticDataGenerator.memoryId(data.spaces().get(0), 3),
+                        SyntheticDataGenerator.memoryId(data.spaces().get(3), 11)),
+                List.of(),
+                4,
+                0.1,
+                0.01,
+                QueryOptions.limit(QueryOptions.MAX_LIMIT).withTimeout(Duration.ofSeconds(10)));
+
+        QueryResult result;
+        try (SpreadCluster cluster = new SpreadCluster(stores, BY_NAME, BY_NAME, QueryConfig.defaults())) {
+            result = cluster.run(query);
+        }
+        Map<MemoryId, Double> expected = activations(oneNodeSpread(memories, data.spaces(), query));
+
+        assertThat(result.spread()).contains(new SpreadStats(5, false));
+        assertThat(expected).hasSizeGreaterThan(100);
+        Map<MemoryId, Double> actual = activations(result.matches());
+        assertThat(actual.keySet()).isEqualTo(expected.keySet());
+        expected.forEach((id, a) -> assertThat(actual.get(id)).as(id.value()).isCloseTo(a, within(1e-9)));
+        assertThat(actual.keySet().stream()
+                        .map(id -> SyntheticDataGenerator.spaceOf(id).orElseThrow())
+                        .distinct())
+                .hasSize(5);
+    }
+
+    /**
+     * s1 (n1): seed s1-m0 → s1-m1 (0.9) → s2-m0 (0.8); s1-m0 → s3-m0 (0.5). s2 (n2): s2-m0 → s2-m1 (0.9). s3 (n3):
+     * s3-m0 → s3-m1 (0.9). Factor 0.9, 3 hops.
+     */
+    private static Map<NodeId, MemoryStore> chain() {
+        return Map.of(
+                N1,
+                        store(
+                                memory("s1-m0", Edge.of("s1-m1", 0.9), Edge.of("s3-m0", 0.5)),
+                                memory("s1-m1", Edge.of("s2-m0", 0.8))),
+                N2, store(memory("s2-m0", Edge.of("s2-m1", 0.9)), memory("s2-m1")),
+                N3, store(memory("s3-m0", Edge.of("s3-m1", 0.9)), memory("s3-m1")));
+    }
+
+    private static final SpreadQuery CHAIN_QUERY = new SpreadQuery(
+            List.of(MemoryId.of("s1-m0")),
+            List.of(),
+            3,
+            0.1,
+            0.01,
+            QueryOptions.limit(10).withTimeout(Duration.ofMillis(400)));
+
+    @Test
+    void roundsFollowTheFrontierFromTheSeedSpaceOnly() throws Exception {
+        QueryResult result;
+        SpreadCluster cluster = new SpreadCluster(ordered(chain()), BY_NAME, BY_NAME, QueryConfig.defaults());
+        try (cluster) {
+            result = cluster.run(CHAIN_QUERY);
+            assertThat(cluster.faults.calls(N2)).isEqualTo(1);
+            assertThat(cluster.faults.calls(N3)).isEqualTo(1);
+            Histogram rounds = cluster.registry.histogram(QueryMetrics.SPREAD_ROUNDS);
+            Histogram frontier = cluster.registry.histogram(QueryMetrics.SPREAD_FRONTIER);
+            assertThat(rounds.getCount()).isEqualTo(1);
+            assertThat(rounds.getSnapshot().getValues()).containsExactly(2);
+            assertThat(frontier.getSnapshot().getValues()).containsExactly(0, 2);
+        }
+
+        assertThat(result.spread()).contains(new SpreadStats(2, false));
+        assertThat(result.partitions())
+                .extracting(PartitionOutcome::space)
+                .containsExactly(space("s1"), space("s2"), space("s3"));
+        assertThat(activations(result.matches())).containsOnlyKeys(ids("s1-m1", "s2-m0", "s2-m1", "s3-m0", "s3-m1"));
+        assertThat(activations(result.matches()).get(MemoryId.of("s2-m1")))
+                .isCloseTo(0.81 * 0.9 * 0.8 * 0.81, within(1e-12));
+        assertThat(result.coverage().isComplete()).isTrue();
+        assertThat(result.confidence()).isEqualTo(result.baseConfidence());
+    }
+
+    @Test
+    void nodeFailingInALaterRoundLeavesTheReachablePartWithThePenalty() throws Exception {
+        QueryResult result;
+        try (SpreadCluster cluster = new SpreadCluster(ordered(chain()), BY_NAME, BY_NAME, QueryConfig.defaults())) {
+            cluster.faults.inject(N3, Fault.fail(TransportException.failed("node lost", false)));
+            result = cluster.run(CHAIN_QUERY);
+        }
+
+        // s3-m0's activation is reported by its own space, which is lost.
+        assertThat(activations(result.matches())).containsOnlyKeys(ids("s1-m1", "s2-m0", "s2-m1"));
+        assertThat(result.coverage().expectedPartitions()).isEqualTo(3);
+        assertThat(result.coverage().respondingPartitions()).isEqualTo(2);
+        assertThat(result.coverage().ratio()).isCloseTo(2.0 / 3, within(1e-12));
+        assertThat(result.coverage().missing())
+                .containsExactly(MissingPartition.of(space("s3"), N3, MissingReason.FAILED, "round 2: node lost"));
+        assertThat(result.confidence().value())
+                .isCloseTo(result.baseConfidence().value() * 2.0 / 3, within(1e-12));
+        assertThat(result.spread()).contains(new SpreadStats(2, false));
+    }
+
+    @Test
+    void hungNodeEndsTheSpreadAtTheDeadlineWithWhatArrived() throws Exception {
+        QueryResult result;
+        try (SpreadCluster cluster = new SpreadCluster(ordered(chain()), BY_NAME, BY_NAME, QueryConfig.defaults())) {
+            cluster.faults.inject(N3, Fault.hang());
+            result = cluster.run(CHAIN_QUERY);
+        }
+
+        assertThat(activations(result.matches())).containsOnlyKeys(ids("s1-m1", "s2-m0", "s2-m1"));
+        assertThat(result.coverage().missing()).singleElement().satisfies(m -> {
+            assertThat(m.space()).isEqualTo(space("s3"));
+            assertThat(m.node()).contains(N3);
+            assertThat(m.reason()).isEqualTo(MissingReason.TIMEOUT);
+            assertThat(m.detail()).startsWith("round 2: no answer within");
+        });
+        assertThat(result.confidence().value())
+                .isLessThan(result.baseConfidence().value());
+        assertThat(result.spread()).contains(new SpreadStats(2, true));
+    }
+
+    @Test
+    void frontierLeftAtTheDeadlineCountsAsTimedOutPartitions() throws Exception {
+        // Round 2 waits for hung s3 until the deadline; s2 answered with a frontier into s4 that no round can spread.
+        Map<NodeId, MemoryStore> stores = ordered(Map.of(
+                N1, store(memory("s1-m0", Edge.of("s2-m0", 0.9), Edge.of("s3-m0", 0.9))),
+                N2, store(memory("s2-m0", Edge.of("s4-m0", 0.9)), memory("s4-m0")),
+                N3, store(memory("s3-m0"))));
+        QueryResult result;
+        try (SpreadCluster cluster = new SpreadCluster(stores, BY_NAME, BY_NAME, QueryConfig.defaults())) {
+            cluster.faults.inject(N3, Fault.hang());
+            result = cluster.run(new SpreadQuery(
+                    List.of(MemoryId.of("s1-m0")),
+                    List.of(),
+                    3,
+                    0.1,
+                    0.01,
+                    QueryOptions.limit(10).withTimeout(Duration.ofMillis(1000))));
+            assertThat(cluster.faults.calls(N2)).isEqualTo(1);
+        }
+
+        assertThat(activations(result.matches())).containsOnlyKeys(ids("s2-m0"));
+        assertThat(result.coverage().expectedPartitions()).isEqualTo(4);
+        assertThat(result.coverage().respondingPartitions()).isEqualTo(2);
+        assertThat(result.coverage().missing()).hasSize(2);
+        assertThat(result.coverage().missing().get(0).space()).isEqualTo(space("s3"));
+        assertThat(result.coverage().missing().get(1))
+                .isEqualTo(MissingPartition.of(
+                        space("s4"),
+                        N2,
+                        MissingReason.TIMEOUT,
+                        "round 3 not started: the deadline passed with 1 activations to spread"));
+        assertThat(result.coverage().timedOut()).isEqualTo(2);
+        assertThat(result.spread()).contains(new SpreadStats(2, true));
+    }
+
+    @Test
+    void weakerCrossingWithFewerHopsStillReachesFurther() throws Exception {
+        // s1-m0 reaches s2-m0 directly (weak, 1 hop) and through s1-m1, s1-m2 (strong, 3 hops). With 3 hops only the
+        // weak crossing can go on to s2-m1: keeping only the best activation per memory would lose s2-m1.
+        Map<NodeId, MemoryStore> stores = ordered(Map.of(
+                N1,
+                        store(
+                                memory("s1-m0", Edge.of("s2-m0", 0.2), Edge.of("s1-m1", 1.0)),
+                                memory("s1-m1", Edge.of("s1-m2", 1.0)),
+                                memory("s1-m2", Edge.of("s2-m0", 1.0))),
+                N2, store(memory("s2-m0", Edge.of("s2-m1", 1.0)), memory("s2-m1")),
+                N3, store(memory("s3-m0"))));
+        SpreadQuery query =
+                new SpreadQuery(List.of(MemoryId.of("s1-m0")), List.of(), 3, 0.0, 0.01, QueryOptions.limit(10));
+
+        QueryResult result;
+        try (SpreadCluster cluster = new SpreadCluster(stores, BY_NAME, BY_NAME, QueryConfig.defaults())) {
+            result = cluster.run(query);
+        }
+
+        Map<MemoryId, Double> activations = activations(result.matches());
+        assertThat(activations.get(MemoryId.of("s2-m0"))).isEqualTo(1.0);
+        assertThat(activations.get(MemoryId.of("s2-m1"))).isEqualTo(0.2);
+    }
+
+    // ---------------------------------------------------------------- graphs
+
+    /** Random spaces s1..sK of memories s<k>-m<i>, edges within and across spaces with random weights. */
+    private static List<Memory> randomGraph(SplittableRandom random) {
+        int spaceCount = 2 + random.nextInt(5);
+        int[] sizes = new int[spaceCount + 1];
+        for (int s = 1; s <= spaceCount; s++) {
+            sizes[s] = 3 + random.nextInt(23);
+        }
+        double cross = 0.1 + 0.5 * random.nextDouble();
+        List<Memory> memories = new ArrayList<>();
+        for (int s = 1; s <= spaceCount; s++) {
+            MemorySpaceId space = SyntheticDataGenerator.spaceName(s);
+            for (int i = 0; i < sizes[s]; i++) {
+                List<Edge> edges = new ArrayList<>();
+                for (int e = random.nextInt(5); e > 0; e--) {
+                    int target = s;
+                    if (random.nextDouble() < cross) {
+                        target = 1 + random.nextInt(spaceCount - 1);
+                        target = target >= s ? target + 1 : target;
+                    }
+                    MemoryId to = SyntheticDataGenerator.memoryId(
+                            SyntheticDataGenerator.spaceName(target), random.nextInt(sizes[target]));
+                    double weight = random.nextInt(6) == 0 ? 1.0 : 1.0 - random.nextDouble();
+                    edges.add(new Edge(to, weight));
+                }
+                memories.add(new Memory(
+                        SyntheticDataGenerator.memoryId(space, i),
+                        space,
+                        Embedding.of(1, 0),
+                        "memory " + i,
+                        Confidence.HIGH,
+                        Map.of(),
+                        edges));
+            }
+        }
+        return memories;
+    }
+
+    /** Places each space on one of {@code nodes} nodes at random; the first node coordinates. */
+    private static Map<NodeId, MemoryStore> spreadOver(List<Memory> memories, int nodes, SplittableRandom random) {
+        Map<MemorySpaceId, Integer> placement = new HashMap<>();
+        Map<NodeId, MemoryStore.Builder> builders = new LinkedHashMap<>();
+        for (int n = 1; n <= nodes; n++) {
+            builders.put(NodeId.of("n" + n), MemoryStore.builder(2));
+        }
+        for (Memory memory : memories) {
+            int node = placement.computeIfAbsent(memory.space(), s -> 1 + random.nextInt(nodes));
+            builders.get(NodeId.of("n" + node)).add(memory);
+        }
+        Map<NodeId, MemoryStore> stores = new LinkedHashMap<>();
+        builders.forEach((node, builder) -> stores.put(node, builder.build()));
+        return stores;
+    }
+
+    /** One engine holding the whole graph (the spaces in scope) as one space: the single-node answer. */
+    private static List<Match> oneNodeSpread(List<Memory> memories, List<MemorySpaceId> scope, SpreadQuery query) {
+        MemoryStore.Builder builder =
+                MemoryStore.builder(memories.get(0).embedding().dimensions());
+        for (Memory m : memories) {
+            if (scope.contains(m.space())) {
+                builder.add(new Memory(m.id(), ALL, m.embedding(), m.content(), m.confidence(), m.fields(), m.edges()));
+            }
+        }
+        EmbeddedQueryEngine engine = new EmbeddedQueryEngine(NodeId.of("single"), builder.build(), Ticker.system());
+        SpreadQuery whole = new SpreadQuery(
+                query.seeds(), List.of(ALL), query.maxHops(), query.decay(), query.threshold(), query.options());
+        PartialResult answer =
+                engine.execute(new PartitionRequest("single", whole, ALL, Deadline.after(Duration.ofSeconds(10))));
+        assertThat(answer.confidenceAdjustment()).isEqualTo(1.0);
+        return answer.matches();
+    }
+
+    private static Map<NodeId, MemoryStore> ordered(Map<NodeId, MemoryStore> stores) {
+        Map<NodeId, MemoryStore> ordered = new LinkedHashMap<>();
+        for (NodeId node : List.of(N1, N2, N3)) {
+            ordered.put(node, stores.get(node));
+        }
+        return ordered;
+    }
+
+    private static MemoryStore store(Memory... memories) {
+        MemoryStore.Builder builder = MemoryStore.builder(2);
+        for (Memory memory : memories) {
+            builder.add(memory);
+        }
+        return builder.build();
+    }
+
+    private static Memory memory(String id, Edge... edges) {
+        MemoryId memoryId = MemoryId.of(id);
+        return new Memory(
+                memoryId,
+                SyntheticDataGenerator.spaceOf(memoryId).orElseThrow(),
+                Embedding.of(1, 0),
+                "memory " + id,
+                Confidence.HIGH,
+                Map.of(),
+                List.of(edges));
+    }
+
+    private static Map<MemoryId, Double> activations(List<Match> matches) {
+        Map<MemoryId, Double> out = new HashMap<>();
+        for (Match match : matches) {
+            out.put(match.memoryId(), match.activation().orElseThrow());
+        }
+        return out;
+    }
+
+    private static MemoryId[] ids(String... ids) {
+        return java.util.Arrays.stream(ids).map(MemoryId::of).toArray(MemoryId[]::new);
+    }
+
+    private static MemorySpaceId space(String name) {
+        return MemorySpaceId.of(name);
+    }
+}
