@@ -83,7 +83,7 @@ class NodeConfigTest {
                         e -> assertThat(e.problems())
                                 .containsExactly(
                                         "unknown key query.max_fanotu (from configuration); did you mean query.max_fanout?",
-                                        "unknown key cluster.nodes[1].ur; did you mean cluster.nodes[].url?"));
+                                        "unknown key cluster.nodes[1].ur (from configuration); did you mean cluster.nodes[].url?"));
     }
 
     @Test
