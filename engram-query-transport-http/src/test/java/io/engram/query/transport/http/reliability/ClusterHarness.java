@@ -465,6 +465,11 @@ final class ClusterHarness implements AutoCloseable {
             return this;
         }
 
+        /** In {@code node}'s configuration, {@code peer} is reached through {@code proxy}. */
+        Builder routeThroughProxy(String node, String peer, FaultProxy proxy) {
+            return route(node, peer, proxy.url());
+        }
+
         /** Space {@code s<n>} (in order of calls) held by {@code copies}, primary first. */
         Builder space(String... copies) {
             spaces.put("s" + (spaces.size() + 1), List.of(copies));

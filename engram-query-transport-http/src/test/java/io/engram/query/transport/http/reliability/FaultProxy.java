@@ -36,7 +36,7 @@ final class FaultProxy implements AutoCloseable {
     }
 
     private final ServerSocket server;
-    private final InetSocketAddress upstream;
+    private volatile InetSocketAddress upstream;
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "fault-proxy");
         t.setDaemon(true);
@@ -46,10 +46,15 @@ final class FaultProxy implements AutoCloseable {
     private volatile Mode mode = Mode.PASS;
     private volatile long delayMs;
 
+    /** A proxy to {@code upstreamPort} on loopback; 0 until {@link #upstream} names it. */
     FaultProxy(int upstreamPort) throws IOException {
-        this.upstream = new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort);
+        upstream(upstreamPort);
         this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
         threads.execute(this::acceptLoop);
+    }
+
+    void upstream(int port) {
+        this.upstream = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     }
 
     URI url() {
