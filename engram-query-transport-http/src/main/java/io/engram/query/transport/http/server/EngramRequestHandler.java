@@ -5,15 +5,18 @@ import static java.util.Objects.requireNonNull;
 import com.codahale.metrics.MetricRegistry;
 import io.engram.query.api.ConsistencyException;
 import io.engram.query.api.Deadline;
+import io.engram.query.api.MissingReason;
 import io.engram.query.api.PartialResult;
 import io.engram.query.api.Query;
 import io.engram.query.api.QueryResult;
 import io.engram.query.api.QueryService;
 import io.engram.query.spi.PartitionRequest;
+import io.engram.query.spi.TransportException;
 import io.engram.query.transport.http.json.WireFormat;
 import io.engram.query.transport.http.json.WireFormatException;
 import io.engram.query.transport.http.json.WireLimits;
 import io.engram.query.transport.http.metrics.PrometheusTextRenderer;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -279,6 +282,17 @@ final class EngramRequestHandler extends Handler.Abstract {
             }
             if (cause instanceof IllegalArgumentException e) {
                 return Problem.badRequest(String.valueOf(e.getMessage()));
+            }
+            // a partition request the local engine refused (a space not held here, an invalid query) is bad input
+            if (cause instanceof TransportException e && e.reason() == MissingReason.REJECTED) {
+                return Problem.badRequest(String.valueOf(e.getMessage()));
+            }
+            if (cause instanceof TransportException e && e.reason() == MissingReason.TIMEOUT) {
+                return Problem.of(504, "Gateway Timeout", String.valueOf(e.getMessage()));
+            }
+            // only reading the body does I/O here: the client sent less than it announced, or went away
+            if (cause instanceof IOException) {
+                return Problem.badRequest("the request body could not be read: it ended before its Content-Length");
             }
             if (cause instanceof TimeoutException) {
                 return Problem.of(504, "Gateway Timeout", "the query did not finish by its deadline");
