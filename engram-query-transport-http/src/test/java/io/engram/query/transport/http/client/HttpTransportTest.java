@@ -297,6 +297,7 @@ class HttpTransportTest {
     void thePluginIsFoundByServiceLoader() {
         assertThat(ServiceLoader.load(QueryPlugin.class).stream()
                         .map(ServiceLoader.Provider::get)
+                        .filter(HttpTransportPlugin.class::isInstance)
                         .toList())
                 .singleElement(type(HttpTransportPlugin.class))
                 .extracting(p -> p.transportFactories().get(0).name())
