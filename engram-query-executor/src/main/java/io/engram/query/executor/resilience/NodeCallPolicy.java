@@ -46,10 +46,16 @@ public final class NodeCallPolicy {
         });
     }
 
-    /** Whether calls to {@code node} are currently refused by its breaker. */
+    /**
+     * Whether calls to {@code node} are currently refused by its breaker: open and its reset timeout not yet over.
+     * Failsafe moves an open breaker to half-open only when a call asks it for a permit, so a breaker whose timeout
+     * is over must not keep the planner from sending that trial call, or a node that came back would stay unused.
+     */
     public boolean isOpen(NodeId node) {
         CircuitBreaker<PartialResult> breaker = breakers.get(node);
-        return breaker != null && breaker.isOpen();
+        return breaker != null
+                && breaker.isOpen()
+                && breaker.getRemainingDelay().compareTo(Duration.ZERO) > 0;
     }
 
     /** "closed", "half-open" or "open". */

@@ -15,6 +15,7 @@ import io.engram.query.transport.http.json.WireFormat;
 import io.engram.query.transport.http.json.WireFormatException;
 import io.engram.query.transport.http.json.WireLimits;
 import io.engram.query.transport.http.metrics.PrometheusTextRenderer;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -288,6 +289,10 @@ final class EngramRequestHandler extends Handler.Abstract {
                     case UNREACHABLE -> Problem.of(409, "Conflict", e.getMessage());
                     case FAILED -> Problem.of(503, "Service Unavailable", e.getMessage());
                 };
+            }
+            // only reading the body does I/O here: the client sent less than it announced, or went away
+            if (cause instanceof IOException) {
+                return Problem.badRequest("the request body could not be read: it ended before its Content-Length");
             }
             if (cause instanceof TimeoutException) {
                 return Problem.of(504, "Gateway Timeout", "the query did not finish by its deadline");
