@@ -56,20 +56,26 @@ public class BenchmarkScatterGather {
         @Param({"light", "heavy"})
         public String dataset;
 
-        /** {@code transport.http.format}: json or smile. */
-        @Param({"json"})
+        /** {@code transport.http.format}: smile (the product's default) or json. */
+        @Param({"smile"})
         public String format;
 
         /** {@code transport.http.h2c}. */
         @Param({"false"})
         public boolean h2c;
 
+        /** {@code query.compute_threads} of each node (0: one per core). */
+        @Param({"0"})
+        public int computeThreads;
+
         Deployment deployment;
 
         @Setup(Level.Trial)
         public void setUp() {
             deployment = Deployment.distributed(
-                    Dataset.parse(dataset), Map.of("format", "\"" + format + "\"", "h2c", String.valueOf(h2c)));
+                    Dataset.parse(dataset),
+                    Map.of("format", "\"" + format + "\"", "h2c", String.valueOf(h2c)),
+                    computeThreads);
         }
 
         @TearDown(Level.Trial)

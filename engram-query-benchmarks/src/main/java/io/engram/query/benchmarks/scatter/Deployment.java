@@ -55,6 +55,14 @@ final class Deployment implements AutoCloseable {
 
     /** A coordinator holding nothing, and data nodes {@code n1..n4} holding {@code s1..s4}, one each. */
     static Deployment distributed(Dataset dataset, Map<String, String> transport) {
+        return distributed(dataset, transport, 0);
+    }
+
+    /**
+     * As {@link #distributed(Dataset, Map)}, with {@code query.compute_threads} of every node set to
+     * {@code computeThreads} (0: one per core, the default).
+     */
+    static Deployment distributed(Dataset dataset, Map<String, String> transport, int computeThreads) {
         List<NodeAddress> addresses = new ArrayList<>();
         addresses.add(new NodeAddress(COORDINATOR, freePort()));
         for (int i = 1; i <= Dataset.SPACES; i++) {
@@ -67,7 +75,8 @@ final class Deployment implements AutoCloseable {
         List<EngramNode> started = new ArrayList<>();
         try {
             for (NodeAddress address : addresses) {
-                String toml = nodeToml(address.id, address.port, addresses, spaces, dataset, transport);
+                String toml = nodeToml(address.id, address.port, addresses, spaces, dataset, transport)
+                        + "\n[query]\ncompute_threads = " + computeThreads + "\n";
                 started.add(EngramNode.start(NodeConfig.fromToml(toml, Path.of("."), Map.of())));
             }
         } catch (RuntimeException e) {

@@ -205,7 +205,7 @@ public record NodeConfig(
 
         Map<String, String> transport = new LinkedHashMap<>();
         transport.put("transport.http.h2c", String.valueOf(r.boolValue("transport.http.h2c", false)));
-        transport.put("transport.http.format", r.choice("transport.http.format", "json", List.of("json", "smile")));
+        transport.put("transport.http.format", r.choice("transport.http.format", "smile", List.of("smile", "json")));
         transport.put(
                 "transport.http.max_response_bytes",
                 String.valueOf(r.intValue("transport.http.max_response_bytes", 16 << 20, 1024, 1 << 30)));

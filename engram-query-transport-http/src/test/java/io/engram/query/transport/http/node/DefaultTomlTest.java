@@ -29,7 +29,7 @@ class DefaultTomlTest {
         assertThat(config.stopTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.transportSettings())
                 .containsEntry("transport.http.h2c", "false")
-                .containsEntry("transport.http.format", "json");
+                .containsEntry("transport.http.format", "smile");
         assertThat(config.query()).isEqualTo(QueryConfig.defaults());
     }
 }
