@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
@@ -25,7 +26,7 @@ import java.util.stream.Stream;
  * ({@code -rf json}) and the {@code TailAtScale} JSON ({@code tail-at-scale.json}). The page is generated; edit this
  * class, not the page.
  *
- * <p>Usage: {@code BenchmarkReport <results dir> <output.md> [--cores N] [--load "1.0 0.8 0.5"] [--note TEXT]}.
+ * <p>Usage: {@code BenchmarkReport <results dir> <output.md> [--cores N] [--load "1.0 0.8 0.5"] [--note TEXT] [--findings FILE]}.
  */
 public final class BenchmarkReport {
     static final String SCATTER = "io.engram.query.benchmarks.scatter.BenchmarkScatterGather.";
@@ -41,7 +42,7 @@ public final class BenchmarkReport {
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
             throw new IllegalArgumentException(
-                    "usage: BenchmarkReport <results dir> <output.md> [--cores N] [--load TEXT] [--note TEXT]");
+                    "usage: BenchmarkReport <results dir> <output.md> [--cores N] [--load TEXT] [--note TEXT] [--findings FILE]");
         }
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 2; i + 1 < args.length; i += 2) {
@@ -105,6 +106,15 @@ public final class BenchmarkReport {
         }
         md.append(".\n\n");
         scatterGather(md);
+        if (options.containsKey("findings")) {
+            // Hand-written analysis kept beside the generator (bench/FINDINGS.md), not derived from this run.
+            try {
+                md.append(Files.readString(Path.of(options.get("findings"))).strip())
+                        .append("\n\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException("can not read " + options.get("findings"), e);
+            }
+        }
         tailAtScale(md);
         overhead(md);
         others(md);
