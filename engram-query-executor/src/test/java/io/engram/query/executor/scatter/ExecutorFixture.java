@@ -1,9 +1,6 @@
 package io.engram.query.executor.scatter;
 
 import com.codahale.metrics.MetricRegistry;
-import io.engram.query.aggregation.AggregationPlugin;
-import io.engram.query.aggregation.consistency.ConsistencyPolicyRegistry;
-import io.engram.query.aggregation.merge.MergePolicyRegistry;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.NodeId;
 import io.engram.query.api.Query;
@@ -13,19 +10,12 @@ import io.engram.query.executor.CoordinatorQueryService;
 import io.engram.query.executor.QueryThreads;
 import io.engram.query.executor.config.QueryConfig;
 import io.engram.query.executor.fault.FaultInjectingTransport;
-import io.engram.query.executor.hedging.HedgeBudget;
-import io.engram.query.executor.hedging.HedgeDelay;
 import io.engram.query.executor.local.InProcessTransport;
 import io.engram.query.executor.local.LocalPartitionRunner;
 import io.engram.query.executor.metrics.QueryMetrics;
 import io.engram.query.executor.resilience.NodeCallPolicy;
-import io.engram.query.planner.PlannerConfig;
-import io.engram.query.planner.PlannerPlugin;
-import io.engram.query.planner.PlanningStrategyRegistry;
-import io.engram.query.planner.QueryPlanner;
 import io.engram.query.planner.embedded.ObservedPartitionDetector;
 import io.engram.query.planner.embedded.StaticSpaceDirectory;
-import io.engram.query.planner.replica.ReplicaSelector;
 import io.engram.query.spi.SpaceAssignment;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,11 +24,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A cluster in one JVM: nodes {@code n1..nN} with {@link FixedEngine}s, an in-process transport behind a
@@ -77,32 +63,16 @@ final class ExecutorFixture implements AutoCloseable {
         allNodes.add(COORDINATOR);
         ObservedPartitionDetector detector = new ObservedPartitionDetector(
                 allNodes, COORDINATOR, 1000, callPolicy::isOpen, Ticker.system(), Duration.ofSeconds(1));
-        ReplicaSelector selector = new ReplicaSelector();
-        QueryPlanner planner = new QueryPlanner(
-                COORDINATOR,
-                directory,
-                detector,
-                callPolicy::isOpen,
-                selector,
-                new PlanningStrategyRegistry(new PlannerPlugin().planningStrategies()),
-                new PlannerConfig(config.maxFanout(), config.maxSpaces(), config.defaultPlanningStrategy()));
-        AggregationPlugin aggregation = new AggregationPlugin();
-        ScatterGatherExecutor executor = new ScatterGatherExecutor(
+        service = CoordinatorAssembly.coordinator(
                 COORDINATOR,
                 new LocalPartitionRunner(new FixedEngine(COORDINATOR, Set.of()), threads.compute()),
-                Optional.of(faults),
-                threads.scheduler(),
-                callPolicy,
-                new HedgeDelay(config.hedge(), metrics),
-                new HedgeBudget(config.hedge().budgetRatio(), config.hedge().budgetWindow(), Ticker.system()),
-                selector,
+                faults,
+                directory,
                 detector,
+                callPolicy,
                 metrics,
-                new MergePolicyRegistry(aggregation.mergePolicies()),
-                new ConsistencyPolicyRegistry(aggregation.consistencyPolicies()),
-                config,
-                Ticker.system());
-        service = new CoordinatorQueryService(planner, executor, config, Ticker.system());
+                threads,
+                config);
     }
 
     /** One space per node: s1 on n1 ... sN on nN. */
@@ -115,16 +85,7 @@ final class ExecutorFixture implements AutoCloseable {
     }
 
     QueryResult run(Query query) throws Exception {
-        try {
-            return service.execute(query).get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
-        } catch (TimeoutException e) {
-            throw new AssertionError("query did not complete within 10 s", e);
-        }
+        return CoordinatorAssembly.await(service.execute(query));
     }
 
     @Override

@@ -1,9 +1,6 @@
 package io.engram.query.executor.spread;
 
 import com.codahale.metrics.MetricRegistry;
-import io.engram.query.aggregation.AggregationPlugin;
-import io.engram.query.aggregation.consistency.ConsistencyPolicyRegistry;
-import io.engram.query.aggregation.merge.MergePolicyRegistry;
 import io.engram.query.api.MemoryId;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.NodeId;
@@ -17,20 +14,13 @@ import io.engram.query.executor.engine.EmbeddedQueryEngine;
 import io.engram.query.executor.engine.EngineOptions;
 import io.engram.query.executor.engine.MemoryStore;
 import io.engram.query.executor.fault.FaultInjectingTransport;
-import io.engram.query.executor.hedging.HedgeBudget;
-import io.engram.query.executor.hedging.HedgeDelay;
 import io.engram.query.executor.local.InProcessTransport;
 import io.engram.query.executor.local.LocalPartitionRunner;
 import io.engram.query.executor.metrics.QueryMetrics;
 import io.engram.query.executor.resilience.NodeCallPolicy;
-import io.engram.query.executor.scatter.ScatterGatherExecutor;
-import io.engram.query.planner.PlannerConfig;
-import io.engram.query.planner.PlannerPlugin;
-import io.engram.query.planner.PlanningStrategyRegistry;
-import io.engram.query.planner.QueryPlanner;
+import io.engram.query.executor.scatter.CoordinatorAssembly;
 import io.engram.query.planner.embedded.ObservedPartitionDetector;
 import io.engram.query.planner.embedded.StaticSpaceDirectory;
-import io.engram.query.planner.replica.ReplicaSelector;
 import io.engram.query.spi.SpaceAssignment;
 import io.engram.query.spi.Transport;
 import java.time.Duration;
@@ -39,9 +29,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -90,45 +77,20 @@ final class SpreadCluster implements AutoCloseable {
         StaticSpaceDirectory directory = new StaticSpaceDirectory(assignments, directorySpaces);
         ObservedPartitionDetector detector = new ObservedPartitionDetector(
                 nodes, coordinator, 1000, callPolicy::isOpen, Ticker.system(), Duration.ofSeconds(1));
-        ReplicaSelector selector = new ReplicaSelector();
-        QueryPlanner planner = new QueryPlanner(
-                coordinator,
-                directory,
-                detector,
-                callPolicy::isOpen,
-                selector,
-                new PlanningStrategyRegistry(new PlannerPlugin().planningStrategies()),
-                new PlannerConfig(config.maxFanout(), config.maxSpaces(), config.defaultPlanningStrategy()));
-        AggregationPlugin aggregation = new AggregationPlugin();
-        ScatterGatherExecutor executor = new ScatterGatherExecutor(
+        service = CoordinatorAssembly.coordinator(
                 coordinator,
                 runners.get(coordinator),
-                Optional.of(faults),
-                threads.scheduler(),
-                callPolicy,
-                new HedgeDelay(config.hedge(), metrics),
-                new HedgeBudget(config.hedge().budgetRatio(), config.hedge().budgetWindow(), Ticker.system()),
-                selector,
+                faults,
+                directory,
                 detector,
+                callPolicy,
                 metrics,
-                new MergePolicyRegistry(aggregation.mergePolicies()),
-                new ConsistencyPolicyRegistry(aggregation.consistencyPolicies()),
-                config,
-                Ticker.system());
-        service = new CoordinatorQueryService(planner, executor, config, Ticker.system());
+                threads,
+                config);
     }
 
     QueryResult run(Query query) throws Exception {
-        try {
-            return service.execute(query).get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
-        } catch (TimeoutException e) {
-            throw new AssertionError("spread did not complete within 10 s", e);
-        }
+        return CoordinatorAssembly.await(service.execute(query));
     }
 
     @Override
