@@ -233,29 +233,31 @@ final class QueryExecution {
     }
 
     private void onCallDone(Call call, PartialResult answer, Throwable failure) {
-        synchronized (this) {
-            onCallDoneLocked(call, answer, failure);
-        }
-        runDeferred();
-    }
-
-    private void onCallDoneLocked(Call call, PartialResult answer, Throwable failure) {
-        Partition partition = call.partition;
-        partition.calls.remove(call);
-        callsInFlight--;
+        // Measured and reported before taking the query's lock: with a wide fan-out, completions queue for the lock,
+        // and that wait is the coordinator's, not the node's (counting it inflated the adaptive hedge delay).
         Duration latency = Duration.ofNanos(executor.ticker().nanoTime() - call.startNanos);
         Throwable cause = failure == null ? null : NodeCallPolicy.unwrap(failure);
-        boolean cancelled = cause instanceof CancellationException;
         if (answer != null) {
             executor.replicaSelector().onCallSucceeded(call.node, latency);
             executor.detector().recordSuccess(call.node, latency);
             executor.metrics().partitionAnswered(call.node, latency);
-        } else if (!cancelled) {
+        } else if (!(cause instanceof CancellationException)) {
             executor.replicaSelector().onCallFailed(call.node);
             if (NodeCallPolicy.countsAgainstNode(cause)) {
                 executor.detector().recordFailure(call.node, reasonOf(cause));
             }
         }
+        synchronized (this) {
+            onCallDoneLocked(call, answer, cause);
+        }
+        runDeferred();
+    }
+
+    private void onCallDoneLocked(Call call, PartialResult answer, Throwable cause) {
+        Partition partition = call.partition;
+        partition.calls.remove(call);
+        callsInFlight--;
+        boolean cancelled = cause instanceof CancellationException;
         if (finished || partition.done) {
             pump();
             return;
