@@ -20,11 +20,13 @@ import io.engram.query.executor.engine.SyntheticDataGenerator;
 import io.engram.query.executor.local.LocalPartitionRunner;
 import io.engram.query.executor.metrics.QueryMetrics;
 import io.engram.query.executor.plugin.PluginCatalog;
+import io.engram.query.executor.plugin.PluginLoader;
 import io.engram.query.executor.resilience.NodeCallPolicy;
 import io.engram.query.planner.embedded.StaticSpaceDirectory;
 import io.engram.query.planner.replica.ReplicaSelector;
 import io.engram.query.spi.NamedRegistry;
 import io.engram.query.spi.PartitionDetector;
+import io.engram.query.spi.QueryPlugin;
 import io.engram.query.spi.SpaceAssignment;
 import io.engram.query.spi.SpaceDirectory;
 import io.engram.query.spi.Transport;
@@ -100,8 +102,13 @@ public final class EngramNode implements AutoCloseable {
         EmbeddedQueryEngine engine = new EmbeddedQueryEngine(config.nodeId(), store, Ticker.system(), engineOptions);
         MetricRegistry registry = new MetricRegistry();
 
-        PluginCatalog catalog = new PluginCatalog(
-                io.engram.query.executor.plugin.PluginLoader.fromClassPath(EngramNode.class.getClassLoader()));
+        ClassLoader loader = EngramNode.class.getClassLoader();
+        List<QueryPlugin> directoryPlugins = config.pluginsDirectory()
+                .map(dir -> PluginLoader.fromDirectory(dir, loader))
+                .orElse(List.of());
+        List<QueryPlugin> plugins = new ArrayList<>(PluginLoader.fromClassPath(loader));
+        plugins.addAll(directoryPlugins);
+        PluginCatalog catalog = new PluginCatalog(plugins);
         TransportFactory factory = new NamedRegistry<TransportFactory>("transport", catalog.transportFactories())
                 .get(HttpTransportFactory.NAME);
         Transport transport = factory.create(new NodeTransportContext(config));
@@ -111,6 +118,8 @@ public final class EngramNode implements AutoCloseable {
             EngramQueryModule.localQueryEngine(binder).toInstance(engine);
             EngramQueryModule.transport(binder).toInstance(transport);
             EngramQueryModule.metricRegistry(binder).toInstance(registry);
+            directoryPlugins.forEach(
+                    p -> EngramQueryModule.plugins(binder).addBinding().toInstance(p));
         });
         QueryService queryService = injector.getInstance(QueryService.class);
         LocalPartitionRunner runner = injector.getInstance(LocalPartitionRunner.class);

@@ -43,6 +43,8 @@ import java.util.Optional;
  * @param apiToken from {@code http.api_token_file}: when set, {@code /v1/query} requires it
  * @param stopTimeout {@code http.stop_timeout_ms}: how long a stopping node lets in-flight queries finish
  * @param transportSettings {@code transport.http.*}, passed to the HTTP transport
+ * @param pluginsDirectory {@code node.plugins_directory}: jars of extra {@code QueryPlugin}s, loaded with a class
+ *     loader of their own
  * @param query the {@code [query]} section
  */
 public record NodeConfig(
@@ -62,11 +64,13 @@ public record NodeConfig(
         Optional<String> apiToken,
         Duration stopTimeout,
         Map<String, String> transportSettings,
+        Optional<Path> pluginsDirectory,
         QueryConfig query) {
     public static final String TOKEN_VARIABLE = "ENGRAM_CLUSTER_TOKEN";
 
     public NodeConfig {
         requireNonNull(nodeId, "node id is null");
+        requireNonNull(pluginsDirectory, "plugins directory is null");
         // In the file's order (Map.copyOf would not keep it): peers are listed and probed in that order.
         nodes = Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
         explicitSpaces = List.copyOf(explicitSpaces);
@@ -216,6 +220,12 @@ public record NodeConfig(
                 "transport.http.max_connections_per_node",
                 String.valueOf(r.intValue("transport.http.max_connections_per_node", 64, 1, 10_000)));
 
+        Optional<Path> plugins = r.optionalString("node.plugins_directory")
+                .filter(d -> !d.isBlank())
+                .map(base::resolve);
+        plugins.filter(d -> !Files.isDirectory(d))
+                .ifPresent(d -> r.problem("node.plugins_directory " + d + " is not a directory"));
+
         QueryConfig query = QueryConfig.read(r);
 
         if (token.isEmpty() && !isLoopback(host)) {
@@ -240,6 +250,7 @@ public record NodeConfig(
                 apiToken,
                 stopTimeout,
                 transport,
+                plugins,
                 query);
     }
 
