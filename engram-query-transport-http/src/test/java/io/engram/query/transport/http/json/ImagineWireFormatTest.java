@@ -117,6 +117,6 @@ class ImagineWireFormatTest {
                 .hasMessageStartingWith("imagine_cue[1] must be a number, got ");
         assertThatThrownBy(() -> json.readPartialResult(seed.getBytes(UTF_8)))
                 .isInstanceOf(WireFormatException.class)
-                .hasMessageStartingWith("seeds[0].embedding");
+                .hasMessage("missing field 'seeds[0].embedding'");
     }
 }
