@@ -85,7 +85,7 @@ public final class ImagineCoordinator {
             merge = executor.mergePolicy(query);
             consistency = executor.consistencyPolicy(query);
             planner.plan(query, deadline); // refuses a query that can not be planned before any call is made
-            fetch = planner.plan(seedFetch(query), deadline);
+            fetch = planSeedFetch(query, deadline);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -132,6 +132,19 @@ public final class ImagineCoordinator {
             }
         });
         return result;
+    }
+
+    private QueryPlan planSeedFetch(ImagineQuery query, Deadline deadline) {
+        ImagineQuery fetch = seedFetch(query);
+        try {
+            return planner.plan(fetch, deadline);
+        } catch (IllegalArgumentException e) {
+            if (fetch.spaces().isEmpty()) {
+                throw e;
+            }
+            // The seeds span more spaces than query.max_spaces lets one query name: ask every space instead.
+            return planner.plan(withSpaces(query, List.of(), BroadcastStrategy.NAME), deadline);
+        }
     }
 
     /** The seed fetch: the spaces the directory says hold the seeds, else every space (a broadcast). */

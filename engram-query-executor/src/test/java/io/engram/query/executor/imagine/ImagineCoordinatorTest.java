@@ -81,6 +81,22 @@ class ImagineCoordinatorTest {
     }
 
     @Test
+    void seedsInMoreSpacesThanAQueryMayNameAreFetchedFromEverySpace() throws Exception {
+        ImagineQuery query = imagine(List.of(id(S1, 5), id(S2, 8)), List.of(S3), 0.3);
+        QueryConfig oneSpace = QueryConfig.fromToml("[query]\nmax_spaces = 1\n");
+
+        QueryResult single = singleNode(query);
+        QueryResult distributed;
+        try (SpreadCluster cluster = new SpreadCluster(threeStores(), UNKNOWN, BY_NAME, oneSpace)) {
+            distributed = cluster.run(query);
+        }
+
+        assertSameAnswer(distributed, single);
+        assertThat(distributed.coverage().expectedPartitions()).isEqualTo(4);
+        assertThat(distributed.coverage().isComplete()).isTrue();
+    }
+
+    @Test
     void lostSeedNodeBlendsTheSeedsFoundWithThePenaltyAndNamesThePartition() throws Exception {
         MemoryId lostSeed = id(S1, 3);
         MemoryId foundSeed = id(S2, 8);
@@ -179,11 +195,15 @@ class ImagineCoordinatorTest {
 
     /** a holds s1 (the seeds), b holds s2, c holds s3; b coordinates. */
     private static SpreadCluster threeNodes(Function<MemoryId, Optional<MemorySpaceId>> directory) {
+        return new SpreadCluster(threeStores(), UNKNOWN, directory, QueryConfig.defaults());
+    }
+
+    private static Map<NodeId, MemoryStore> threeStores() {
         Map<NodeId, MemoryStore> stores = new LinkedHashMap<>();
         stores.put(B, DATA.store(S2::equals));
         stores.put(A, DATA.store(S1::equals));
         stores.put(C, DATA.store(S3::equals));
-        return new SpreadCluster(stores, UNKNOWN, directory, QueryConfig.defaults());
+        return stores;
     }
 
     private static QueryResult singleNode(ImagineQuery query) throws Exception {
