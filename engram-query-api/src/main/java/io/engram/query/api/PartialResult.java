@@ -16,6 +16,8 @@ import java.util.List;
  * @param latency how long the partition took
  * @param frontier for a spread: the activation that crossed edges into memories of other spaces, which a distributed
  *     spread continues in a later round; empty otherwise
+ * @param seeds for the seed fetch of a distributed imagine ({@code PartitionRequest#seedsOnly()}): the query's seeds
+ *     this node holds, with their embeddings; empty otherwise
  */
 public record PartialResult(
         MemorySpaceId space,
@@ -23,7 +25,8 @@ public record PartialResult(
         List<Match> matches,
         double confidenceAdjustment,
         Duration latency,
-        List<SpreadCrossing> frontier) {
+        List<SpreadCrossing> frontier,
+        List<SeedEmbedding> seeds) {
     public PartialResult {
         requireNonNull(space, "space is null");
         requireNonNull(node, "node is null");
@@ -34,15 +37,27 @@ public record PartialResult(
             throw new IllegalArgumentException("latency must not be negative, got " + latency);
         }
         frontier = List.copyOf(requireNonNull(frontier, "frontier is null"));
+        seeds = List.copyOf(requireNonNull(seeds, "seeds is null"));
+    }
+
+    /** A partial result with no seeds. */
+    public PartialResult(
+            MemorySpaceId space,
+            NodeId node,
+            List<Match> matches,
+            double confidenceAdjustment,
+            Duration latency,
+            List<SpreadCrossing> frontier) {
+        this(space, node, matches, confidenceAdjustment, latency, frontier, List.of());
     }
 
     /** A partial result with no spread frontier. */
     public PartialResult(
             MemorySpaceId space, NodeId node, List<Match> matches, double confidenceAdjustment, Duration latency) {
-        this(space, node, matches, confidenceAdjustment, latency, List.of());
+        this(space, node, matches, confidenceAdjustment, latency, List.of(), List.of());
     }
 
     public PartialResult withLatency(Duration newLatency) {
-        return new PartialResult(space, node, matches, confidenceAdjustment, newLatency, frontier);
+        return new PartialResult(space, node, matches, confidenceAdjustment, newLatency, frontier, seeds);
     }
 }

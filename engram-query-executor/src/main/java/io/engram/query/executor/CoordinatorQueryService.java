@@ -3,6 +3,7 @@ package io.engram.query.executor;
 import static java.util.Objects.requireNonNull;
 
 import io.engram.query.api.Deadline;
+import io.engram.query.api.ImagineQuery;
 import io.engram.query.api.Query;
 import io.engram.query.api.QueryPlan;
 import io.engram.query.api.QueryResult;
@@ -10,6 +11,7 @@ import io.engram.query.api.QueryService;
 import io.engram.query.api.SpreadQuery;
 import io.engram.query.api.Ticker;
 import io.engram.query.executor.config.QueryConfig;
+import io.engram.query.executor.imagine.ImagineCoordinator;
 import io.engram.query.executor.scatter.ScatterGatherExecutor;
 import io.engram.query.executor.spread.SpreadCoordinator;
 import io.engram.query.planner.QueryPlanner;
@@ -19,7 +21,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * This node as coordinator: fixes the query's one deadline when it arrives (its own timeout, else
  * {@code query.scatter_timeout_ms}), plans it, and executes the plan. A spread runs in rounds through a
- * {@link SpreadCoordinator}, so that activation crosses from one space into another.
+ * {@link SpreadCoordinator}, so that activation crosses from one space into another; an imagine runs in two phases
+ * through an {@link ImagineCoordinator}, so that its cue blends every seed of the cluster.
  */
 public final class CoordinatorQueryService implements QueryService {
     private final QueryPlanner planner;
@@ -27,6 +30,7 @@ public final class CoordinatorQueryService implements QueryService {
     private final QueryConfig config;
     private final Ticker ticker;
     private final SpreadCoordinator spreads;
+    private final ImagineCoordinator imaginations;
 
     @Inject
     public CoordinatorQueryService(
@@ -36,6 +40,7 @@ public final class CoordinatorQueryService implements QueryService {
         this.config = requireNonNull(config, "config is null");
         this.ticker = requireNonNull(ticker, "ticker is null");
         this.spreads = new SpreadCoordinator(planner, executor, ticker);
+        this.imaginations = new ImagineCoordinator(planner, executor, ticker);
     }
 
     @Override
@@ -44,6 +49,9 @@ public final class CoordinatorQueryService implements QueryService {
         Deadline deadline = Deadline.after(query.options().timeout().orElse(config.scatterTimeout()), ticker);
         if (query instanceof SpreadQuery spread) {
             return spreads.execute(spread, deadline);
+        }
+        if (query instanceof ImagineQuery imagine) {
+            return imaginations.execute(imagine, deadline);
         }
         QueryPlan plan;
         try {

@@ -15,6 +15,7 @@ import io.engram.query.api.PartialEmbedding;
 import io.engram.query.api.PartialResult;
 import io.engram.query.api.Query;
 import io.engram.query.api.RecallQuery;
+import io.engram.query.api.SeedEmbedding;
 import io.engram.query.api.SpreadCrossing;
 import io.engram.query.api.SpreadQuery;
 import io.engram.query.api.Ticker;
@@ -61,7 +62,10 @@ import java.util.OptionalDouble;
  *
  * <p><b>Imagine.</b> The seeds held by this store (in any space) are blended by {@link Imagination#blend}; seeds held
  * elsewhere are ignored, and with none held the answer is empty and complete. The cue is recalled over the space,
- * seeds excluded; confidence is {@link Imagination#confidence similarity clipped × (1 − novelty/2)}.
+ * seeds excluded; confidence is {@link Imagination#confidence similarity clipped × (1 − novelty/2)}. In a cluster the
+ * coordinator fetches the seeds first ({@link PartitionRequest#seedsOnly()}: the engine answers with the seeds it
+ * holds in any space, in {@link PartialResult#seeds()}, and recalls nothing) and then sends the cue it blended from
+ * all of them ({@link PartitionRequest#imagineCue()}), which the engine recalls instead of its own blend.
  *
  * <p><b>Deadline.</b> Scans read the deadline every {@link EngineOptions#deadlineCheckInterval()} memories (a spread,
  * every so many expanded memories). When it has passed, the engine returns the best found so far with a
@@ -135,8 +139,17 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
                     segment.space(), localNode, outcome.matches(), outcome.confidenceAdjustment(), latency, frontier);
         } else if (query instanceof CompleteQuery complete) {
             answer = complete(segment, complete, deadline);
+        } else if (query instanceof ImagineQuery imagine && request.seedsOnly()) {
+            List<SeedEmbedding> seeds = new ArrayList<>();
+            for (MemoryId seed : imagine.seeds()) {
+                store.locate(seed)
+                        .ifPresent(l ->
+                                seeds.add(new SeedEmbedding(seed, l.segment().embedding(l.index()))));
+            }
+            Duration latency = Duration.ofNanos(Math.max(0, ticker.nanoTime() - start));
+            return new PartialResult(segment.space(), localNode, List.of(), 1.0, latency, List.of(), seeds);
         } else if (query instanceof ImagineQuery imagine) {
-            answer = imagine(segment, imagine, deadline);
+            answer = imagine(segment, imagine, request.imagineCue(), deadline);
         } else {
             throw new IllegalArgumentException("unsupported query type " + query.type());
         }
@@ -482,7 +495,7 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
         return Cosine.similarity(dot, cueNorm, Math.sqrt(squares));
     }
 
-    private Answer imagine(SpaceSegment segment, ImagineQuery query, Deadline deadline) {
+    private Answer imagine(SpaceSegment segment, ImagineQuery query, Optional<Embedding> given, Deadline deadline) {
         List<Embedding> found = new ArrayList<>();
         boolean[] excluded = null;
         for (MemoryId seed : query.seeds()) {
@@ -498,10 +511,16 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
                 }
             }
         }
-        if (found.isEmpty()) {
+        float[] cue;
+        if (given.isPresent()) {
+            cue = given.get()
+                    .requireDimensions("imagine cue", store.dimensions())
+                    .toArray();
+        } else if (found.isEmpty()) {
             return new Answer(List.of(), 1.0);
+        } else {
+            cue = Imagination.blend(found, query.seeds(), query.novelty()).toArray();
         }
-        float[] cue = Imagination.blend(found, query.seeds(), query.novelty()).toArray();
         TopK top = new TopK(query.limit());
         double done = similarityScan(segment, cue, null, Double.NEGATIVE_INFINITY, excluded, top, deadline);
         return new Answer(similarityMatches(segment, cue, top, 1.0 - query.novelty() / 2.0), done);

@@ -152,7 +152,13 @@ final class QueryExecution {
         executor.metrics().partitionRequest();
         executor.replicaSelector().onCallStarted(node);
         PartitionRequest request = new PartitionRequest(
-                queryId, query, partition.target.space(), plan.deadline(), round.startsFor(partition.target.space()));
+                queryId,
+                query,
+                partition.target.space(),
+                plan.deadline(),
+                round.startsFor(partition.target.space()),
+                round.seedsOnly(),
+                round.imagineCue());
         call.future = send(call, request);
         if (!hedge) {
             scheduleHedge(partition, node);

@@ -2,11 +2,13 @@ package io.engram.query.executor.scatter;
 
 import static java.util.Objects.requireNonNull;
 
+import io.engram.query.api.Embedding;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.PartialResult;
 import io.engram.query.spi.SpreadStart;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -18,13 +20,36 @@ import java.util.function.Consumer;
  * @param starts per space, the starts of its partition request; a space not listed gets none
  * @param onAnswer called with each accepted partial result, on the thread that completed it, under the execution's
  *     lock: it must be quick and must not call back into the executor
+ * @param seedsOnly every partition request of the round asks only for the imagine query's seeds (a distributed
+ *     imagine's seed fetch)
+ * @param imagineCue the cue every partition request of the round recalls (a distributed imagine's second phase)
  */
-public record ScatterRound(Map<MemorySpaceId, List<SpreadStart>> starts, Consumer<PartialResult> onAnswer) {
+public record ScatterRound(
+        Map<MemorySpaceId, List<SpreadStart>> starts,
+        Consumer<PartialResult> onAnswer,
+        boolean seedsOnly,
+        Optional<Embedding> imagineCue) {
     private static final ScatterRound NONE = new ScatterRound(Map.of(), partial -> {});
 
     public ScatterRound {
         starts = Map.copyOf(requireNonNull(starts, "starts is null"));
         requireNonNull(onAnswer, "on answer is null");
+        requireNonNull(imagineCue, "imagine cue is null");
+    }
+
+    /** A round of spread starts. */
+    public ScatterRound(Map<MemorySpaceId, List<SpreadStart>> starts, Consumer<PartialResult> onAnswer) {
+        this(starts, onAnswer, false, Optional.empty());
+    }
+
+    /** The seed fetch of a distributed imagine: each accepted partial result goes to {@code onAnswer}. */
+    public static ScatterRound seedFetch(Consumer<PartialResult> onAnswer) {
+        return new ScatterRound(Map.of(), onAnswer, true, Optional.empty());
+    }
+
+    /** The recall of a distributed imagine with the coordinator's cue. */
+    public static ScatterRound imagineRecall(Embedding cue) {
+        return new ScatterRound(Map.of(), partial -> {}, false, Optional.of(requireNonNull(cue, "cue is null")));
     }
 
     /** An ordinary scatter: no starts, no listener. */

@@ -34,21 +34,21 @@ import java.util.function.Function;
 /**
  * A cluster in one JVM for spread tests: every node an {@link EmbeddedQueryEngine} over its own store, reached through
  * an in-process transport behind a {@link FaultInjectingTransport}, and the real planner, executor, aggregation and
- * spread coordinator, coordinated from the first node.
+ * spread and imagine coordinators, coordinated from the first node.
  */
-final class SpreadCluster implements AutoCloseable {
-    final QueryThreads threads = new QueryThreads(2);
-    final MetricRegistry registry = new MetricRegistry();
-    final QueryMetrics metrics = new QueryMetrics(registry);
-    final FaultInjectingTransport faults;
-    final CoordinatorQueryService service;
+public final class SpreadCluster implements AutoCloseable {
+    public final QueryThreads threads = new QueryThreads(2);
+    public final MetricRegistry registry = new MetricRegistry();
+    public final QueryMetrics metrics = new QueryMetrics(registry);
+    public final FaultInjectingTransport faults;
+    public final CoordinatorQueryService service;
 
     /**
      * @param stores each node's store, the first node coordinating; a space lives on the node whose store holds it
      * @param engineSpaces names the space of an edge target outside a node's store (the engine's resolver)
      * @param directorySpaces names the space of a memory for the directory
      */
-    SpreadCluster(
+    public SpreadCluster(
             Map<NodeId, MemoryStore> stores,
             Function<MemoryId, Optional<MemorySpaceId>> engineSpaces,
             Function<MemoryId, Optional<MemorySpaceId>> directorySpaces,
@@ -56,7 +56,7 @@ final class SpreadCluster implements AutoCloseable {
         this(stores, engineSpaces, directorySpaces, config, transport -> transport);
     }
 
-    SpreadCluster(
+    public SpreadCluster(
             Map<NodeId, MemoryStore> stores,
             Function<MemoryId, Optional<MemorySpaceId>> engineSpaces,
             Function<MemoryId, Optional<MemorySpaceId>> directorySpaces,
@@ -89,7 +89,7 @@ final class SpreadCluster implements AutoCloseable {
                 config);
     }
 
-    QueryResult run(Query query) throws Exception {
+    public QueryResult run(Query query) throws Exception {
         return CoordinatorAssembly.await(service.execute(query));
     }
 

@@ -23,6 +23,7 @@ import io.engram.query.api.PartitionOutcome;
 import io.engram.query.api.PartitionStatus;
 import io.engram.query.api.PlanStrategy;
 import io.engram.query.api.QueryResult;
+import io.engram.query.api.SeedEmbedding;
 import io.engram.query.api.SpreadCrossing;
 import io.engram.query.api.SpreadStats;
 import io.engram.query.spi.SpreadStart;
@@ -58,10 +59,11 @@ final class ResultCodec {
     private static final List<String> OUTCOME =
             List.of("space", "node", "status", "latency_ms", "attempts", "hedged", "confidence_adjustment");
     private static final List<String> PARTIAL =
-            List.of("space", "node", "matches", "confidence_adjustment", "latency_ms", "frontier");
+            List.of("space", "node", "matches", "confidence_adjustment", "latency_ms", "frontier", "seeds");
     private static final List<String> SPREAD = List.of("rounds", "stopped_early");
     private static final List<String> CROSSING = List.of("memory_id", "space", "activation", "hops_used");
     private static final List<String> START = List.of("memory_id", "activation", "hops_used");
+    private static final List<String> SEED = List.of("memory_id", "embedding");
 
     private final WireLimits limits;
     private final QueryCodec queries;
@@ -144,6 +146,14 @@ final class ResultCodec {
                 n.put("hops_used", crossing.hopsUsed());
             }
         }
+        if (!partial.seeds().isEmpty()) {
+            ArrayNode seeds = o.putArray("seeds");
+            for (SeedEmbedding seed : partial.seeds()) {
+                ObjectNode n = seeds.addObject();
+                n.put("memory_id", seed.memory().value());
+                n.set("embedding", queries.embeddingNode(seed.embedding()));
+            }
+        }
         return o;
     }
 
@@ -185,6 +195,18 @@ final class ResultCodec {
             frontier.add(api(() -> new SpreadCrossing(id, space, activation, hops)));
         }
         return frontier;
+    }
+
+    private List<SeedEmbedding> readSeeds(StrictObject o) {
+        List<JsonNode> items = o.array("seeds", limits.maxArrayLength()).orElse(List.of());
+        List<SeedEmbedding> seeds = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            StrictObject s = StrictObject.of(items.get(i), o.path("seeds") + "[" + i + "]", "seed", SEED);
+            MemoryId id = named(s.path("memory_id"), () -> MemoryId.of(s.requiredString("memory_id")));
+            Embedding embedding = queries.embedding(s.required("embedding"), s.path("embedding"));
+            seeds.add(api(() -> new SeedEmbedding(id, embedding)));
+        }
+        return seeds;
     }
 
     private ArrayNode matchesNode(List<Match> matches) {
@@ -273,7 +295,8 @@ final class ResultCodec {
         double adjustment = o.requiredNumber("confidence_adjustment");
         Duration latency = millis(o, "latency_ms");
         List<SpreadCrossing> frontier = readFrontier(o);
-        return api(() -> new PartialResult(space, nodeId, matches, adjustment, latency, frontier));
+        List<SeedEmbedding> seeds = readSeeds(o);
+        return api(() -> new PartialResult(space, nodeId, matches, adjustment, latency, frontier, seeds));
     }
 
     private List<Match> matches(StrictObject o) {

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.smile.SmileFactory;
 import io.engram.query.api.Deadline;
+import io.engram.query.api.Embedding;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.MissingPartition;
 import io.engram.query.api.PartialResult;
@@ -28,6 +29,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
@@ -43,7 +45,8 @@ public final class WireFormat {
     public static final String JSON_MEDIA_TYPE = "application/json";
     public static final String SMILE_MEDIA_TYPE = "application/x-jackson-smile";
 
-    private static final List<String> PARTITION_REQUEST = List.of("query_id", "space", "query", "spread_starts");
+    private static final List<String> PARTITION_REQUEST =
+            List.of("query_id", "space", "query", "spread_starts", "seeds_only", "imagine_cue");
     private static final int MAX_QUERY_ID_LENGTH = 128;
     private static final Pattern CLASS_NAME = Pattern.compile("\\s*\\(?[^()`]*`[\\w$.]+`[^()]*\\)?");
 
@@ -153,7 +156,8 @@ public final class WireFormat {
     /**
      * Reads a partition request: {@code {"query_id": ..., "space": ..., "query": {...}}}, and for a round of a
      * distributed spread {@code "spread_starts": [{"memory_id": ..., "activation": ..., "hops_used": ...}]} (absent
-     * when empty). The deadline does not travel in the body; the caller builds it from the {@code Engram-Deadline-Ms}
+     * when empty), and for a distributed imagine {@code "seeds_only": true} (the seed fetch; absent when false) or
+     * {@code "imagine_cue": [floats]} (the coordinator's cue; absent when none). The deadline does not travel in the body; the caller builds it from the {@code Engram-Deadline-Ms}
      * header.
      */
     public PartitionRequest readPartitionRequest(byte[] body, Deadline deadline) {
@@ -169,7 +173,9 @@ public final class WireFormat {
         Query query = queries.read(o.required("query"), "query");
         List<SpreadStart> starts = results.readStarts(
                 o.array("spread_starts", limits.maxArrayLength()).orElse(List.of()), o.path("spread_starts"));
-        return QueryCodec.api(() -> new PartitionRequest(queryId, query, space, deadline, starts));
+        boolean seedsOnly = o.bool("seeds_only").orElse(false);
+        Optional<Embedding> cue = o.optional("imagine_cue").map(v -> queries.embedding(v, o.path("imagine_cue")));
+        return QueryCodec.api(() -> new PartitionRequest(queryId, query, space, deadline, starts, seedsOnly, cue));
     }
 
     public byte[] writePartitionRequest(PartitionRequest request) {
@@ -182,6 +188,10 @@ public final class WireFormat {
             if (!request.spreadStarts().isEmpty()) {
                 o.set("spread_starts", results.startsNode(request.spreadStarts()));
             }
+            if (request.seedsOnly()) {
+                o.put("seeds_only", true);
+            }
+            request.imagineCue().ifPresent(cue -> o.set("imagine_cue", queries.embeddingNode(cue)));
             return write(o);
         }
         // A coordinator sends the same query to every partition: write its JSON (hundreds of embedding floats) once.
@@ -196,6 +206,13 @@ public final class WireFormat {
             if (!request.spreadStarts().isEmpty()) {
                 g.writeFieldName("spread_starts");
                 mapper.writeTree(g, results.startsNode(request.spreadStarts()));
+            }
+            if (request.seedsOnly()) {
+                g.writeBooleanField("seeds_only", true);
+            }
+            if (request.imagineCue().isPresent()) {
+                g.writeFieldName("imagine_cue");
+                mapper.writeTree(g, queries.embeddingNode(request.imagineCue().get()));
             }
             g.writeEndObject();
         } catch (IOException e) {
