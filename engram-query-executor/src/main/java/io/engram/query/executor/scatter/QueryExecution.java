@@ -289,7 +289,6 @@ final class QueryExecution {
                             answer.confidenceAdjustment()));
         } else if (!cancelled) {
             MissingReason reason = reasonOf(cause);
-            partition.lastReason = reason;
             partition.lastDetail = detailOf(cause);
             if (reason != MissingReason.UNREACHABLE) {
                 partition.allUnreachable = false;
@@ -494,7 +493,6 @@ final class QueryExecution {
         boolean done;
         boolean allUnreachable = true;
         NodeId lastNode;
-        MissingReason lastReason;
         String lastDetail = "";
         ScheduledFuture<?> hedgeTimer;
 

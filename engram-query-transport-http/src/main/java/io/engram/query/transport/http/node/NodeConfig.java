@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.NodeId;
-import io.engram.query.executor.config.ConfigException;
 import io.engram.query.executor.config.ConfigReader;
 import io.engram.query.executor.config.QueryConfig;
 import io.engram.query.executor.engine.SyntheticSpec;
@@ -291,10 +290,5 @@ public record NodeConfig(
     /** The listen address, for messages. */
     public String listen() {
         return host + ":" + port;
-    }
-
-    /** Throws the same collected error as a bad file would, for callers that check more after loading. */
-    static ConfigException problem(String message) {
-        return new ConfigException(List.of(message));
     }
 }

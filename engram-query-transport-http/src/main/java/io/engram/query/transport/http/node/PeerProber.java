@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -66,9 +65,5 @@ final class PeerProber implements AutoCloseable {
         if (task != null) {
             task.cancel(false);
         }
-    }
-
-    Duration interval() {
-        return config.probeInterval();
     }
 }
