@@ -2,20 +2,29 @@ package io.engram.query.executor.hedging;
 
 import static java.util.Objects.requireNonNull;
 
-import com.codahale.metrics.Snapshot;
 import io.engram.query.api.NodeId;
 import io.engram.query.executor.config.QueryConfig.HedgeConfig;
 import io.engram.query.executor.metrics.QueryMetrics;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How long to wait for a copy before hedging to the next: fixed, or a percentile of that node's observed partition
  * latency clamped to a floor and a ceiling (Cassandra's {@code MIN(99PERCENTILE, 35ms)} in spirit).
+ *
+ * <p>A percentile needs a snapshot of the node's latency reservoir, which copies and sorts its samples: tens of
+ * microseconds, too much to pay on every call (with a fan-out of 100 it was most of the coordinator's CPU and delayed
+ * the calls' start). The adaptive delay of a node is therefore recomputed at most every {@link #REFRESH}.
  */
 public final class HedgeDelay {
+    /** How long an adaptive delay is reused before the node's latency percentile is read again. */
+    public static final Duration REFRESH = Duration.ofMillis(100);
+
     private final HedgeConfig config;
     private final QueryMetrics metrics;
+    private final Map<NodeId, Cached> adaptive = new ConcurrentHashMap<>();
 
     public HedgeDelay(HedgeConfig config, QueryMetrics metrics) {
         this.config = requireNonNull(config, "config is null");
@@ -32,12 +41,17 @@ public final class HedgeDelay {
     }
 
     private Duration adaptive(NodeId node) {
-        var timer = metrics.partitionLatency(node);
-        if (timer.getCount() < config.minSamples()) {
-            return clamp(config.fixedDelay());
+        long now = System.nanoTime();
+        Cached cached = adaptive.get(node);
+        if (cached != null && now - cached.computedAt() < REFRESH.toNanos()) {
+            return cached.delay();
         }
-        Snapshot snapshot = timer.getSnapshot();
-        return clamp(Duration.ofNanos((long) snapshot.getValue(config.percentile())));
+        var timer = metrics.partitionLatency(node);
+        Duration delay = timer.getCount() < config.minSamples()
+                ? clamp(config.fixedDelay())
+                : clamp(Duration.ofNanos((long) timer.getSnapshot().getValue(config.percentile())));
+        adaptive.put(node, new Cached(delay, now));
+        return delay;
     }
 
     private Duration clamp(Duration d) {
@@ -46,4 +60,6 @@ public final class HedgeDelay {
         }
         return d.compareTo(config.maxDelay()) > 0 ? config.maxDelay() : d;
     }
+
+    private record Cached(Duration delay, long computedAt) {}
 }
