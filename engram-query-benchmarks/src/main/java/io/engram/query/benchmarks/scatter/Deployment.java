@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Real {@link EngramNode}s in this JVM, started from TOML like {@code serve --config} would: either one node holding
@@ -42,6 +43,26 @@ final class Deployment implements AutoCloseable {
             seeds.add(SyntheticDataGenerator.memoryId(space, 0));
         }
         this.spread = SpreadQuery.of(seeds, spaces, 100);
+        awaitFullCoverage();
+    }
+
+    /**
+     * Waits (at most 60 s) until a recall answers from every space. Nodes start one after another and heavy data
+     * takes seconds to generate, so the coordinator's probes may still count a late node as down for a moment.
+     */
+    private void awaitFullCoverage() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!entry.execute(recall).join().coverage().isComplete()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the deployment did not answer from every space within 60 s");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the deployment", e);
+            }
+        }
     }
 
     /** One node holding every space. */
