@@ -1,7 +1,7 @@
 package io.engram.query.benchmarks.scatter;
 
 import io.engram.query.executor.engine.SyntheticSpec;
-import java.util.Locale;
+import io.engram.query.transport.http.node.NodeConfig;
 
 /**
  * The data sets of {@link BenchmarkScatterGather}: four spaces of {@code memoriesPerSpace} memories with 768-float
@@ -51,26 +51,6 @@ enum Dataset {
 
     /** The {@code [engine]} section generating this data set. */
     String engineToml() {
-        return String.format(
-                Locale.ROOT,
-                """
-                [engine]
-                dimensions = %d
-
-                [engine.synthetic]
-                spaces = %d
-                memories_per_space = %d
-                clusters = %d
-                edges_per_memory = %d
-                cross_space_edge_fraction = %s
-                seed = %d
-                """,
-                DIMENSIONS,
-                SPACES,
-                memoriesPerSpace,
-                Math.min(CLUSTERS, memoriesPerSpace),
-                EDGES_PER_MEMORY,
-                CROSS_SPACE_EDGE_FRACTION,
-                SEED);
+        return NodeConfig.engineToml(spec());
     }
 }

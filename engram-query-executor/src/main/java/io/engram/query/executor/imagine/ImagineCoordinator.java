@@ -2,41 +2,35 @@ package io.engram.query.executor.imagine;
 
 import static java.util.Objects.requireNonNull;
 
-import io.engram.query.aggregation.CoveragePenalty;
-import io.engram.query.api.Confidence;
 import io.engram.query.api.ConsistencyException;
-import io.engram.query.api.Coverage;
 import io.engram.query.api.Deadline;
 import io.engram.query.api.Embedding;
 import io.engram.query.api.ImagineQuery;
 import io.engram.query.api.Match;
 import io.engram.query.api.MemoryId;
 import io.engram.query.api.MemorySpaceId;
-import io.engram.query.api.MissingPartition;
-import io.engram.query.api.PartitionOutcome;
 import io.engram.query.api.QueryOptions;
 import io.engram.query.api.QueryPlan;
 import io.engram.query.api.QueryResult;
 import io.engram.query.api.SeedEmbedding;
 import io.engram.query.api.Ticker;
 import io.engram.query.executor.engine.Imagination;
+import io.engram.query.executor.resilience.NodeCallPolicy;
+import io.engram.query.executor.scatter.RoundTally;
 import io.engram.query.executor.scatter.ScatterGatherExecutor;
 import io.engram.query.executor.scatter.ScatterRound;
 import io.engram.query.planner.QueryPlanner;
 import io.engram.query.planner.strategy.BroadcastStrategy;
 import io.engram.query.planner.strategy.MultiPartitionStrategy;
 import io.engram.query.spi.ConsistencyPolicy;
-import io.engram.query.spi.CoverageProgress;
 import io.engram.query.spi.MergePolicy;
 import io.engram.query.spi.SpaceDirectory;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -98,7 +92,7 @@ public final class ImagineCoordinator {
         });
         executor.execute(fetch, query, round).whenComplete((seeds, failure) -> {
             if (failure != null) {
-                result.completeExceptionally(unwrap(failure));
+                result.completeExceptionally(NodeCallPolicy.unwrap(failure));
                 return;
             }
             try {
@@ -118,7 +112,7 @@ public final class ImagineCoordinator {
                 executor.execute(recall, query, ScatterRound.imagineRecall(cue))
                         .whenComplete((answer, recallFailure) -> {
                             if (recallFailure != null) {
-                                result.completeExceptionally(unwrap(recallFailure));
+                                result.completeExceptionally(NodeCallPolicy.unwrap(recallFailure));
                                 return;
                             }
                             try {
@@ -179,53 +173,9 @@ public final class ImagineCoordinator {
             QueryResult seeds,
             Optional<QueryResult> recall,
             CompletableFuture<QueryResult> result) {
-        Coverage fetched = seeds.coverage();
-        int expected = fetched.expectedPartitions();
-        int responding = fetched.respondingPartitions();
-        double adjustments = fetched.ratio() * fetched.expectedPartitions();
-        List<MissingPartition> missing = new ArrayList<>();
-        for (MissingPartition m : fetched.missing()) {
-            missing.add(new MissingPartition(
-                    m.space(),
-                    m.node(),
-                    m.reason(),
-                    m.detail().isEmpty() ? SEED_FETCH : SEED_FETCH + ": " + m.detail()));
-        }
-        List<PartitionOutcome> outcomes = new ArrayList<>(seeds.partitions());
-        if (recall.isPresent()) {
-            Coverage recalled = recall.get().coverage();
-            expected += recalled.expectedPartitions();
-            responding += recalled.respondingPartitions();
-            adjustments += recalled.ratio() * recalled.expectedPartitions();
-            missing.addAll(recalled.missing());
-            outcomes.addAll(recall.get().partitions());
-        }
-        double ratio =
-                expected == 0 ? 1.0 : Math.max(0.0, Math.min(adjustments / expected, (double) responding / expected));
-        Coverage coverage = new Coverage(expected, responding, ratio, missing);
-        if (!consistency.isSatisfied(new CoverageProgress(expected, responding, missing.size()))) {
-            executor.metrics().queryFailed("consistency");
-            result.completeExceptionally(new ConsistencyException(consistency.name(), coverage));
-            return;
-        }
+        RoundTally tally = new RoundTally(executor, ticker, startNanos).add(seeds, SEED_FETCH);
+        recall.ifPresent(answer -> tally.add(answer, ""));
         List<Match> matches = recall.map(QueryResult::matches).orElse(List.of());
-        Confidence base = requireNonNull(
-                merge.baseConfidence(matches),
-                () -> "merge policy '" + merge.name() + "' returned a null base confidence");
-        Confidence confidence = CoveragePenalty.apply(base, ratio, executor.partialConfidencePenalty());
-        QueryResult shape = recall.orElse(seeds);
-        result.complete(new QueryResult(
-                matches,
-                confidence,
-                base,
-                coverage,
-                shape.strategy(),
-                shape.consistency(),
-                Duration.ofNanos(Math.max(0, ticker.nanoTime() - startNanos)),
-                outcomes));
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        tally.complete(result, matches, merge, consistency, recall.orElse(seeds), Optional.empty());
     }
 }

@@ -2,11 +2,8 @@ package io.engram.query.executor.spread;
 
 import static java.util.Objects.requireNonNull;
 
-import io.engram.query.aggregation.CoveragePenalty;
 import io.engram.query.aggregation.merge.MatchOrder;
-import io.engram.query.api.Confidence;
 import io.engram.query.api.ConsistencyException;
-import io.engram.query.api.Coverage;
 import io.engram.query.api.Deadline;
 import io.engram.query.api.Match;
 import io.engram.query.api.MemoryId;
@@ -14,27 +11,25 @@ import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.MissingPartition;
 import io.engram.query.api.MissingReason;
 import io.engram.query.api.PartialResult;
-import io.engram.query.api.PartitionOutcome;
 import io.engram.query.api.PartitionStatus;
-import io.engram.query.api.PlanStrategy;
 import io.engram.query.api.QueryPlan;
 import io.engram.query.api.QueryResult;
 import io.engram.query.api.SpreadCrossing;
 import io.engram.query.api.SpreadQuery;
 import io.engram.query.api.SpreadStats;
 import io.engram.query.api.Ticker;
+import io.engram.query.executor.resilience.NodeCallPolicy;
+import io.engram.query.executor.scatter.RoundTally;
 import io.engram.query.executor.scatter.ScatterGatherExecutor;
 import io.engram.query.executor.scatter.ScatterRound;
 import io.engram.query.planner.QueryPlanner;
 import io.engram.query.planner.strategy.MultiPartitionStrategy;
 import io.engram.query.planner.strategy.SpreadSeedsStrategy;
 import io.engram.query.spi.ConsistencyPolicy;
-import io.engram.query.spi.CoverageProgress;
 import io.engram.query.spi.MergePolicy;
 import io.engram.query.spi.SpaceAssignment;
 import io.engram.query.spi.SpaceDirectory;
 import io.engram.query.spi.SpreadStart;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -43,7 +38,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -136,7 +130,7 @@ public final class SpreadCoordinator {
             executor.execute(plan, query, new ScatterRound(starts, answers::add))
                     .whenComplete((answer, failure) -> {
                         if (failure != null) {
-                            result.completeExceptionally(unwrap(failure));
+                            result.completeExceptionally(NodeCallPolicy.unwrap(failure));
                             return;
                         }
                         try {
@@ -260,64 +254,24 @@ public final class SpreadCoordinator {
         }
 
         private void complete(int roundsRun, boolean stoppedEarly, List<MissingPartition> unstarted) {
-            int expected = 0;
-            int responding = 0;
-            double adjustments = 0;
-            List<MissingPartition> missing = new ArrayList<>();
-            List<PartitionOutcome> outcomes = new ArrayList<>();
+            RoundTally tally = new RoundTally(executor, ticker, startNanos);
             for (int i = 0; i < rounds.size(); i++) {
-                Coverage coverage = rounds.get(i).coverage();
-                expected += coverage.expectedPartitions();
-                responding += coverage.respondingPartitions();
-                adjustments += coverage.ratio() * coverage.expectedPartitions();
-                String round = "round " + (i + 1);
-                for (MissingPartition m : coverage.missing()) {
-                    missing.add(new MissingPartition(
-                            m.space(), m.node(), m.reason(), m.detail().isEmpty() ? round : round + ": " + m.detail()));
-                }
-                outcomes.addAll(rounds.get(i).partitions());
+                tally.add(rounds.get(i), "round " + (i + 1));
             }
-            for (MissingPartition m : unstarted) {
-                expected++;
-                missing.add(m);
-                outcomes.add(new PartitionOutcome(
-                        m.space(), m.node(), PartitionStatus.of(m.reason()), Duration.ZERO, 0, false, 0));
-            }
-            double ratio = expected == 0
-                    ? 1.0
-                    : Math.max(0.0, Math.min(adjustments / expected, (double) responding / expected));
-            Coverage coverage = new Coverage(expected, responding, ratio, missing);
-            if (!consistency.isSatisfied(new CoverageProgress(expected, responding, missing.size()))) {
-                executor.metrics().queryFailed("consistency");
-                result.completeExceptionally(new ConsistencyException(consistency.name(), coverage));
-                return;
-            }
+            unstarted.forEach(tally::addUnstarted);
             List<Match> matches = new ArrayList<>(best.values());
             matches.sort(MatchOrder.BEST_FIRST);
             if (matches.size() > query.limit()) {
                 matches = new ArrayList<>(matches.subList(0, query.limit()));
             }
-            Confidence base = requireNonNull(
-                    merge.baseConfidence(matches),
-                    () -> "merge policy '" + merge.name() + "' returned a null base confidence");
-            Confidence confidence = CoveragePenalty.apply(base, ratio, executor.partialConfidencePenalty());
-            QueryResult first = rounds.get(0);
-            PlanStrategy strategy = first.strategy();
             executor.metrics().spreadFinished(roundsRun);
-            result.complete(new QueryResult(
+            tally.complete(
+                    result,
                     matches,
-                    confidence,
-                    base,
-                    coverage,
-                    strategy,
-                    first.consistency(),
-                    Duration.ofNanos(Math.max(0, ticker.nanoTime() - startNanos)),
-                    outcomes,
-                    Optional.of(new SpreadStats(roundsRun, stoppedEarly))));
+                    merge,
+                    consistency,
+                    rounds.get(0),
+                    Optional.of(new SpreadStats(roundsRun, stoppedEarly)));
         }
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 }

@@ -9,6 +9,7 @@ import io.engram.query.executor.engine.SyntheticDataGenerator;
 import io.engram.query.executor.engine.SyntheticSpec;
 import io.engram.query.planner.embedded.StaticSpaceDirectory;
 import io.engram.query.spi.SpaceAssignment;
+import io.engram.query.transport.http.node.NodeConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
@@ -205,12 +206,7 @@ final class DemoCommand implements Callable<Integer> {
                 .append("\"\nurl = \"http://127.0.0.1:")
                 .append(port)
                 .append("\"\n"));
-        toml.append("\n[engine]\ndimensions = ").append(data.dimensions()).append('\n');
-        toml.append("[engine.synthetic]\nspaces = ").append(data.spaces());
-        toml.append("\nmemories_per_space = ").append(data.memoriesPerSpace());
-        toml.append("\nclusters = ").append(data.clusters());
-        toml.append("\nedges_per_memory = ").append(data.edgesPerMemory());
-        toml.append("\nseed = ").append(data.seed()).append("\n\n");
+        toml.append('\n').append(NodeConfig.engineToml(data));
         toml.append("[query]\nscatter_timeout_ms = 1500\n");
         toml.append("[http]\nstop_timeout_ms = 2000\n");
         return toml.toString();

@@ -287,6 +287,17 @@ public record NodeConfig(
         }
     }
 
+    /**
+     * The {@code [engine]} and {@code [engine.synthetic]} sections that make a node generate {@code spec}'s data: the
+     * inverse of what {@link #fromToml} reads, for tools that write node configurations (the demo, tests, benchmarks).
+     */
+    public static String engineToml(SyntheticSpec spec) {
+        return "[engine]\ndimensions = " + spec.dimensions() + "\n\n[engine.synthetic]\nspaces = " + spec.spaces()
+                + "\nmemories_per_space = " + spec.memoriesPerSpace() + "\nclusters = " + spec.clusters()
+                + "\nedges_per_memory = " + spec.edgesPerMemory() + "\ncross_space_edge_fraction = "
+                + spec.crossSpaceEdgeFraction() + "\nseed = " + spec.seed() + "\n\n";
+    }
+
     /** The listen address, for messages. */
     public String listen() {
         return host + ":" + port;

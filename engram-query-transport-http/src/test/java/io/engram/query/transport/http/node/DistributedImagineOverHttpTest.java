@@ -94,18 +94,7 @@ class DistributedImagineOverHttpTest {
                     .append(placement.applyAsInt(space) + 1)
                     .append("\"\n\n");
         }
-        toml.append("[engine]\ndimensions = ").append(SPEC.dimensions()).append("\n\n");
-        toml.append("[engine.synthetic]\nspaces = ")
-                .append(SPEC.spaces())
-                .append("\nmemories_per_space = ")
-                .append(SPEC.memoriesPerSpace())
-                .append("\nclusters = ")
-                .append(SPEC.clusters())
-                .append("\nedges_per_memory = ")
-                .append(SPEC.edgesPerMemory())
-                .append("\nseed = ")
-                .append(SPEC.seed())
-                .append('\n');
+        toml.append(NodeConfig.engineToml(SPEC));
         return toml.toString();
     }
 

@@ -143,20 +143,7 @@ class DistributedSpreadOverHttpTest {
                     .append((space - 1) % ports.length + 1)
                     .append("\"\n\n");
         }
-        toml.append("[engine]\ndimensions = ").append(SPEC.dimensions()).append("\n\n");
-        toml.append("[engine.synthetic]\nspaces = ")
-                .append(SPEC.spaces())
-                .append("\nmemories_per_space = ")
-                .append(SPEC.memoriesPerSpace())
-                .append("\nclusters = ")
-                .append(SPEC.clusters())
-                .append("\nedges_per_memory = ")
-                .append(SPEC.edgesPerMemory())
-                .append("\ncross_space_edge_fraction = ")
-                .append(SPEC.crossSpaceEdgeFraction())
-                .append("\nseed = ")
-                .append(SPEC.seed())
-                .append('\n');
+        toml.append(NodeConfig.engineToml(SPEC));
         return toml.toString();
     }
 

@@ -180,13 +180,7 @@ final class LoopbackCluster implements AutoCloseable {
             toml.append("probe_interval_ms = 600000\n\n");
             ports.forEach((node, port) -> appendNode(toml, node, url(port)));
             external.forEach((node, url) -> appendNode(toml, node, url));
-            toml.append("[engine]\ndimensions = ").append(spec.dimensions()).append("\n\n");
-            toml.append("[engine.synthetic]\n");
-            toml.append("spaces = ").append(spec.spaces()).append('\n');
-            toml.append("memories_per_space = ").append(spec.memoriesPerSpace()).append('\n');
-            toml.append("clusters = ").append(spec.clusters()).append('\n');
-            toml.append("edges_per_memory = ").append(spec.edgesPerMemory()).append('\n');
-            toml.append("seed = ").append(spec.seed()).append("\n\n");
+            toml.append(NodeConfig.engineToml(spec));
             toml.append("[http]\nstop_timeout_ms = ").append(STOP_TIMEOUT_MS).append("\n\n");
             toml.append("[query]\ncompute_threads = 1\n").append(queryToml).append("\n\n");
             toml.append(extraToml).append('\n');
