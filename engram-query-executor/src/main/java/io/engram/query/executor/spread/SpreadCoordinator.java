@@ -36,6 +36,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -49,9 +50,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * memories and its frontier: the activation that crossed an edge into another space, with the hops it used. Round
  * {@code r + 1} sends the frontier gathered in round {@code r}, grouped by target space, as {@link SpreadStart}s to
  * the nodes holding those spaces, which spread from them for the hops left. A memory's activation is the best over
- * all rounds. A crossing travels on only when it is above the threshold and no activation already sent to the same
- * memory used fewer or equal hops with at least its activation (the seeds count as sent, with activation 1 and no
- * hop). The spread stops when no frontier is left (at most {@code maxHops + 1} rounds, since every crossing uses a
+ * all rounds. A crossing travels on only when it is at least the round's floor and no activation already sent to the
+ * same memory used fewer or equal hops with at least its activation (the seeds count as sent, with activation 1 and no
+ * hop). The floor is the query's threshold until {@code limit} memories are activated, then the {@code limit}-th best
+ * activation so far; later rounds spread with it as their threshold, which prunes work and often whole rounds without
+ * changing the answer. The spread stops when no frontier is left (at most {@code maxHops + 1} rounds, since every crossing uses a
  * hop) or when the query's one deadline passes; the engram-query-executor README explains why the answer is exact.
  *
  * <p>Each round is one ordinary scatter through the {@link ScatterGatherExecutor} under the query's deadline, with
@@ -146,7 +149,8 @@ public final class SpreadCoordinator {
             for (Match match : answer.matches()) {
                 best.merge(match.memoryId(), match, (a, b) -> MatchOrder.BEST_FIRST.compare(a, b) <= 0 ? a : b);
             }
-            Map<MemorySpaceId, List<SpreadStart>> next = nextStarts(answers);
+            double floor = floor();
+            Map<MemorySpaceId, List<SpreadStart>> next = nextStarts(answers, floor);
             executor.metrics()
                     .spreadFrontier(next.values().stream().mapToInt(List::size).sum());
             if (next.isEmpty()) {
@@ -157,15 +161,47 @@ public final class SpreadCoordinator {
                 complete(number, true, notStarted(number + 1, next));
                 return;
             }
-            SpreadQuery roundQuery = withOptions(
-                    query,
+            SpreadQuery roundQuery = new SpreadQuery(
+                    query.seeds(),
                     List.copyOf(next.keySet()),
+                    query.maxHops(),
+                    query.decay(),
+                    floor,
                     query.options().withPlanningStrategy(MultiPartitionStrategy.NAME));
             round(number + 1, planner.plan(roundQuery, deadline), next);
         }
 
+        /**
+         * The least activation that can still change the answer: the query's threshold, or, once {@code limit}
+         * memories are activated, the activation of the {@code limit}-th best. Activation never grows along a path,
+         * so whatever flows from an activation below it reaches only memories that stay out of the answer or already
+         * hold a better activation in it; later rounds use it as their threshold and the answer stays exact.
+         */
+        private double floor() {
+            int limit = query.limit();
+            if (best.size() < limit) {
+                return query.threshold();
+            }
+            PriorityQueue<Double> top = new PriorityQueue<>(limit);
+            for (Match match : best.values()) {
+                double activation = activationOf(match);
+                if (top.size() < limit) {
+                    top.add(activation);
+                } else if (activation > top.peek()) {
+                    top.poll();
+                    top.add(activation);
+                }
+            }
+            return Math.max(query.threshold(), top.peek());
+        }
+
+        private static double activationOf(Match match) {
+            return match.activation().orElse(match.confidence().value());
+        }
+
         /** The frontier that travels on, by target space; crossings of unknown space go to every space in scope. */
-        private Map<MemorySpaceId, List<SpreadStart>> nextStarts(ConcurrentLinkedQueue<PartialResult> answers) {
+        private Map<MemorySpaceId, List<SpreadStart>> nextStarts(
+                ConcurrentLinkedQueue<PartialResult> answers, double floor) {
             List<SpreadCrossing> crossings = new ArrayList<>();
             answers.forEach(partial -> crossings.addAll(partial.frontier()));
             crossings.sort(Comparator.comparingInt(SpreadCrossing::hopsUsed)
@@ -175,7 +211,7 @@ public final class SpreadCoordinator {
             Map<MemorySpaceId, List<SpreadStart>> next = new TreeMap<>();
             List<SpreadStart> anywhere = new ArrayList<>();
             for (SpreadCrossing crossing : crossings) {
-                if (crossing.activation() < query.threshold() || crossing.hopsUsed() > query.maxHops()) {
+                if (crossing.activation() < floor || crossing.hopsUsed() > query.maxHops()) {
                     continue;
                 }
                 Optional<MemorySpaceId> space = crossing.space().or(() -> directory.spaceOf(crossing.memory()));
