@@ -142,14 +142,15 @@ public final class BenchmarkReport {
             md.append("Not run.\n\n");
             return;
         }
-        md.append("The same query over the same 4 spaces (768-float embeddings): `local` is one node holding all 4 "
-                + "spaces; `distributed` is a coordinator holding none plus 4 data nodes holding one space each, on "
-                + "loopback HTTP, all 5 in one JVM (so sharing the same cores). `light` = 2,000 memories per space, "
-                + "`heavy` = 25,000. Recall: top 10 for a cue taken from the data. Spread: 3 hops from one seed per "
-                + "space. One query at a time; times in ms (JMH sample mode: mean and p99 of single queries).\n\n");
+        md.append(
+                "The same query over the same 4 spaces (768-float embeddings): `local` is one node holding all 4 "
+                        + "spaces; `distributed` is a coordinator holding none plus 4 data nodes holding one space each, on "
+                        + "loopback HTTP, all 5 in one JVM (so sharing the same cores). `light` = 2,000 memories per space, "
+                        + "`heavy` = 25,000. Recall: top 10 for a cue taken from the data. Spread: 3 hops from one seed per "
+                        + "space, top 100; wide spread: 3 hops from 50 seeds per space, top 100. One query at a time; times in ms (JMH sample mode: mean and p99 of single queries).\n\n");
         md.append("| scenario | local mean | local p99 | distributed mean | distributed p99 | distributed/local |\n");
         md.append("|---|---:|---:|---:|---:|---:|\n");
-        for (String query : List.of("recall", "spread")) {
+        for (String query : List.of("recall", "spread", "spreadWide")) {
             for (String dataset : List.of("tiny", "light", "heavy")) {
                 Optional<Entry> local = scatter.stream()
                         .filter(e -> e.method().equals(query + "Local")
@@ -162,7 +163,12 @@ public final class BenchmarkReport {
                 if (local.isEmpty() && distributed.isEmpty()) {
                     continue;
                 }
-                String name = (query.equals("spread") ? "spread 3 hops" : "recall") + " " + dataset;
+                String name = switch (query) {
+                            case "spread" -> "spread 3 hops, 1 seed per space,";
+                            case "spreadWide" -> "spread 3 hops, 50 seeds per space,";
+                            default -> "recall";
+                        }
+                        + " " + dataset;
                 if (distributed.isEmpty()) {
                     md.append(row(name, local, Optional.empty()));
                 }

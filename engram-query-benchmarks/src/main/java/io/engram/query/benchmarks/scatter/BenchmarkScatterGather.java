@@ -21,7 +21,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The same queries over the same four spaces, answered two ways ({@link Deployment}): {@code local}, one node holding
  * all four spaces, and {@code distributed}, a coordinator holding none and four data nodes holding one space each,
  * reached over loopback HTTP, all five in this JVM and so sharing its cores. A recall of the top 10 for a cue taken
- * from the data, and a spread of 3 hops from one seed per space (whatever the spread does across nodes at the time).
+ * from the data; a spread of 3 hops from one seed per space, the top 100 (about 230 memories activated with
+ * {@code heavy}, so the network's round trips dominate); and a wide spread of 3 hops from 50 seeds per space, the top
+ * 100 (about 11,000 memories activated with {@code heavy}, 2,900 with {@code light}, so the spreading itself weighs).
  * Sample mode: the mean and the percentiles of single queries, one at a time. Each benchmark method builds only its own
  * deployment, in its own fork.
  */
@@ -106,6 +108,18 @@ public class BenchmarkScatterGather {
     public QueryResult spreadDistributed(Distributed state) {
         return complete(
                 state.deployment.entry().execute(state.deployment.spread()).join());
+    }
+
+    @Benchmark
+    public QueryResult spreadWideLocal(Local state) {
+        return complete(
+                state.deployment.entry().execute(state.deployment.wideSpread()).join());
+    }
+
+    @Benchmark
+    public QueryResult spreadWideDistributed(Distributed state) {
+        return complete(
+                state.deployment.entry().execute(state.deployment.wideSpread()).join());
     }
 
     /** A partial answer would make the comparison meaningless: fail loudly instead. */

@@ -27,11 +27,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class Deployment implements AutoCloseable {
     static final String COORDINATOR = "coordinator";
+    /** Seeds per space of {@link #wideSpread()}. */
+    static final int WIDE_SEEDS_PER_SPACE = 50;
 
     private final List<EngramNode> nodes;
     private final QueryService entry;
     private final RecallQuery recall;
     private final SpreadQuery spread;
+    private final SpreadQuery wideSpread;
 
     private Deployment(List<EngramNode> nodes, Dataset dataset) {
         this.nodes = List.copyOf(nodes);
@@ -43,6 +46,14 @@ final class Deployment implements AutoCloseable {
             seeds.add(SyntheticDataGenerator.memoryId(space, 0));
         }
         this.spread = SpreadQuery.of(seeds, spaces, 100);
+        List<MemoryId> wideSeeds = new ArrayList<>();
+        int stride = dataset.memoriesPerSpace() / WIDE_SEEDS_PER_SPACE;
+        for (MemorySpaceId space : spaces) {
+            for (int i = 0; i < WIDE_SEEDS_PER_SPACE; i++) {
+                wideSeeds.add(SyntheticDataGenerator.memoryId(space, i * stride));
+            }
+        }
+        this.wideSpread = SpreadQuery.of(wideSeeds, spaces, 100);
         awaitFullCoverage();
     }
 
@@ -160,8 +171,14 @@ final class Deployment implements AutoCloseable {
         return recall;
     }
 
+    /** A spread of 3 hops from memory 0 of every space, the top 100. */
     SpreadQuery spread() {
         return spread;
+    }
+
+    /** A spread of 3 hops from {@value #WIDE_SEEDS_PER_SPACE} memories of every space, spread evenly, the top 100. */
+    SpreadQuery wideSpread() {
+        return wideSpread;
     }
 
     @Override
