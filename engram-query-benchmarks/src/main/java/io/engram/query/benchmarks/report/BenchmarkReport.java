@@ -22,7 +22,8 @@ import java.util.stream.Stream;
 
 /**
  * Writes {@code docs/BENCHMARKS.md} from what {@code bench/run} left in its results directory: JMH JSON files
- * ({@code -rf json}) and the {@code TailAtScale} JSON ({@code tail-at-scale.json}). The page is generated; edit this
+ * ({@code -rf json}), the {@code TailAtScale} JSON ({@code tail-at-scale.json}) and the
+ * {@code InterleavedComparison} JSON ({@code interleaved.json}). The page is generated; edit this
  * class, not the page.
  *
  * <p>Usage: {@code BenchmarkReport <results dir> <output.md> [--cores N] [--load "1.0 0.8 0.5"] [--note TEXT] [--findings FILE]}.
@@ -32,11 +33,13 @@ public final class BenchmarkReport {
     static final String OVERHEAD = "io.engram.query.benchmarks.executor.BenchmarkExecutorOverhead.";
     static final String TAIL = "io.engram.query.benchmarks.executor.BenchmarkTailLatency.";
     static final String TAIL_JSON = "tail-at-scale.json";
+    static final String INTERLEAVED_JSON = "interleaved.json";
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final List<Entry> entries = new ArrayList<>();
     private final Set<String> files = new LinkedHashSet<>();
     private Optional<JsonNode> tail = Optional.empty();
+    private Optional<JsonNode> interleaved = Optional.empty();
     /** When the run ended: the newest result file's modification time (a page regenerated later keeps it). */
     private java.time.Instant runEnded = java.time.Instant.EPOCH;
 
@@ -74,6 +77,8 @@ public final class BenchmarkReport {
             }
             if (path.getFileName().toString().equals(TAIL_JSON)) {
                 tail = Optional.of(root);
+            } else if (path.getFileName().toString().equals(INTERLEAVED_JSON)) {
+                interleaved = Optional.of(root);
             } else if (root.isArray()) {
                 root.forEach(node -> entries.add(new Entry(path.getFileName().toString(), node)));
             }
@@ -112,6 +117,7 @@ public final class BenchmarkReport {
         }
         md.append(".\n\n");
         scatterGather(md);
+        interleaved(md);
         if (options.containsKey("findings")) {
             // Hand-written analysis kept beside the generator (bench/FINDINGS.md), not derived from this run.
             try {
@@ -130,7 +136,9 @@ public final class BenchmarkReport {
                 + "above (under 10 minutes on 2 cores) and regenerates this page. Any single benchmark: `java -jar "
                 + "engram-query-benchmarks/target/benchmarks.jar BenchmarkScatterGather -p dataset=light -f 1 -wi 3 "
                 + "-w 2s -i 5 -r 2s`; the tail-latency figures: `java -cp engram-query-benchmarks/target/benchmarks.jar "
-                + "io.engram.query.benchmarks.executor.TailAtScale --queries 1000`.\n");
+                + "io.engram.query.benchmarks.executor.TailAtScale --queries 1000`; the interleaved comparison: `java -Xmx6g -cp "
+                + "engram-query-benchmarks/target/benchmarks.jar "
+                + "io.engram.query.benchmarks.scatter.InterleavedComparison --datasets light`.\n");
         return md.toString();
     }
 
@@ -163,12 +171,7 @@ public final class BenchmarkReport {
                 if (local.isEmpty() && distributed.isEmpty()) {
                     continue;
                 }
-                String name = switch (query) {
-                            case "spread" -> "spread 3 hops, 1 seed per space,";
-                            case "spreadWide" -> "spread 3 hops, 50 seeds per space,";
-                            default -> "recall";
-                        }
-                        + " " + dataset;
+                String name = scenario(query) + " " + dataset;
                 if (distributed.isEmpty()) {
                     md.append(row(name, local, Optional.empty()));
                 }
@@ -183,6 +186,54 @@ public final class BenchmarkReport {
         }
         md.append("\nThe ratio is of the means. DESIGN.md's naive build measured 2.0× (light) and 1.15× (heavy) for "
                 + "recall, with a composed floor of ≈ 1.23× and ≈ 1.02×.\n\n");
+    }
+
+    /** The table label of a query of {@code BenchmarkScatterGather} ({@code recall}, {@code spread}, ...). */
+    private static String scenario(String query) {
+        return switch (query) {
+            case "spread" -> "spread 3 hops, 1 seed per space,";
+            case "spreadWide" -> "spread 3 hops, 50 seeds per space,";
+            default -> query;
+        };
+    }
+
+    private void interleaved(StringBuilder md) {
+        if (interleaved.isEmpty()) {
+            return;
+        }
+        JsonNode root = interleaved.get();
+        md.append("### The same comparison, both sides taking turns in one process (`InterleavedComparison`)\n\n");
+        md.append(String.format(
+                Locale.ROOT,
+                "Both deployments run in one JVM and alternate in blocks of %.0f ms (which side goes first alternates "
+                        + "too), %.0f s per row after %.0f s of warm-up, so drift of a shared machine moves both sides "
+                        + "alike; JMH above measures each side in its own fork, minutes apart. Times in ms.%n%n",
+                root.path("block_ms").asDouble(),
+                root.path("measure_s").asDouble(),
+                root.path("warmup_s").asDouble()));
+        md.append("| scenario | local mean | local p99 | distributed mean | distributed p99 | distributed/local "
+                + "| block pairs: median (range) |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---|\n");
+        for (JsonNode c : root.path("comparisons")) {
+            String name = scenario(c.path("query").asText());
+            JsonNode local = c.path("local");
+            JsonNode distributed = c.path("distributed");
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s %s | %s | %s | %s | %s | %.2fx | %.2fx (%.2fx to %.2fx, %d pairs) |%n",
+                    name,
+                    c.path("dataset").asText(),
+                    ms(local.path("mean_ms").asDouble()),
+                    ms(local.path("p99_ms").asDouble()),
+                    ms(distributed.path("mean_ms").asDouble()),
+                    ms(distributed.path("p99_ms").asDouble()),
+                    c.path("ratio").asDouble(),
+                    c.path("block_ratio_median").asDouble(),
+                    c.path("block_ratio_min").asDouble(),
+                    c.path("block_ratio_max").asDouble(),
+                    c.path("block_pairs").asInt()));
+        }
+        md.append('\n');
     }
 
     private static String row(String name, Optional<Entry> local, Optional<Entry> distributed) {
