@@ -50,9 +50,14 @@ import java.util.OptionalDouble;
  * the request's space; seeds of other spaces are ignored; seeds are not returned; a match's confidence and activation
  * are its activation. {@link #spread} also reports the activation that crossed edges out of the space: per target
  * memory, every crossing that no other dominates (one with fewer or equal hops and at least the activation), so a
- * weaker crossing that used fewer hops, and can still flow further, is kept. A request carrying
+ * weaker crossing that used fewer hops, and can still flow further, is kept. When the space activated at least
+ * {@code limit} memories (seeds excluded), a crossing strictly below its own {@code limit}-th best activation is not
+ * reported: the answer's {@code limit}-th best is at least that (those memories are activated at least this much
+ * whatever other spaces add), and activation never grows along a path, so nothing the crossing reaches could enter the
+ * answer; ties are kept. This saves bytes and the coordinator's work without changing the answer. A request carrying
  * {@link PartitionRequest#spreadStarts() spread starts} (a round of a distributed spread) spreads from them instead
- * of the seeds, and its {@link PartialResult#frontier()} carries the crossings.
+ * of the seeds, and its {@link PartialResult#frontier()} carries the crossings. The work follows the memories and
+ * edges the spread touches, not the size of the space: only reached memories are held, in an {@link ActivationTable}.
  *
  * <p><b>Complete.</b> {@code s} = cosine similarity restricted to the known dimensions of the partial embedding,
  * clipped to [0, 1]; {@code f} = the share of known fields whose value the memory has exactly. The score is {@code s}
@@ -276,31 +281,40 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
     }
 
     private SpreadOutcome spread(SpaceSegment segment, List<Activation> starts, SpreadQuery query, Deadline deadline) {
-        int n = segment.size();
         int maxHops = query.maxHops();
         double factor = 1.0 - query.decay();
         double threshold = query.threshold();
-        boolean[] seed = new boolean[n];
+        // The seeds of this segment, sorted: few, so a binary search instead of a flag per memory of the space.
+        int[] seeds = new int[query.seeds().size()];
+        int seedCount = 0;
         for (MemoryId id : query.seeds()) {
-            store.locate(id).filter(l -> l.segment() == segment).ifPresent(l -> seed[l.index()] = true);
+            Optional<MemoryLocation> location = store.locate(id).filter(l -> l.segment() == segment);
+            if (location.isPresent()) {
+                seeds[seedCount++] = location.get().index();
+            }
         }
+        seeds = Arrays.copyOf(seeds, seedCount);
+        Arrays.sort(seeds);
         // Starts by the round they enter: index and activation.
         List<List<double[]>> entering = new ArrayList<>();
         for (int h = 0; h <= SpreadQuery.MAX_HOPS; h++) {
             entering.add(new ArrayList<>());
         }
+        int startCount = 0;
         for (Activation start : starts) {
             if (!start.space().equals(segment.space()) || start.activation() < threshold) {
                 continue;
             }
             Optional<MemoryLocation> location = store.locate(start.memory()).filter(l -> l.segment() == segment);
-            location.ifPresent(l -> entering.get(start.hopsUsed()).add(new double[] {l.index(), start.activation()}));
+            if (location.isPresent()) {
+                entering.get(start.hopsUsed()).add(new double[] {location.get().index(), start.activation()});
+                startCount++;
+            }
         }
-        double[] activation = new double[n];
-        int[] improvedInRound = new int[n];
-        Arrays.fill(improvedInRound, -1);
+        // Only the memories reached are held (see ActivationTable), so the cost follows the memories and edges touched.
+        ActivationTable activation = new ActivationTable(segment.size(), startCount * 8);
         IntList improved = new IntList();
-        enter(entering.get(0), activation, improvedInRound, 0, improved);
+        enter(entering.get(0), activation, 0, improved);
         // Per target, the crossings no other crossing dominates (fewer or equal hops and at least the activation):
         // hops ascending, activation strictly ascending. A weaker crossing with fewer hops can still flow further.
         Map<MemoryId, List<FrontierActivation>> crossings = new LinkedHashMap<>();
@@ -313,7 +327,7 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
             int[] frontier = improved.toArray();
             double[] values = new double[frontierSize];
             for (int j = 0; j < frontierSize; j++) {
-                values[j] = activation[frontier[j]];
+                values[j] = activation.activation(frontier[j]);
             }
             improved = new IntList();
             for (int j = 0; j < frontierSize; j++) {
@@ -325,11 +339,9 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
                 double flowing = values[j] * factor;
                 for (int e = segment.localStart[u], end = segment.localStart[u + 1]; e < end; e++) {
                     double candidate = flowing * segment.localWeights[e];
-                    int v = segment.localTargets[e];
-                    if (candidate >= threshold && candidate > activation[v]) {
-                        activation[v] = candidate;
-                        if (improvedInRound[v] != h) {
-                            improvedInRound[v] = h;
+                    if (candidate >= threshold) {
+                        int v = segment.localTargets[e];
+                        if (activation.raise(v, candidate, h)) {
                             improved.add(v);
                         }
                     }
@@ -352,49 +364,56 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
                     }
                 }
             }
-            enter(entering.get(h), activation, improvedInRound, h, improved);
+            enter(entering.get(h), activation, h, improved);
             if (improved.size() == 0 && !startsLater(entering, h + 1, maxHops)) {
                 break;
             }
         }
         if (done == 1.0) {
             for (int h = maxHops + 1; h <= SpreadQuery.MAX_HOPS; h++) {
-                enter(entering.get(h), activation, improvedInRound, h, new IntList());
+                enter(entering.get(h), activation, h, new IntList());
             }
         }
         TopK top = new TopK(query.limit());
-        for (int v = 0; v < n; v++) {
-            if (activation[v] > 0 && !seed[v]) {
-                top.offer(activation[v], v);
+        int[] seedIndices = seeds;
+        activation.forEach((v, a) -> {
+            if (Arrays.binarySearch(seedIndices, v) < 0) {
+                top.offer(a, v);
             }
-        }
+        });
         List<Match> matches = new ArrayList<>(top.size());
+        double last = 0.0;
         for (int v : top.indicesBestFirst()) {
+            last = activation.activation(v);
             matches.add(new Match(
                     segment.ids[v],
                     segment.space(),
-                    Confidence.clipped(activation[v]),
+                    Confidence.clipped(last),
                     segment.contents[v],
-                    OptionalDouble.of(activation[v]),
+                    OptionalDouble.of(last),
                     OptionalDouble.empty(),
                     Map.of(),
                     Optional.empty()));
         }
+        // With limit matches, the answer's limit-th best is at least `last`, and activation never grows along a path:
+        // a crossing strictly below it cannot change the answer (see the class comment).
+        double floor = matches.size() == query.limit() ? last : 0.0;
         List<FrontierActivation> frontier = new ArrayList<>(crossings.size());
-        crossings.values().forEach(frontier::addAll);
+        for (List<FrontierActivation> perTarget : crossings.values()) {
+            for (FrontierActivation crossing : perTarget) {
+                if (crossing.activation() >= floor) {
+                    frontier.add(crossing);
+                }
+            }
+        }
         return new SpreadOutcome(matches, frontier, done);
     }
 
-    private static void enter(
-            List<double[]> starts, double[] activation, int[] improvedInRound, int round, IntList improved) {
+    private static void enter(List<double[]> starts, ActivationTable activation, int round, IntList improved) {
         for (double[] start : starts) {
             int v = (int) start[0];
-            if (start[1] > activation[v]) {
-                activation[v] = start[1];
-                if (improvedInRound[v] != round) {
-                    improvedInRound[v] = round;
-                    improved.add(v);
-                }
+            if (activation.raise(v, start[1], round)) {
+                improved.add(v);
             }
         }
     }
