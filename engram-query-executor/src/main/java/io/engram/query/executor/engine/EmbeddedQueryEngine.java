@@ -57,7 +57,8 @@ import java.util.OptionalDouble;
  * answer; ties are kept. This saves bytes and the coordinator's work without changing the answer. A request carrying
  * {@link PartitionRequest#spreadStarts() spread starts} (a round of a distributed spread) spreads from them instead
  * of the seeds, and its {@link PartialResult#frontier()} carries the crossings. The work follows the memories and
- * edges the spread touches, not the size of the space: only reached memories are held, in an {@link ActivationTable}.
+ * edges the spread touches, not the size of the space: it works on reused arrays ({@link SpreadScratch}) cleared by the
+ * memories it reached, and selects the best among those only.
  *
  * <p><b>Complete.</b> {@code s} = cosine similarity restricted to the known dimensions of the partial embedding,
  * clipped to [0, 1]; {@code f} = the share of known fields whose value the memory has exactly. The score is {@code s}
@@ -84,6 +85,7 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
     private final MemoryStore store;
     private final Ticker ticker;
     private final EngineOptions options;
+    private final SpreadScratch.Pool scratches;
 
     public EmbeddedQueryEngine(NodeId localNode, MemoryStore store, Ticker ticker) {
         this(localNode, store, ticker, EngineOptions.defaults());
@@ -94,6 +96,13 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
         this.store = requireNonNull(store, "store is null");
         this.ticker = requireNonNull(ticker, "ticker is null");
         this.options = requireNonNull(options, "options is null");
+        int largest = 0;
+        for (MemorySpaceId space : store.spaces()) {
+            largest = Math.max(
+                    largest, store.segment(space).map(SpaceSegment::size).orElse(0));
+        }
+        this.scratches = new SpreadScratch.Pool(
+                largest, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
     }
 
     public MemoryStore store() {
@@ -281,8 +290,6 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
     }
 
     private SpreadOutcome spread(SpaceSegment segment, List<Activation> starts, SpreadQuery query, Deadline deadline) {
-        int maxHops = query.maxHops();
-        double factor = 1.0 - query.decay();
         double threshold = query.threshold();
         // The seeds of this segment, sorted: few, so a binary search instead of a flag per memory of the space.
         int[] seeds = new int[query.seeds().size()];
@@ -300,7 +307,6 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
         for (int h = 0; h <= SpreadQuery.MAX_HOPS; h++) {
             entering.add(new ArrayList<>());
         }
-        int startCount = 0;
         for (Activation start : starts) {
             if (!start.space().equals(segment.space()) || start.activation() < threshold) {
                 continue;
@@ -308,13 +314,32 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
             Optional<MemoryLocation> location = store.locate(start.memory()).filter(l -> l.segment() == segment);
             if (location.isPresent()) {
                 entering.get(start.hopsUsed()).add(new double[] {location.get().index(), start.activation()});
-                startCount++;
             }
         }
-        // Only the memories reached are held (see ActivationTable), so the cost follows the memories and edges touched.
-        ActivationTable activation = new ActivationTable(segment.size(), startCount * 8);
+        // Reused arrays cleared by what was touched (see SpreadScratch): the cost follows the memories and edges
+        // touched, not the size of the space.
+        SpreadScratch scratch = scratches.acquire(segment.size());
+        try {
+            return spread(segment, query, deadline, seeds, entering, scratch);
+        } finally {
+            scratches.release(scratch);
+        }
+    }
+
+    private SpreadOutcome spread(
+            SpaceSegment segment,
+            SpreadQuery query,
+            Deadline deadline,
+            int[] seeds,
+            List<List<double[]>> entering,
+            SpreadScratch scratch) {
+        int maxHops = query.maxHops();
+        double factor = 1.0 - query.decay();
+        double threshold = query.threshold();
+        double[] activation = scratch.activation;
+        int[] improvedInRound = scratch.improvedInRound;
         IntList improved = new IntList();
-        enter(entering.get(0), activation, 0, improved);
+        enter(entering.get(0), scratch, 0, improved);
         // Per target, the crossings no other crossing dominates (fewer or equal hops and at least the activation):
         // hops ascending, activation strictly ascending. A weaker crossing with fewer hops can still flow further.
         Map<MemoryId, List<FrontierActivation>> crossings = new LinkedHashMap<>();
@@ -327,7 +352,7 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
             int[] frontier = improved.toArray();
             double[] values = new double[frontierSize];
             for (int j = 0; j < frontierSize; j++) {
-                values[j] = activation.activation(frontier[j]);
+                values[j] = activation[frontier[j]];
             }
             improved = new IntList();
             for (int j = 0; j < frontierSize; j++) {
@@ -339,9 +364,14 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
                 double flowing = values[j] * factor;
                 for (int e = segment.localStart[u], end = segment.localStart[u + 1]; e < end; e++) {
                     double candidate = flowing * segment.localWeights[e];
-                    if (candidate >= threshold) {
-                        int v = segment.localTargets[e];
-                        if (activation.raise(v, candidate, h)) {
+                    int v = segment.localTargets[e];
+                    if (candidate >= threshold && candidate > activation[v]) {
+                        if (activation[v] == 0.0) {
+                            scratch.touch(v);
+                        }
+                        activation[v] = candidate;
+                        if (improvedInRound[v] != h) {
+                            improvedInRound[v] = h;
                             improved.add(v);
                         }
                     }
@@ -364,27 +394,27 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
                     }
                 }
             }
-            enter(entering.get(h), activation, h, improved);
+            enter(entering.get(h), scratch, h, improved);
             if (improved.size() == 0 && !startsLater(entering, h + 1, maxHops)) {
                 break;
             }
         }
         if (done == 1.0) {
             for (int h = maxHops + 1; h <= SpreadQuery.MAX_HOPS; h++) {
-                enter(entering.get(h), activation, h, new IntList());
+                enter(entering.get(h), scratch, h, new IntList());
             }
         }
         TopK top = new TopK(query.limit());
-        int[] seedIndices = seeds;
-        activation.forEach((v, a) -> {
-            if (Arrays.binarySearch(seedIndices, v) < 0) {
-                top.offer(a, v);
+        for (int i = 0, count = scratch.touchedCount(); i < count; i++) {
+            int v = scratch.touched(i);
+            if (Arrays.binarySearch(seeds, v) < 0) {
+                top.offer(activation[v], v);
             }
-        });
+        }
         List<Match> matches = new ArrayList<>(top.size());
         double last = 0.0;
         for (int v : top.indicesBestFirst()) {
-            last = activation.activation(v);
+            last = activation[v];
             matches.add(new Match(
                     segment.ids[v],
                     segment.space(),
@@ -409,11 +439,18 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
         return new SpreadOutcome(matches, frontier, done);
     }
 
-    private static void enter(List<double[]> starts, ActivationTable activation, int round, IntList improved) {
+    private static void enter(List<double[]> starts, SpreadScratch scratch, int round, IntList improved) {
         for (double[] start : starts) {
             int v = (int) start[0];
-            if (activation.raise(v, start[1], round)) {
-                improved.add(v);
+            if (start[1] > scratch.activation[v]) {
+                if (scratch.activation[v] == 0.0) {
+                    scratch.touch(v);
+                }
+                scratch.activation[v] = start[1];
+                if (scratch.improvedInRound[v] != round) {
+                    scratch.improvedInRound[v] = round;
+                    improved.add(v);
+                }
             }
         }
     }

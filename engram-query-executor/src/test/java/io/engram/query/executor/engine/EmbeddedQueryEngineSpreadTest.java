@@ -442,4 +442,44 @@ class EmbeddedQueryEngineSpreadTest {
             });
         }
     }
+
+    @Test
+    void concurrentSpreadsOnOneEngineGiveTheSameAnswersAsOneAtATime() throws Exception {
+        SyntheticDataGenerator generator = new SyntheticDataGenerator(new SyntheticSpec(2, 2_000, 4, 10, 4, 0.2, 5));
+        EmbeddedQueryEngine engine = new EmbeddedQueryEngine(
+                NODE,
+                generator.store(S1::equals),
+                Ticker.system(),
+                EngineOptions.defaults().withExternalSpaces(SyntheticDataGenerator::spaceOf));
+        List<SpreadQuery> queries = new ArrayList<>();
+        for (int q = 0; q < 40; q++) {
+            List<MemoryId> seeds =
+                    List.of(MemoryId.of("s1-m" + (q * 37 % 2_000)), MemoryId.of("s1-m" + (q * 11 % 2_000 + 1)));
+            queries.add(new SpreadQuery(seeds, List.of(S1), 1 + q % 4, 0.1, 0.01, QueryOptions.limit(5 + q)));
+        }
+        List<SpreadOutcome> expected = new ArrayList<>();
+        for (SpreadQuery query : queries) {
+            expected.add(engine.spread(S1, starts(query), query, later()));
+        }
+
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<SpreadOutcome>> futures = new ArrayList<>();
+            for (int repeat = 0; repeat < 5; repeat++) {
+                for (SpreadQuery query : queries) {
+                    futures.add(pool.submit(() -> engine.spread(S1, starts(query), query, later())));
+                }
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                assertThat(futures.get(i).get(1, java.util.concurrent.TimeUnit.MINUTES))
+                        .isEqualTo(expected.get(i % queries.size()));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<Activation> starts(SpreadQuery query) {
+        return query.seeds().stream().map(id -> Activation.seed(id, S1)).toList();
+    }
 }
