@@ -291,7 +291,7 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
 
     private SpreadOutcome spread(SpaceSegment segment, List<Activation> starts, SpreadQuery query, Deadline deadline) {
         double threshold = query.threshold();
-        // The seeds of this segment, sorted: few, so a binary search instead of a flag per memory of the space.
+        // The seeds of this segment: few, so their indices rather than a flag per memory of the space.
         int[] seeds = new int[query.seeds().size()];
         int seedCount = 0;
         for (MemoryId id : query.seeds()) {
@@ -301,7 +301,6 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
             }
         }
         seeds = Arrays.copyOf(seeds, seedCount);
-        Arrays.sort(seeds);
         // Starts by the round they enter: index and activation.
         List<List<double[]>> entering = new ArrayList<>();
         for (int h = 0; h <= SpreadQuery.MAX_HOPS; h++) {
@@ -404,10 +403,14 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
                 enter(entering.get(h), scratch, h, new IntList());
             }
         }
+        // Seeds are not returned: zero them (the scratch is this call's own and cleared by what was touched).
+        for (int seed : seeds) {
+            activation[seed] = 0.0;
+        }
         TopK top = new TopK(query.limit());
         for (int i = 0, count = scratch.touchedCount(); i < count; i++) {
             int v = scratch.touched(i);
-            if (Arrays.binarySearch(seeds, v) < 0) {
+            if (activation[v] > 0.0) {
                 top.offer(activation[v], v);
             }
         }
