@@ -78,7 +78,8 @@ import java.util.OptionalDouble;
  * {@code confidenceAdjustment} equal to the share of the space scanned (for a spread, the share of rounds done); a
  * complete scan gives 1. Latency is measured with the engine's {@link Ticker}.
  *
- * <p>Thread-safe: the store is immutable and every query works on its own state.
+ * <p>Thread-safe: the store is immutable and every query works on its own state (a spread on scratch arrays it takes
+ * from, and gives back to, the engine's thread-safe pool).
  */
 public final class EmbeddedQueryEngine implements LocalQueryEngine {
     private final NodeId localNode;
