@@ -50,9 +50,15 @@ import java.util.OptionalDouble;
  * the request's space; seeds of other spaces are ignored; seeds are not returned; a match's confidence and activation
  * are its activation. {@link #spread} also reports the activation that crossed edges out of the space: per target
  * memory, every crossing that no other dominates (one with fewer or equal hops and at least the activation), so a
- * weaker crossing that used fewer hops, and can still flow further, is kept. A request carrying
+ * weaker crossing that used fewer hops, and can still flow further, is kept. When the space activated at least
+ * {@code limit} memories (seeds excluded), a crossing strictly below its own {@code limit}-th best activation is not
+ * reported: the answer's {@code limit}-th best is at least that (those memories are activated at least this much
+ * whatever other spaces add), and activation never grows along a path, so nothing the crossing reaches could enter the
+ * answer; ties are kept. This saves bytes and the coordinator's work without changing the answer. A request carrying
  * {@link PartitionRequest#spreadStarts() spread starts} (a round of a distributed spread) spreads from them instead
- * of the seeds, and its {@link PartialResult#frontier()} carries the crossings.
+ * of the seeds, and its {@link PartialResult#frontier()} carries the crossings. The work follows the memories and
+ * edges the spread touches, not the size of the space: it works on reused arrays ({@link SpreadScratch}) cleared by the
+ * memories it reached, and selects the best among those only.
  *
  * <p><b>Complete.</b> {@code s} = cosine similarity restricted to the known dimensions of the partial embedding,
  * clipped to [0, 1]; {@code f} = the share of known fields whose value the memory has exactly. The score is {@code s}
@@ -72,13 +78,15 @@ import java.util.OptionalDouble;
  * {@code confidenceAdjustment} equal to the share of the space scanned (for a spread, the share of rounds done); a
  * complete scan gives 1. Latency is measured with the engine's {@link Ticker}.
  *
- * <p>Thread-safe: the store is immutable and every query works on its own state.
+ * <p>Thread-safe: the store is immutable and every query works on its own state (a spread on scratch arrays it takes
+ * from, and gives back to, the engine's thread-safe pool).
  */
 public final class EmbeddedQueryEngine implements LocalQueryEngine {
     private final NodeId localNode;
     private final MemoryStore store;
     private final Ticker ticker;
     private final EngineOptions options;
+    private final SpreadScratch.Pool scratches;
 
     public EmbeddedQueryEngine(NodeId localNode, MemoryStore store, Ticker ticker) {
         this(localNode, store, ticker, EngineOptions.defaults());
@@ -89,6 +97,13 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
         this.store = requireNonNull(store, "store is null");
         this.ticker = requireNonNull(ticker, "ticker is null");
         this.options = requireNonNull(options, "options is null");
+        int largest = 0;
+        for (MemorySpaceId space : store.spaces()) {
+            largest = Math.max(
+                    largest, store.segment(space).map(SpaceSegment::size).orElse(0));
+        }
+        this.scratches = new SpreadScratch.Pool(
+                largest, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
     }
 
     public MemoryStore store() {
@@ -276,14 +291,17 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
     }
 
     private SpreadOutcome spread(SpaceSegment segment, List<Activation> starts, SpreadQuery query, Deadline deadline) {
-        int n = segment.size();
-        int maxHops = query.maxHops();
-        double factor = 1.0 - query.decay();
         double threshold = query.threshold();
-        boolean[] seed = new boolean[n];
+        // The seeds of this segment: few, so their indices rather than a flag per memory of the space.
+        int[] seeds = new int[query.seeds().size()];
+        int seedCount = 0;
         for (MemoryId id : query.seeds()) {
-            store.locate(id).filter(l -> l.segment() == segment).ifPresent(l -> seed[l.index()] = true);
+            Optional<MemoryLocation> location = store.locate(id).filter(l -> l.segment() == segment);
+            if (location.isPresent()) {
+                seeds[seedCount++] = location.get().index();
+            }
         }
+        seeds = Arrays.copyOf(seeds, seedCount);
         // Starts by the round they enter: index and activation.
         List<List<double[]>> entering = new ArrayList<>();
         for (int h = 0; h <= SpreadQuery.MAX_HOPS; h++) {
@@ -294,13 +312,34 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
                 continue;
             }
             Optional<MemoryLocation> location = store.locate(start.memory()).filter(l -> l.segment() == segment);
-            location.ifPresent(l -> entering.get(start.hopsUsed()).add(new double[] {l.index(), start.activation()}));
+            if (location.isPresent()) {
+                entering.get(start.hopsUsed()).add(new double[] {location.get().index(), start.activation()});
+            }
         }
-        double[] activation = new double[n];
-        int[] improvedInRound = new int[n];
-        Arrays.fill(improvedInRound, -1);
+        // Reused arrays cleared by what was touched (see SpreadScratch): the cost follows the memories and edges
+        // touched, not the size of the space.
+        SpreadScratch scratch = scratches.acquire(segment.size());
+        try {
+            return spread(segment, query, deadline, seeds, entering, scratch);
+        } finally {
+            scratches.release(scratch);
+        }
+    }
+
+    private SpreadOutcome spread(
+            SpaceSegment segment,
+            SpreadQuery query,
+            Deadline deadline,
+            int[] seeds,
+            List<List<double[]>> entering,
+            SpreadScratch scratch) {
+        int maxHops = query.maxHops();
+        double factor = 1.0 - query.decay();
+        double threshold = query.threshold();
+        double[] activation = scratch.activation;
+        int[] improvedInRound = scratch.improvedInRound;
         IntList improved = new IntList();
-        enter(entering.get(0), activation, improvedInRound, 0, improved);
+        enter(entering.get(0), scratch, 0, improved);
         // Per target, the crossings no other crossing dominates (fewer or equal hops and at least the activation):
         // hops ascending, activation strictly ascending. A weaker crossing with fewer hops can still flow further.
         Map<MemoryId, List<FrontierActivation>> crossings = new LinkedHashMap<>();
@@ -327,6 +366,9 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
                     double candidate = flowing * segment.localWeights[e];
                     int v = segment.localTargets[e];
                     if (candidate >= threshold && candidate > activation[v]) {
+                        if (activation[v] == 0.0) {
+                            scratch.touch(v);
+                        }
                         activation[v] = candidate;
                         if (improvedInRound[v] != h) {
                             improvedInRound[v] = h;
@@ -352,47 +394,65 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
                     }
                 }
             }
-            enter(entering.get(h), activation, improvedInRound, h, improved);
+            enter(entering.get(h), scratch, h, improved);
             if (improved.size() == 0 && !startsLater(entering, h + 1, maxHops)) {
                 break;
             }
         }
         if (done == 1.0) {
             for (int h = maxHops + 1; h <= SpreadQuery.MAX_HOPS; h++) {
-                enter(entering.get(h), activation, improvedInRound, h, new IntList());
+                enter(entering.get(h), scratch, h, new IntList());
             }
         }
+        // Seeds are not returned: zero them (the scratch is this call's own and cleared by what was touched).
+        for (int seed : seeds) {
+            activation[seed] = 0.0;
+        }
         TopK top = new TopK(query.limit());
-        for (int v = 0; v < n; v++) {
-            if (activation[v] > 0 && !seed[v]) {
+        for (int i = 0, count = scratch.touchedCount(); i < count; i++) {
+            int v = scratch.touched(i);
+            if (activation[v] > 0.0) {
                 top.offer(activation[v], v);
             }
         }
         List<Match> matches = new ArrayList<>(top.size());
+        double last = 0.0;
         for (int v : top.indicesBestFirst()) {
+            last = activation[v];
             matches.add(new Match(
                     segment.ids[v],
                     segment.space(),
-                    Confidence.clipped(activation[v]),
+                    Confidence.clipped(last),
                     segment.contents[v],
-                    OptionalDouble.of(activation[v]),
+                    OptionalDouble.of(last),
                     OptionalDouble.empty(),
                     Map.of(),
                     Optional.empty()));
         }
+        // With limit matches, the answer's limit-th best is at least `last`, and activation never grows along a path:
+        // a crossing strictly below it cannot change the answer (see the class comment).
+        double floor = matches.size() == query.limit() ? last : 0.0;
         List<FrontierActivation> frontier = new ArrayList<>(crossings.size());
-        crossings.values().forEach(frontier::addAll);
+        for (List<FrontierActivation> perTarget : crossings.values()) {
+            for (FrontierActivation crossing : perTarget) {
+                if (crossing.activation() >= floor) {
+                    frontier.add(crossing);
+                }
+            }
+        }
         return new SpreadOutcome(matches, frontier, done);
     }
 
-    private static void enter(
-            List<double[]> starts, double[] activation, int[] improvedInRound, int round, IntList improved) {
+    private static void enter(List<double[]> starts, SpreadScratch scratch, int round, IntList improved) {
         for (double[] start : starts) {
             int v = (int) start[0];
-            if (start[1] > activation[v]) {
-                activation[v] = start[1];
-                if (improvedInRound[v] != round) {
-                    improvedInRound[v] = round;
+            if (start[1] > scratch.activation[v]) {
+                if (scratch.activation[v] == 0.0) {
+                    scratch.touch(v);
+                }
+                scratch.activation[v] = start[1];
+                if (scratch.improvedInRound[v] != round) {
+                    scratch.improvedInRound[v] = round;
                     improved.add(v);
                 }
             }

@@ -11,7 +11,8 @@ import java.util.List;
  *
  * @param matches the activated memories of the space (seeds excluded), best first, at most the query's limit
  * @param frontier the activation that edges from the space carried to memories outside it: per target, every
- *     crossing no other dominates (fewer or equal hops and at least the activation), hops ascending
+ *     crossing no other dominates (fewer or equal hops and at least the activation), hops ascending; with
+ *     {@code limit} matches, none strictly below the weakest match (it could not change the answer)
  * @param confidenceAdjustment 1 when every round ran; less when the deadline cut the spread (the share of the rounds
  *     done)
  */

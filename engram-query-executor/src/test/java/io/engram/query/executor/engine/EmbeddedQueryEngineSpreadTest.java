@@ -1,6 +1,7 @@
 package io.engram.query.executor.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import io.engram.query.api.Confidence;
@@ -304,5 +305,181 @@ class EmbeddedQueryEngineSpreadTest {
 
         assertThat(result.matches()).isEmpty();
         assertThat(result.confidenceAdjustment()).isEqualTo(1.0);
+    }
+
+    @Test
+    void crossingBelowTheLimitThBestMatchIsDroppedOnceTheLimitIsReached() {
+        // a -> b 0.9, a -> c 0.8 (in s1); a -> x 0.5 (weak), a -> y 0.8 (a tie with c) and a -> z 0.85, all in s2.
+        MemoryStore store = MemoryStore.builder(2)
+                .add(memory(
+                        MemoryId.of("a"),
+                        S1,
+                        List.of(
+                                Edge.of("b", 0.9),
+                                Edge.of("c", 0.8),
+                                Edge.of("x", 0.5),
+                                Edge.of("y", 0.8),
+                                Edge.of("z", 0.85))))
+                .add(memory(MemoryId.of("b"), S1, List.of()))
+                .add(memory(MemoryId.of("c"), S1, List.of()))
+                .add(memory(MemoryId.of("x"), S2, List.of()))
+                .add(memory(MemoryId.of("y"), S2, List.of()))
+                .add(memory(MemoryId.of("z"), S2, List.of()))
+                .build();
+        EmbeddedQueryEngine engine = new EmbeddedQueryEngine(NODE, store, Ticker.system());
+        List<MemoryId> seeds = List.of(MemoryId.of("a"));
+
+        PartialResult atLimit = engine.execute(new PartitionRequest(
+                "q", new SpreadQuery(seeds, List.of(), 3, 0.0, 0.01, QueryOptions.limit(2)), S1, later()));
+        PartialResult belowLimit = engine.execute(new PartitionRequest(
+                "q", new SpreadQuery(seeds, List.of(), 3, 0.0, 0.01, QueryOptions.limit(3)), S1, later()));
+
+        assertThat(activations(atLimit.matches())).isEqualTo(Map.of(MemoryId.of("b"), 0.9, MemoryId.of("c"), 0.8));
+        assertThat(atLimit.frontier())
+                .extracting(c -> c.memory().value(), c -> c.activation())
+                .containsExactlyInAnyOrder(tuple("y", 0.8), tuple("z", 0.85));
+        assertThat(activations(belowLimit.matches())).isEqualTo(activations(atLimit.matches()));
+        assertThat(belowLimit.frontier())
+                .extracting(c -> c.memory().value(), c -> c.activation())
+                .containsExactlyInAnyOrder(tuple("x", 0.5), tuple("y", 0.8), tuple("z", 0.85));
+    }
+
+    @Test
+    void crossingFilterDropsOnlyCrossingsBelowTheWeakestMatch() {
+        SplittableRandom random = new SplittableRandom(31);
+        int filtered = 0;
+        for (int trial = 0; trial < 200; trial++) {
+            Graph graph = randomGraph(random);
+            MemoryId seed = graph.s1Ids().get(random.nextInt(graph.s1Ids().size()));
+            int limit = 1 + random.nextInt(6);
+            SpreadQuery all = new SpreadQuery(List.of(seed), List.of(), 4, 0.1, 0.01, QueryOptions.limit(10_000));
+            SpreadQuery top = new SpreadQuery(List.of(seed), List.of(), 4, 0.1, 0.01, QueryOptions.limit(limit));
+            EmbeddedQueryEngine engine = new EmbeddedQueryEngine(NODE, graph.store(), Ticker.system());
+            List<Activation> starts = List.of(Activation.seed(seed, S1));
+
+            SpreadOutcome unfiltered = engine.spread(S1, starts, all, later());
+            SpreadOutcome outcome = engine.spread(S1, starts, top, later());
+
+            assertThat(outcome.matches())
+                    .isEqualTo(unfiltered.matches().subList(0, outcome.matches().size()));
+            double floor = outcome.matches().size() == limit
+                    ? outcome.matches().get(limit - 1).activation().getAsDouble()
+                    : 0.0;
+            assertThat(outcome.frontier())
+                    .isEqualTo(unfiltered.frontier().stream()
+                            .filter(c -> c.activation() >= floor)
+                            .toList());
+            filtered += unfiltered.frontier().size() - outcome.frontier().size();
+        }
+        assertThat(filtered).isGreaterThan(50);
+    }
+
+    @Test
+    void spreadOverALargeSegmentEqualsTheReference() {
+        // 100,000 memories: each points to its successor and to two far memories (a fan), a few point into s2.
+        int n = 100_000;
+        SplittableRandom random = new SplittableRandom(5);
+        Map<MemoryId, Memory> memories = new HashMap<>();
+        MemoryStore.Builder builder = MemoryStore.builder(2);
+        List<MemoryId> ids = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ids.add(MemoryId.of("m" + i));
+        }
+        for (int i = 0; i < n; i++) {
+            List<Edge> edges = new ArrayList<>();
+            edges.add(new Edge(ids.get((i + 1) % n), 0.5 + random.nextDouble() / 2));
+            edges.add(new Edge(ids.get((int) ((i * 7L + 3) % n)), random.nextDouble()));
+            edges.add(
+                    new Edge(ids.get((int) ((i * 31L + 17) % n)), random.nextInt(4) == 0 ? 0.9 : random.nextDouble()));
+            if (i % 5 == 0) {
+                edges.add(Edge.of("far" + (i % 3), random.nextDouble()));
+            }
+            Memory memory = memory(ids.get(i), S1, edges);
+            memories.put(memory.id(), memory);
+            builder.add(memory);
+        }
+        for (int k = 0; k < 3; k++) {
+            Memory memory = memory(MemoryId.of("far" + k), S2, List.of());
+            memories.put(memory.id(), memory);
+            builder.add(memory);
+        }
+        MemoryStore store = builder.build();
+        List<MemoryId> seeds = List.of(ids.get(0), ids.get(50_000), ids.get(99_990));
+        List<Activation> starts =
+                seeds.stream().map(id -> Activation.seed(id, S1)).toList();
+        EmbeddedQueryEngine engine = new EmbeddedQueryEngine(NODE, store, Ticker.system());
+        SpreadQuery everything = new SpreadQuery(seeds, List.of(), 4, 0.1, 0.001, QueryOptions.limit(10_000));
+        SpreadQuery best = new SpreadQuery(seeds, List.of(), 4, 0.1, 0.001, QueryOptions.limit(25));
+
+        SpreadOutcome outcome = engine.spread(S1, starts, everything, later());
+        SpreadOutcome top = engine.spread(S1, starts, best, later());
+
+        Reference reference = new Reference(memories, S1, everything, starts);
+        assertThat(reference.activations).hasSizeGreaterThan(100);
+        assertSameActivations(activations(outcome.matches()), reference.activations);
+        assertThat(top.matches())
+                .extracting(Match::memoryId)
+                .containsExactlyElementsOf(reference.activations.entrySet().stream()
+                        .sorted(Map.Entry.<MemoryId, Double>comparingByValue()
+                                .reversed()
+                                .thenComparing(
+                                        e -> Integer.parseInt(e.getKey().value().substring(1))))
+                        .limit(25)
+                        .map(Map.Entry::getKey)
+                        .toList());
+        assertThat(top.matches())
+                .extracting(m -> m.memoryId())
+                .containsExactlyElementsOf(outcome.matches().subList(0, 25).stream()
+                        .map(Match::memoryId)
+                        .toList());
+        Map<MemoryId, List<double[]>> expectedFrontier = reference.frontier();
+        assertThat(outcome.frontier())
+                .hasSize(expectedFrontier.values().stream().mapToInt(List::size).sum());
+        for (FrontierActivation crossing : outcome.frontier()) {
+            assertThat(expectedFrontier.get(crossing.memory())).anySatisfy(c -> {
+                assertThat(crossing.activation()).isCloseTo(c[0], within(1e-9));
+                assertThat(crossing.hopsUsed()).isEqualTo((int) c[1]);
+            });
+        }
+    }
+
+    @Test
+    void concurrentSpreadsOnOneEngineGiveTheSameAnswersAsOneAtATime() throws Exception {
+        SyntheticDataGenerator generator = new SyntheticDataGenerator(new SyntheticSpec(2, 2_000, 4, 10, 4, 0.2, 5));
+        EmbeddedQueryEngine engine = new EmbeddedQueryEngine(
+                NODE,
+                generator.store(S1::equals),
+                Ticker.system(),
+                EngineOptions.defaults().withExternalSpaces(SyntheticDataGenerator::spaceOf));
+        List<SpreadQuery> queries = new ArrayList<>();
+        for (int q = 0; q < 40; q++) {
+            List<MemoryId> seeds =
+                    List.of(MemoryId.of("s1-m" + (q * 37 % 2_000)), MemoryId.of("s1-m" + (q * 11 % 2_000 + 1)));
+            queries.add(new SpreadQuery(seeds, List.of(S1), 1 + q % 4, 0.1, 0.01, QueryOptions.limit(5 + q)));
+        }
+        List<SpreadOutcome> expected = new ArrayList<>();
+        for (SpreadQuery query : queries) {
+            expected.add(engine.spread(S1, starts(query), query, later()));
+        }
+
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<SpreadOutcome>> futures = new ArrayList<>();
+            for (int repeat = 0; repeat < 5; repeat++) {
+                for (SpreadQuery query : queries) {
+                    futures.add(pool.submit(() -> engine.spread(S1, starts(query), query, later())));
+                }
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                assertThat(futures.get(i).get(1, java.util.concurrent.TimeUnit.MINUTES))
+                        .isEqualTo(expected.get(i % queries.size()));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<Activation> starts(SpreadQuery query) {
+        return query.seeds().stream().map(id -> Activation.seed(id, S1)).toList();
     }
 }
