@@ -313,19 +313,26 @@ class SpreadCoordinatorTest {
 
     @Test
     void crossingBelowTheLimitThBestActivationDoesNotTravel() throws Exception {
-        // s1-m0 activates s1-m1 (0.81) and s1-m2 (0.72) in its own space and crosses weakly into s2-m0 (0.09): with a
-        // limit of 2 nothing s2-m0 could reach can enter the answer, so no second round runs; with 3 it does.
+        // Seed s3-m0 activates s3-m1 (0.81) and s3-m2 (0.72); seed s1-m0 activates nothing in s1 and crosses weakly
+        // into
+        // s2-m0 (0.09). s1's partition can not drop the crossing (it has no matches), but the coordinator knows the
+        // answer's 2nd best is 0.72: with a limit of 2 nothing s2-m0 could reach can enter it, so no second round runs.
         Map<NodeId, MemoryStore> stores = ordered(Map.of(
-                N1,
-                        store(
-                                memory("s1-m0", Edge.of("s1-m1", 0.9), Edge.of("s1-m2", 0.8), Edge.of("s2-m0", 0.1)),
-                                memory("s1-m1"),
-                                memory("s1-m2")),
+                N1, store(memory("s1-m0", Edge.of("s2-m0", 0.1))),
                 N2, store(memory("s2-m0", Edge.of("s2-m1", 1.0)), memory("s2-m1")),
-                N3, store(memory("s3-m0"))));
+                N3,
+                        store(
+                                memory("s3-m0", Edge.of("s3-m1", 0.9), Edge.of("s3-m2", 0.8)),
+                                memory("s3-m1"),
+                                memory("s3-m2"))));
         for (int limit : new int[] {2, 3}) {
-            SpreadQuery query =
-                    new SpreadQuery(List.of(MemoryId.of("s1-m0")), List.of(), 3, 0.1, 0.01, QueryOptions.limit(limit));
+            SpreadQuery query = new SpreadQuery(
+                    List.of(ids("s1-m0", "s3-m0")),
+                    List.of(),
+                    3,
+                    0.1,
+                    0.01,
+                    QueryOptions.limit(limit).withTimeout(Duration.ofSeconds(10)));
             QueryResult result;
             try (SpreadCluster cluster = new SpreadCluster(stores, BY_NAME, BY_NAME, QueryConfig.defaults())) {
                 result = cluster.run(query);
@@ -333,10 +340,10 @@ class SpreadCoordinatorTest {
             }
             if (limit == 2) {
                 assertThat(result.spread()).contains(new SpreadStats(1, false));
-                assertThat(activations(result.matches())).containsOnlyKeys(ids("s1-m1", "s1-m2"));
+                assertThat(activations(result.matches())).containsOnlyKeys(ids("s3-m1", "s3-m2"));
             } else {
                 assertThat(result.spread()).contains(new SpreadStats(2, false));
-                assertThat(activations(result.matches())).containsOnlyKeys(ids("s1-m1", "s1-m2", "s2-m0"));
+                assertThat(activations(result.matches())).containsOnlyKeys(ids("s3-m1", "s3-m2", "s2-m0"));
                 assertThat(activations(result.matches()).get(MemoryId.of("s2-m0")))
                         .isCloseTo(0.09, within(1e-12));
             }
