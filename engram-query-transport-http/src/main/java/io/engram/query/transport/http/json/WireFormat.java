@@ -2,14 +2,18 @@ package io.engram.query.transport.http.json;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -56,6 +60,7 @@ public final class WireFormat {
     private final WireLimits limits;
     private final QueryCodec queries;
     private final ResultCodec results;
+    private final PartialResultCodec partials;
     private final boolean textual;
     private final AtomicReference<CachedQuery> lastQuery = new AtomicReference<>();
 
@@ -66,6 +71,7 @@ public final class WireFormat {
         this.limits = limits;
         this.queries = new QueryCodec(limits);
         this.results = new ResultCodec(limits, queries);
+        this.partials = new PartialResultCodec(limits, queries);
         this.textual = !factory.canHandleBinaryNatively();
     }
 
@@ -239,12 +245,25 @@ public final class WireFormat {
     /** The last query written, by identity: one slot is enough for a coordinator's fan-out of one query. */
     private record CachedQuery(Query query, String json) {}
 
+    /**
+     * Reads a partial result, streaming: no tree is built (see {@link PartialResultCodec}); the limits, the checks and
+     * the messages are those of the other messages.
+     */
     public PartialResult readPartialResult(byte[] body) {
-        return results.readPartial(parse(body));
+        return read(body, parser -> partials.read(new StrictStream(parser)));
     }
 
+    /** Writes a partial result, streaming, with the fields and numbers the tree model wrote. */
     public byte[] writePartialResult(PartialResult partial) {
-        return write(results.write(requireNonNull(partial, "partial result is null")));
+        requireNonNull(partial, "partial result is null");
+        try (ByteArrayBuilder out = new ByteArrayBuilder(mapper.getFactory()._getBufferRecycler())) {
+            try (JsonGenerator g = mapper.createGenerator(out, JsonEncoding.UTF8)) {
+                partials.write(partial, g);
+            }
+            return out.getClearAndRelease();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     // ---------------------------------------------------------------- trees
@@ -261,6 +280,53 @@ public final class WireFormat {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Reads a message of a streaming codec, with {@link #parse}'s limits and error messages. */
+    private <T> T read(byte[] body, StreamReader<T> reader) {
+        requireNonNull(body, "body is null");
+        if (body.length > limits.maxDocumentBytes()) {
+            throw tooLarge(body.length);
+        }
+        try (JsonParser parser = mapper.createParser(body)) {
+            if (parser.nextToken() == null) {
+                throw new WireFormatException("body is empty; expected a " + formatName + " object");
+            }
+            T value;
+            try {
+                value = reader.read(parser);
+            } catch (WireFormatException e) {
+                // The tree model parsed the whole body before looking at a field: a body that is also malformed
+                // (or over a limit) is reported as such, as it was.
+                while (!parser.getParsingContext().inRoot() && parser.nextToken() != null) {
+                    parser.skipChildren();
+                }
+                checkEnd(parser);
+                throw e;
+            }
+            checkEnd(parser);
+            return value;
+        } catch (JsonProcessingException e) {
+            StreamConstraintsException limit = constraintCause(e);
+            if (limit != null) {
+                throw constraintViolation(limit, body.length);
+            }
+            throw new WireFormatException(malformed(e));
+        } catch (IOException e) {
+            throw new WireFormatException("body could not be read as " + formatName);
+        }
+    }
+
+    private static void checkEnd(JsonParser parser) throws IOException {
+        if (parser.nextToken() != null) {
+            throw new JsonParseException(parser, "Trailing token", parser.currentTokenLocation());
+        }
+    }
+
+    /** Reads one message from a parser on its first token. */
+    @FunctionalInterface
+    private interface StreamReader<T> {
+        T read(JsonParser parser) throws IOException;
     }
 
     private JsonNode parse(byte[] body) {
