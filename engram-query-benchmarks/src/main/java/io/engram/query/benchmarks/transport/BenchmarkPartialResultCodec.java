@@ -1,12 +1,16 @@
 package io.engram.query.benchmarks.transport;
 
 import io.engram.query.api.Confidence;
+import io.engram.query.api.Deadline;
 import io.engram.query.api.Match;
 import io.engram.query.api.MemoryId;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.NodeId;
 import io.engram.query.api.PartialResult;
 import io.engram.query.api.SpreadCrossing;
+import io.engram.query.api.SpreadQuery;
+import io.engram.query.spi.PartitionRequest;
+import io.engram.query.spi.SpreadStart;
 import io.engram.query.transport.http.json.WireFormat;
 import io.engram.query.transport.http.json.WireLimits;
 import java.time.Duration;
@@ -32,7 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Writing (on the data node) and reading (on the coordinator) the partial result of one round of a distributed
  * spread: {@code matches} matches with a ~40-character content and an activation, and {@code crossings} frontier
- * crossings into 8 other spaces, in JSON and Smile. Reported per partial result.
+ * crossings into 8 other spaces, in JSON and Smile; and the next round's partition request carrying those crossings
+ * as {@code spread_starts}. Reported per message.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,6 +58,9 @@ public class BenchmarkPartialResultCodec {
     private WireFormat wire;
     private PartialResult partial;
     private byte[] body;
+    private PartitionRequest request;
+    private byte[] requestBody;
+    private final Deadline deadline = Deadline.after(Duration.ofHours(1));
 
     @Setup
     public void setUp() {
@@ -83,6 +91,18 @@ public class BenchmarkPartialResultCodec {
         }
         partial = new PartialResult(space, NodeId.of("node-12"), found, 1.0, Duration.ofMillis(4), frontier);
         body = wire.writePartialResult(partial);
+        // The next round's request: the frontier comes back as spread starts (all of it in one request: an upper
+        // bound).
+        List<SpreadStart> starts = new ArrayList<>(crossings);
+        for (SpreadCrossing crossing : frontier) {
+            starts.add(new SpreadStart(crossing.memory(), crossing.activation(), crossing.hopsUsed()));
+        }
+        SpreadQuery query = SpreadQuery.of(
+                List.of(MemoryId.of("tenant-7.space-3:memory-1"), MemoryId.of("tenant-7.space-3:memory-2")),
+                List.of(space, MemorySpaceId.of("tenant-7.space-4")),
+                100);
+        request = new PartitionRequest("q-123456", query, space, deadline, starts);
+        requestBody = wire.writePartitionRequest(request);
     }
 
     @Benchmark
@@ -93,5 +113,16 @@ public class BenchmarkPartialResultCodec {
     @Benchmark
     public PartialResult read() {
         return wire.readPartialResult(body);
+    }
+
+    /** The same query each time: the JSON writer reuses its text, as in a coordinator's fan-out. */
+    @Benchmark
+    public byte[] writeRequest() {
+        return wire.writePartitionRequest(request);
+    }
+
+    @Benchmark
+    public PartitionRequest readRequest() {
+        return wire.readPartitionRequest(requestBody, deadline);
     }
 }

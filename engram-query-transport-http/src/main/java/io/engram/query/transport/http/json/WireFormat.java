@@ -246,8 +246,8 @@ public final class WireFormat {
     private record CachedQuery(Query query, String json) {}
 
     /**
-     * Reads a partial result, streaming: no tree is built (see {@link PartialResultCodec}); the limits, the checks and
-     * the messages are those of the other messages.
+     * Reads a partial result with the streaming API (no tree: this is on every round of every distributed query);
+     * the limits, the checks and the messages are those of the other messages.
      */
     public PartialResult readPartialResult(byte[] body) {
         return read(body, parser -> partials.read(new StrictStream(parser)));
@@ -256,6 +256,7 @@ public final class WireFormat {
     /** Writes a partial result, streaming, with the fields and numbers the tree model wrote. */
     public byte[] writePartialResult(PartialResult partial) {
         requireNonNull(partial, "partial result is null");
+        // As ObjectMapper.writeValueAsBytes does: the factory's recycled buffers, not a new ByteArrayOutputStream.
         try (ByteArrayBuilder out = new ByteArrayBuilder(mapper.getFactory()._getBufferRecycler())) {
             try (JsonGenerator g = mapper.createGenerator(out, JsonEncoding.UTF8)) {
                 partials.write(partial, g);
