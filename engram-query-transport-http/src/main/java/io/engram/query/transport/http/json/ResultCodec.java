@@ -23,7 +23,6 @@ import io.engram.query.api.PartitionStatus;
 import io.engram.query.api.PlanStrategy;
 import io.engram.query.api.QueryResult;
 import io.engram.query.api.SpreadStats;
-import io.engram.query.spi.SpreadStart;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,7 +55,6 @@ final class ResultCodec {
     private static final List<String> OUTCOME =
             List.of("space", "node", "status", "latency_ms", "attempts", "hedged", "confidence_adjustment");
     private static final List<String> SPREAD = List.of("rounds", "stopped_early");
-    private static final List<String> START = List.of("memory_id", "activation", "hops_used");
 
     private final WireLimits limits;
     private final QueryCodec queries;
@@ -120,30 +118,6 @@ final class ResultCodec {
             }
         }
         return array;
-    }
-
-    ArrayNode startsNode(List<SpreadStart> starts) {
-        ArrayNode array = nodes.arrayNode(starts.size());
-        for (SpreadStart start : starts) {
-            ObjectNode n = array.addObject();
-            n.put("memory_id", start.memory().value());
-            n.put("activation", start.activation());
-            n.put("hops_used", start.hopsUsed());
-        }
-        return array;
-    }
-
-    /** Reads a {@code spread_starts} array found at {@code path}. */
-    List<SpreadStart> readStarts(List<JsonNode> items, String path) {
-        List<SpreadStart> starts = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) {
-            StrictObject s = StrictObject.of(items.get(i), path + "[" + i + "]", "spread start", START);
-            MemoryId id = named(s.path("memory_id"), () -> MemoryId.of(s.requiredString("memory_id")));
-            double activation = s.requiredNumber("activation");
-            int hops = s.requiredInteger("hops_used");
-            starts.add(api(() -> new SpreadStart(id, activation, hops)));
-        }
-        return starts;
     }
 
     private ArrayNode matchesNode(List<Match> matches) {

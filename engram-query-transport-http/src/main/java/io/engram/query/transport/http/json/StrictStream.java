@@ -38,6 +38,18 @@ final class StrictStream {
         return out.toString();
     }
 
+    JsonParser parser() {
+        return parser;
+    }
+
+    boolean bool(String parent, int index, String field) throws IOException {
+        JsonToken token = parser.currentToken();
+        if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {
+            throw new WireFormatException(path(parent, index, field) + " must be true or false, got " + describe());
+        }
+        return token == JsonToken.VALUE_TRUE;
+    }
+
     boolean isString() {
         return parser.currentToken() == JsonToken.VALUE_STRING;
     }

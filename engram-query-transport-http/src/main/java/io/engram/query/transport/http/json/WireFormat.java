@@ -21,19 +21,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.smile.SmileFactory;
 import io.engram.query.api.Deadline;
-import io.engram.query.api.Embedding;
-import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.MissingPartition;
 import io.engram.query.api.PartialResult;
 import io.engram.query.api.Query;
 import io.engram.query.api.QueryResult;
 import io.engram.query.spi.PartitionRequest;
-import io.engram.query.spi.SpreadStart;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
@@ -49,9 +45,6 @@ public final class WireFormat {
     public static final String JSON_MEDIA_TYPE = "application/json";
     public static final String SMILE_MEDIA_TYPE = "application/x-jackson-smile";
 
-    private static final List<String> PARTITION_REQUEST =
-            List.of("query_id", "space", "query", "spread_starts", "seeds_only", "imagine_cue");
-    private static final int MAX_QUERY_ID_LENGTH = 128;
     private static final Pattern CLASS_NAME = Pattern.compile("\\s*\\(?[^()`]*`[\\w$.]+`[^()]*\\)?");
 
     private final ObjectMapper mapper;
@@ -61,6 +54,7 @@ public final class WireFormat {
     private final QueryCodec queries;
     private final ResultCodec results;
     private final PartialResultCodec partials;
+    private final PartitionRequestCodec requests;
     private final boolean textual;
     private final AtomicReference<CachedQuery> lastQuery = new AtomicReference<>();
 
@@ -72,6 +66,8 @@ public final class WireFormat {
         this.queries = new QueryCodec(limits);
         this.results = new ResultCodec(limits, queries);
         this.partials = new PartialResultCodec(limits, queries);
+        this.requests = new PartitionRequestCodec(
+                limits, queries, mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
         this.textual = !factory.canHandleBinaryNatively();
     }
 
@@ -168,50 +164,27 @@ public final class WireFormat {
      */
     public PartitionRequest readPartitionRequest(byte[] body, Deadline deadline) {
         requireNonNull(deadline, "deadline is null");
-        StrictObject o = StrictObject.of(parse(body), "", "partition request", PARTITION_REQUEST);
-        String queryId = o.requiredString("query_id");
-        if (queryId.isEmpty() || queryId.length() > MAX_QUERY_ID_LENGTH) {
-            throw new WireFormatException(
-                    "query_id must have 1 to " + MAX_QUERY_ID_LENGTH + " characters, got " + queryId.length());
-        }
-        String spaceText = o.requiredString("space");
-        MemorySpaceId space = QueryCodec.named("space", () -> MemorySpaceId.of(spaceText));
-        Query query = queries.read(o.required("query"), "query");
-        List<SpreadStart> starts = results.readStarts(
-                o.array("spread_starts", limits.maxArrayLength()).orElse(List.of()), o.path("spread_starts"));
-        boolean seedsOnly = o.bool("seeds_only").orElse(false);
-        Optional<Embedding> cue = o.optional("imagine_cue").map(v -> queries.embedding(v, o.path("imagine_cue")));
-        return QueryCodec.api(() -> new PartitionRequest(queryId, query, space, deadline, starts, seedsOnly, cue));
+        return read(body, parser -> requests.read(new StrictStream(parser), deadline));
     }
 
     public byte[] writePartitionRequest(PartitionRequest request) {
         requireNonNull(request, "request is null");
-        if (!textual) {
-            ObjectNode o = mapper.createObjectNode();
-            o.put("query_id", request.queryId());
-            o.put("space", request.space().value());
-            o.set("query", queries.write(request.query()));
-            if (!request.spreadStarts().isEmpty()) {
-                o.set("spread_starts", results.startsNode(request.spreadStarts()));
-            }
-            if (request.seedsOnly()) {
-                o.put("seeds_only", true);
-            }
-            request.imagineCue().ifPresent(cue -> o.set("imagine_cue", queries.embeddingNode(cue)));
-            return write(o);
-        }
         // A coordinator sends the same query to every partition: write its JSON (hundreds of embedding floats) once.
-        String query = queryJson(request.query());
-        ByteArrayOutputStream out = new ByteArrayOutputStream(query.length() + 128);
+        String query = textual ? queryJson(request.query()) : null;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(textual ? query.length() + 128 : 512);
         try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("query_id", request.queryId());
             g.writeStringField("space", request.space().value());
             g.writeFieldName("query");
-            g.writeRawValue(query);
+            if (textual) {
+                g.writeRawValue(query);
+            } else {
+                mapper.writeTree(g, queries.write(request.query()));
+            }
             if (!request.spreadStarts().isEmpty()) {
                 g.writeFieldName("spread_starts");
-                mapper.writeTree(g, results.startsNode(request.spreadStarts()));
+                PartitionRequestCodec.writeStarts(request.spreadStarts(), g);
             }
             if (request.seedsOnly()) {
                 g.writeBooleanField("seeds_only", true);
