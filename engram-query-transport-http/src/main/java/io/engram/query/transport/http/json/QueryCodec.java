@@ -198,7 +198,7 @@ final class QueryCodec {
         return f;
     }
 
-    private void checkDimensions(String path, int size) {
+    void checkDimensions(String path, int size) {
         if (size < 1 || size > Embedding.MAX_DIMENSIONS) {
             throw new WireFormatException(
                     path + " must have 1 to " + Embedding.MAX_DIMENSIONS + " dimensions, got " + size);

@@ -18,15 +18,11 @@ import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.MissingPartition;
 import io.engram.query.api.MissingReason;
 import io.engram.query.api.NodeId;
-import io.engram.query.api.PartialResult;
 import io.engram.query.api.PartitionOutcome;
 import io.engram.query.api.PartitionStatus;
 import io.engram.query.api.PlanStrategy;
 import io.engram.query.api.QueryResult;
-import io.engram.query.api.SeedEmbedding;
-import io.engram.query.api.SpreadCrossing;
 import io.engram.query.api.SpreadStats;
-import io.engram.query.spi.SpreadStart;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,7 +35,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.stream.Collectors;
 
-/** Maps results (query results, partial results, matches, coverage) to and from JSON trees. */
+/** Maps results (query results, matches, coverage) to and from JSON trees; partial results: {@link PartialResultCodec}. */
 final class ResultCodec {
     private static final List<String> MATCH =
             List.of("memory_id", "space", "confidence", "content", "activation", "similarity", "fields", "embedding");
@@ -58,12 +54,7 @@ final class ResultCodec {
     private static final List<String> MISSING = List.of("space", "node", "reason", "detail");
     private static final List<String> OUTCOME =
             List.of("space", "node", "status", "latency_ms", "attempts", "hedged", "confidence_adjustment");
-    private static final List<String> PARTIAL =
-            List.of("space", "node", "matches", "confidence_adjustment", "latency_ms", "frontier", "seeds");
     private static final List<String> SPREAD = List.of("rounds", "stopped_early");
-    private static final List<String> CROSSING = List.of("memory_id", "space", "activation", "hops_used");
-    private static final List<String> START = List.of("memory_id", "activation", "hops_used");
-    private static final List<String> SEED = List.of("memory_id", "embedding");
 
     private final WireLimits limits;
     private final QueryCodec queries;
@@ -127,86 +118,6 @@ final class ResultCodec {
             }
         }
         return array;
-    }
-
-    ObjectNode write(PartialResult partial) {
-        ObjectNode o = nodes.objectNode();
-        o.put("space", partial.space().value());
-        o.put("node", partial.node().value());
-        o.set("matches", matchesNode(partial.matches()));
-        o.put("confidence_adjustment", partial.confidenceAdjustment());
-        o.put("latency_ms", partial.latency().toMillis());
-        if (!partial.frontier().isEmpty()) {
-            ArrayNode frontier = o.putArray("frontier");
-            for (SpreadCrossing crossing : partial.frontier()) {
-                ObjectNode n = frontier.addObject();
-                n.put("memory_id", crossing.memory().value());
-                crossing.space().ifPresent(space -> n.put("space", space.value()));
-                n.put("activation", crossing.activation());
-                n.put("hops_used", crossing.hopsUsed());
-            }
-        }
-        if (!partial.seeds().isEmpty()) {
-            ArrayNode seeds = o.putArray("seeds");
-            for (SeedEmbedding seed : partial.seeds()) {
-                ObjectNode n = seeds.addObject();
-                n.put("memory_id", seed.memory().value());
-                n.set("embedding", queries.embeddingNode(seed.embedding()));
-            }
-        }
-        return o;
-    }
-
-    ArrayNode startsNode(List<SpreadStart> starts) {
-        ArrayNode array = nodes.arrayNode(starts.size());
-        for (SpreadStart start : starts) {
-            ObjectNode n = array.addObject();
-            n.put("memory_id", start.memory().value());
-            n.put("activation", start.activation());
-            n.put("hops_used", start.hopsUsed());
-        }
-        return array;
-    }
-
-    /** Reads a {@code spread_starts} array found at {@code path}. */
-    List<SpreadStart> readStarts(List<JsonNode> items, String path) {
-        List<SpreadStart> starts = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) {
-            StrictObject s = StrictObject.of(items.get(i), path + "[" + i + "]", "spread start", START);
-            MemoryId id = named(s.path("memory_id"), () -> MemoryId.of(s.requiredString("memory_id")));
-            double activation = s.requiredNumber("activation");
-            int hops = s.requiredInteger("hops_used");
-            starts.add(api(() -> new SpreadStart(id, activation, hops)));
-        }
-        return starts;
-    }
-
-    private List<SpreadCrossing> readFrontier(StrictObject o) {
-        List<JsonNode> items = o.array("frontier", limits.maxArrayLength()).orElse(List.of());
-        List<SpreadCrossing> frontier = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) {
-            StrictObject c =
-                    StrictObject.of(items.get(i), o.path("frontier") + "[" + i + "]", "frontier crossing", CROSSING);
-            MemoryId id = named(c.path("memory_id"), () -> MemoryId.of(c.requiredString("memory_id")));
-            Optional<MemorySpaceId> space =
-                    c.string("space").map(value -> named(c.path("space"), () -> MemorySpaceId.of(value)));
-            double activation = c.requiredNumber("activation");
-            int hops = c.requiredInteger("hops_used");
-            frontier.add(api(() -> new SpreadCrossing(id, space, activation, hops)));
-        }
-        return frontier;
-    }
-
-    private List<SeedEmbedding> readSeeds(StrictObject o) {
-        List<JsonNode> items = o.array("seeds", limits.maxArrayLength()).orElse(List.of());
-        List<SeedEmbedding> seeds = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) {
-            StrictObject s = StrictObject.of(items.get(i), o.path("seeds") + "[" + i + "]", "seed", SEED);
-            MemoryId id = named(s.path("memory_id"), () -> MemoryId.of(s.requiredString("memory_id")));
-            Embedding embedding = queries.embedding(s.required("embedding"), s.path("embedding"));
-            seeds.add(api(() -> new SeedEmbedding(id, embedding)));
-        }
-        return seeds;
     }
 
     private ArrayNode matchesNode(List<Match> matches) {
@@ -285,18 +196,6 @@ final class ResultCodec {
                     m.string("detail").orElse(""))));
         }
         return missing;
-    }
-
-    PartialResult readPartial(JsonNode node) {
-        StrictObject o = StrictObject.of(node, "", "partial result", PARTIAL);
-        MemorySpaceId space = space(o);
-        NodeId nodeId = named(o.path("node"), () -> NodeId.of(o.requiredString("node")));
-        List<Match> matches = matches(o);
-        double adjustment = o.requiredNumber("confidence_adjustment");
-        Duration latency = millis(o, "latency_ms");
-        List<SpreadCrossing> frontier = readFrontier(o);
-        List<SeedEmbedding> seeds = readSeeds(o);
-        return api(() -> new PartialResult(space, nodeId, matches, adjustment, latency, frontier, seeds));
     }
 
     private List<Match> matches(StrictObject o) {

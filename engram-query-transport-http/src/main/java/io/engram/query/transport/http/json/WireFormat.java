@@ -2,14 +2,18 @@ package io.engram.query.transport.http.json;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,19 +21,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.smile.SmileFactory;
 import io.engram.query.api.Deadline;
-import io.engram.query.api.Embedding;
-import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.MissingPartition;
 import io.engram.query.api.PartialResult;
 import io.engram.query.api.Query;
 import io.engram.query.api.QueryResult;
 import io.engram.query.spi.PartitionRequest;
-import io.engram.query.spi.SpreadStart;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
@@ -45,9 +45,6 @@ public final class WireFormat {
     public static final String JSON_MEDIA_TYPE = "application/json";
     public static final String SMILE_MEDIA_TYPE = "application/x-jackson-smile";
 
-    private static final List<String> PARTITION_REQUEST =
-            List.of("query_id", "space", "query", "spread_starts", "seeds_only", "imagine_cue");
-    private static final int MAX_QUERY_ID_LENGTH = 128;
     private static final Pattern CLASS_NAME = Pattern.compile("\\s*\\(?[^()`]*`[\\w$.]+`[^()]*\\)?");
 
     private final ObjectMapper mapper;
@@ -56,6 +53,8 @@ public final class WireFormat {
     private final WireLimits limits;
     private final QueryCodec queries;
     private final ResultCodec results;
+    private final PartialResultCodec partials;
+    private final PartitionRequestCodec requests;
     private final boolean textual;
     private final AtomicReference<CachedQuery> lastQuery = new AtomicReference<>();
 
@@ -66,6 +65,9 @@ public final class WireFormat {
         this.limits = limits;
         this.queries = new QueryCodec(limits);
         this.results = new ResultCodec(limits, queries);
+        this.partials = new PartialResultCodec(limits, queries);
+        this.requests = new PartitionRequestCodec(
+                limits, queries, mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
         this.textual = !factory.canHandleBinaryNatively();
     }
 
@@ -162,50 +164,27 @@ public final class WireFormat {
      */
     public PartitionRequest readPartitionRequest(byte[] body, Deadline deadline) {
         requireNonNull(deadline, "deadline is null");
-        StrictObject o = StrictObject.of(parse(body), "", "partition request", PARTITION_REQUEST);
-        String queryId = o.requiredString("query_id");
-        if (queryId.isEmpty() || queryId.length() > MAX_QUERY_ID_LENGTH) {
-            throw new WireFormatException(
-                    "query_id must have 1 to " + MAX_QUERY_ID_LENGTH + " characters, got " + queryId.length());
-        }
-        String spaceText = o.requiredString("space");
-        MemorySpaceId space = QueryCodec.named("space", () -> MemorySpaceId.of(spaceText));
-        Query query = queries.read(o.required("query"), "query");
-        List<SpreadStart> starts = results.readStarts(
-                o.array("spread_starts", limits.maxArrayLength()).orElse(List.of()), o.path("spread_starts"));
-        boolean seedsOnly = o.bool("seeds_only").orElse(false);
-        Optional<Embedding> cue = o.optional("imagine_cue").map(v -> queries.embedding(v, o.path("imagine_cue")));
-        return QueryCodec.api(() -> new PartitionRequest(queryId, query, space, deadline, starts, seedsOnly, cue));
+        return read(body, parser -> requests.read(new StrictStream(parser), deadline));
     }
 
     public byte[] writePartitionRequest(PartitionRequest request) {
         requireNonNull(request, "request is null");
-        if (!textual) {
-            ObjectNode o = mapper.createObjectNode();
-            o.put("query_id", request.queryId());
-            o.put("space", request.space().value());
-            o.set("query", queries.write(request.query()));
-            if (!request.spreadStarts().isEmpty()) {
-                o.set("spread_starts", results.startsNode(request.spreadStarts()));
-            }
-            if (request.seedsOnly()) {
-                o.put("seeds_only", true);
-            }
-            request.imagineCue().ifPresent(cue -> o.set("imagine_cue", queries.embeddingNode(cue)));
-            return write(o);
-        }
         // A coordinator sends the same query to every partition: write its JSON (hundreds of embedding floats) once.
-        String query = queryJson(request.query());
-        ByteArrayOutputStream out = new ByteArrayOutputStream(query.length() + 128);
+        String query = textual ? queryJson(request.query()) : null;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(textual ? query.length() + 128 : 512);
         try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("query_id", request.queryId());
             g.writeStringField("space", request.space().value());
             g.writeFieldName("query");
-            g.writeRawValue(query);
+            if (textual) {
+                g.writeRawValue(query);
+            } else {
+                mapper.writeTree(g, queries.write(request.query()));
+            }
             if (!request.spreadStarts().isEmpty()) {
                 g.writeFieldName("spread_starts");
-                mapper.writeTree(g, results.startsNode(request.spreadStarts()));
+                PartitionRequestCodec.writeStarts(request.spreadStarts(), g);
             }
             if (request.seedsOnly()) {
                 g.writeBooleanField("seeds_only", true);
@@ -239,12 +218,26 @@ public final class WireFormat {
     /** The last query written, by identity: one slot is enough for a coordinator's fan-out of one query. */
     private record CachedQuery(Query query, String json) {}
 
+    /**
+     * Reads a partial result with the streaming API (no tree: this is on every round of every distributed query);
+     * the limits, the checks and the messages are those of the other messages.
+     */
     public PartialResult readPartialResult(byte[] body) {
-        return results.readPartial(parse(body));
+        return read(body, parser -> partials.read(new StrictStream(parser)));
     }
 
+    /** Writes a partial result, streaming, with the fields and numbers the tree model wrote. */
     public byte[] writePartialResult(PartialResult partial) {
-        return write(results.write(requireNonNull(partial, "partial result is null")));
+        requireNonNull(partial, "partial result is null");
+        // As ObjectMapper.writeValueAsBytes does: the factory's recycled buffers, not a new ByteArrayOutputStream.
+        try (ByteArrayBuilder out = new ByteArrayBuilder(mapper.getFactory()._getBufferRecycler())) {
+            try (JsonGenerator g = mapper.createGenerator(out, JsonEncoding.UTF8)) {
+                partials.write(partial, g);
+            }
+            return out.getClearAndRelease();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     // ---------------------------------------------------------------- trees
@@ -261,6 +254,53 @@ public final class WireFormat {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Reads a message of a streaming codec, with {@link #parse}'s limits and error messages. */
+    private <T> T read(byte[] body, StreamReader<T> reader) {
+        requireNonNull(body, "body is null");
+        if (body.length > limits.maxDocumentBytes()) {
+            throw tooLarge(body.length);
+        }
+        try (JsonParser parser = mapper.createParser(body)) {
+            if (parser.nextToken() == null) {
+                throw new WireFormatException("body is empty; expected a " + formatName + " object");
+            }
+            T value;
+            try {
+                value = reader.read(parser);
+            } catch (WireFormatException e) {
+                // The tree model parsed the whole body before looking at a field: a body that is also malformed
+                // (or over a limit) is reported as such, as it was.
+                while (!parser.getParsingContext().inRoot() && parser.nextToken() != null) {
+                    parser.skipChildren();
+                }
+                checkEnd(parser);
+                throw e;
+            }
+            checkEnd(parser);
+            return value;
+        } catch (JsonProcessingException e) {
+            StreamConstraintsException limit = constraintCause(e);
+            if (limit != null) {
+                throw constraintViolation(limit, body.length);
+            }
+            throw new WireFormatException(malformed(e));
+        } catch (IOException e) {
+            throw new WireFormatException("body could not be read as " + formatName);
+        }
+    }
+
+    private static void checkEnd(JsonParser parser) throws IOException {
+        if (parser.nextToken() != null) {
+            throw new JsonParseException(parser, "Trailing token", parser.currentTokenLocation());
+        }
+    }
+
+    /** Reads one message from a parser on its first token. */
+    @FunctionalInterface
+    private interface StreamReader<T> {
+        T read(JsonParser parser) throws IOException;
     }
 
     private JsonNode parse(byte[] body) {

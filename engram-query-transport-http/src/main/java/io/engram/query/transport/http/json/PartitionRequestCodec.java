@@ -1,0 +1,172 @@
+package io.engram.query.transport.http.json;
+
+import static io.engram.query.transport.http.json.QueryCodec.api;
+import static io.engram.query.transport.http.json.QueryCodec.named;
+import static io.engram.query.transport.http.json.StrictStream.missingField;
+import static io.engram.query.transport.http.json.StrictStream.path;
+import static io.engram.query.transport.http.json.StrictStream.unknownField;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.engram.query.api.Deadline;
+import io.engram.query.api.Embedding;
+import io.engram.query.api.MemoryId;
+import io.engram.query.api.MemorySpaceId;
+import io.engram.query.api.Query;
+import io.engram.query.spi.PartitionRequest;
+import io.engram.query.spi.SpreadStart;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads the partition request with the streaming API, and writes its {@code spread_starts}: a round of a distributed
+ * spread carries the previous round's whole frontier, hundreds of starts, as {@link PartialResultCodec} does for the
+ * frontier. The query and the imagine cue, one small object each, are read as trees by {@link QueryCodec}. Same
+ * fields, checks and messages as the tree model (see {@link PartialResultCodec} for the order of several errors).
+ */
+final class PartitionRequestCodec {
+    static final int MAX_QUERY_ID_LENGTH = 128;
+    private static final List<String> REQUEST =
+            List.of("query_id", "space", "query", "spread_starts", "seeds_only", "imagine_cue");
+    private static final List<String> START = List.of("memory_id", "activation", "hops_used");
+
+    private final WireLimits limits;
+    private final QueryCodec queries;
+    private final ObjectReader trees;
+
+    /** @param trees reads one value as a tree, leaving the parser on it (no check for what follows) */
+    PartitionRequestCodec(WireLimits limits, QueryCodec queries, ObjectReader trees) {
+        this.limits = limits;
+        this.queries = queries;
+        this.trees = trees;
+    }
+
+    static void writeStarts(List<SpreadStart> starts, JsonGenerator g) throws IOException {
+        g.writeStartArray(starts, starts.size());
+        for (SpreadStart start : starts) {
+            g.writeStartObject();
+            g.writeStringField("memory_id", start.memory().value());
+            g.writeNumberField("activation", start.activation());
+            g.writeNumberField("hops_used", start.hopsUsed());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    PartitionRequest read(StrictStream s, Deadline deadline) throws IOException {
+        s.requireObject("", -1, null);
+        String queryId = null;
+        MemorySpaceId space = null;
+        Query query = null;
+        List<SpreadStart> starts = List.of();
+        boolean seedsOnly = false;
+        Optional<Embedding> cue = Optional.empty();
+        for (String name = s.nextField(); name != null; name = s.nextField()) {
+            if (!REQUEST.contains(name)) {
+                throw unknownField(name, "partition request", REQUEST);
+            }
+            if (s.isNull()) {
+                continue;
+            }
+            switch (name) {
+                case "query_id" -> {
+                    queryId = s.string("", -1, "query_id");
+                    if (queryId.isEmpty() || queryId.length() > MAX_QUERY_ID_LENGTH) {
+                        throw new WireFormatException("query_id must have 1 to " + MAX_QUERY_ID_LENGTH
+                                + " characters, got " + queryId.length());
+                    }
+                }
+                case "space" -> {
+                    String value = s.string("", -1, "space");
+                    space = named("space", () -> MemorySpaceId.of(value));
+                }
+                case "query" -> query = queries.read(tree(s), "query");
+                case "spread_starts" -> starts = readStarts(s);
+                case "seeds_only" -> seedsOnly = s.bool("", -1, "seeds_only");
+                default -> cue = Optional.of(queries.embedding(tree(s), "imagine_cue"));
+            }
+        }
+        if (queryId == null) {
+            throw missingField("", -1, "query_id");
+        }
+        if (space == null) {
+            throw missingField("", -1, "space");
+        }
+        if (query == null) {
+            throw missingField("", -1, "query");
+        }
+        String requestId = queryId;
+        MemorySpaceId requestSpace = space;
+        Query requestQuery = query;
+        List<SpreadStart> requestStarts = starts;
+        boolean requestSeedsOnly = seedsOnly;
+        Optional<Embedding> requestCue = cue;
+        return api(() -> new PartitionRequest(
+                requestId, requestQuery, requestSpace, deadline, requestStarts, requestSeedsOnly, requestCue));
+    }
+
+    /** The current value as a tree, for the codec that reads trees. */
+    private JsonNode tree(StrictStream s) throws IOException {
+        return trees.readTree(s.parser());
+    }
+
+    private List<SpreadStart> readStarts(StrictStream s) throws IOException {
+        s.requireArray("", -1, "spread_starts");
+        List<SpreadStart> starts = new ArrayList<>();
+        int max = limits.maxArrayLength();
+        for (int i = 0; s.nextElement(); i++) {
+            if (i == max) {
+                throw s.tooLong("spread_starts", max);
+            }
+            starts.add(readStart(s, i));
+        }
+        return starts;
+    }
+
+    private static SpreadStart readStart(StrictStream s, int i) throws IOException {
+        s.requireObject("spread_starts", i, null);
+        MemoryId id = null;
+        double activation = Double.NaN;
+        boolean hasActivation = false;
+        int hops = 0;
+        boolean hasHops = false;
+        for (String name = s.nextField(); name != null; name = s.nextField()) {
+            if (!START.contains(name)) {
+                throw unknownField(name, "spread start", START);
+            }
+            if (s.isNull()) {
+                continue;
+            }
+            switch (name) {
+                case "memory_id" -> {
+                    String value = s.string("spread_starts", i, "memory_id");
+                    id = named(path("spread_starts", i, "memory_id"), () -> MemoryId.of(value));
+                }
+                case "activation" -> {
+                    activation = s.number("spread_starts", i, "activation");
+                    hasActivation = true;
+                }
+                default -> {
+                    hops = s.integer("spread_starts", i, "hops_used");
+                    hasHops = true;
+                }
+            }
+        }
+        if (id == null) {
+            throw missingField("spread_starts", i, "memory_id");
+        }
+        if (!hasActivation) {
+            throw missingField("spread_starts", i, "activation");
+        }
+        if (!hasHops) {
+            throw missingField("spread_starts", i, "hops_used");
+        }
+        MemoryId startId = id;
+        double startActivation = activation;
+        int startHops = hops;
+        return api(() -> new SpreadStart(startId, startActivation, startHops));
+    }
+}
