@@ -53,6 +53,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * no answer by the deadline or 504 → {@code TIMEOUT}; 5xx → {@code FAILED}, retryable; 401/403 → {@code FAILED}, not
  * retryable; other 4xx → {@code REJECTED}; a malformed or oversized answer, or one for another space → {@code FAILED},
  * not retryable.
+ *
+ * <p>The returned future usually completes on the client's I/O (selector) thread, saving a thread hand-off per answer:
+ * stages chained on it must not block (wait on another future, sleep, do blocking I/O).
  */
 public final class HttpTransport implements Transport {
     static final String PARTITION_PATH = "/internal/v1/partition-query";
