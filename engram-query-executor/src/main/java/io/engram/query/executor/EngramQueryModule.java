@@ -201,7 +201,7 @@ public final class EngramQueryModule extends AbstractModule {
     @Provides
     @Singleton
     LocalPartitionRunner localPartitionRunner(LocalQueryEngine engine, QueryThreads threads) {
-        return new LocalPartitionRunner(engine, threads.compute());
+        return new LocalPartitionRunner(engine, threads.compute(), config.effectiveComputeThreads());
     }
 
     @Provides

@@ -13,17 +13,19 @@ import io.engram.query.spi.TransportException;
 import io.engram.query.transport.http.json.WireFormat;
 import io.engram.query.transport.http.json.WireFormatException;
 import io.engram.query.transport.http.json.WireLimits;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.BytesRequestContent;
@@ -39,6 +41,7 @@ import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -50,6 +53,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * no answer by the deadline or 504 → {@code TIMEOUT}; 5xx → {@code FAILED}, retryable; 401/403 → {@code FAILED}, not
  * retryable; other 4xx → {@code REJECTED}; a malformed or oversized answer, or one for another space → {@code FAILED},
  * not retryable.
+ *
+ * <p>The returned future usually completes on the client's I/O (selector) thread, saving a thread hand-off per answer:
+ * stages chained on it must not block (wait on another future, sleep, do blocking I/O).
  */
 public final class HttpTransport implements Transport {
     static final String PARTITION_PATH = "/internal/v1/partition-query";
@@ -63,6 +69,7 @@ public final class HttpTransport implements Transport {
     private final WireFormat smile;
     private final Optional<String> authorization;
     private final ObjectMapper problems = new ObjectMapper();
+    private final Map<URI, URI> partitionUris = new ConcurrentHashMap<>();
 
     public HttpTransport(TransportContext context, HttpTransportConfig config) {
         this.context = requireNonNull(context, "context is null");
@@ -84,6 +91,9 @@ public final class HttpTransport implements Transport {
         HttpClientTransport transport = config.h2c()
                 ? new HttpClientTransportOverHTTP2(new HTTP2Client(connector))
                 : new HttpClientTransportOverHTTP(connector);
+        // Answers are handled without blocking (buffered, decoded, the future completed), so the selector thread may
+        // run them itself instead of handing each one to another thread.
+        transport.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
         HttpClient client = new HttpClient(transport);
         client.setExecutor(threads);
         client.setFollowRedirects(false);
@@ -102,7 +112,7 @@ public final class HttpTransport implements Transport {
     public CompletableFuture<PartialResult> execute(NodeId node, PartitionRequest request) {
         requireNonNull(node, "node is null");
         requireNonNull(request, "request is null");
-        Optional<URI> address = context.addressOf(node);
+        Optional<URI> address = partitionUri(node);
         if (address.isEmpty()) {
             return CompletableFuture.failedFuture(
                     TransportException.unreachable("no address is configured for node '" + node + "'"));
@@ -113,7 +123,7 @@ public final class HttpTransport implements Transport {
                     "the deadline passed before space '" + request.space() + "' could be asked of " + node));
         }
         byte[] body = format.writePartitionRequest(request);
-        Request http = client.newRequest(address.get().resolve(PARTITION_PATH))
+        Request http = client.newRequest(address.get())
                 .method(HttpMethod.POST)
                 .headers(h -> {
                     authorization.ifPresent(a -> h.put(HttpHeader.AUTHORIZATION, a));
@@ -130,6 +140,21 @@ public final class HttpTransport implements Transport {
         });
         http.send(new AnswerListener(node, request, remainingMs, result));
         return result;
+    }
+
+    /** The node's partition endpoint, resolved once per address. */
+    private Optional<URI> partitionUri(NodeId node) {
+        Optional<URI> address = context.addressOf(node);
+        if (address.isEmpty()) {
+            return address;
+        }
+        URI base = address.get();
+        URI known = partitionUris.get(base);
+        if (known == null) {
+            known = base.resolve(PARTITION_PATH);
+            partitionUris.put(base, known);
+        }
+        return Optional.of(known);
     }
 
     @Override
@@ -161,7 +186,10 @@ public final class HttpTransport implements Transport {
         private final PartitionRequest request;
         private final long timeoutMs;
         private final CompletableFuture<PartialResult> result;
-        private final ByteArrayOutputStream content = new ByteArrayOutputStream();
+        /** The answer so far, sized from Content-Length when known, so each chunk is copied once. */
+        private byte[] content = new byte[0];
+
+        private int size;
 
         AnswerListener(NodeId node, PartitionRequest request, long timeoutMs, CompletableFuture<PartialResult> result) {
             this.node = node;
@@ -175,18 +203,24 @@ public final class HttpTransport implements Transport {
             long length = response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
             if (length > config.maxResponseBytes()) {
                 response.abort(tooLarge());
+            } else if (length > 0) {
+                content = new byte[(int) length];
             }
         }
 
         @Override
         public void onContent(Response response, ByteBuffer chunk) {
-            if ((long) content.size() + chunk.remaining() > config.maxResponseBytes()) {
+            int length = chunk.remaining();
+            if ((long) size + length > config.maxResponseBytes()) {
                 response.abort(tooLarge());
                 return;
             }
-            byte[] bytes = new byte[chunk.remaining()];
-            chunk.get(bytes);
-            content.write(bytes, 0, bytes.length);
+            if (size + length > content.length) {
+                content = Arrays.copyOf(content, (int)
+                        Math.min(config.maxResponseBytes(), Math.max(size + length, 2L * content.length)));
+            }
+            chunk.get(content, size, length);
+            size += length;
         }
 
         private AnswerTooLarge tooLarge() {
@@ -245,7 +279,7 @@ public final class HttpTransport implements Transport {
 
         private PartialResult answer(Response response) {
             int status = response.getStatus();
-            byte[] bytes = content.toByteArray();
+            byte[] bytes = size == content.length ? content : Arrays.copyOf(content, size);
             if (status == 200) {
                 return partialResult(response, bytes);
             }

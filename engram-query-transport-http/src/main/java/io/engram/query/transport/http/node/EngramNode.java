@@ -141,7 +141,7 @@ public final class EngramNode implements AutoCloseable {
                 config.apiToken(),
                 Optional.of(config.dimensions()),
                 config.stopTimeout());
-        EngramHttpServer server = new EngramHttpServer(serverConfig, queryService, runner::run, health, registry);
+        EngramHttpServer server = new EngramHttpServer(serverConfig, queryService, runner::runInline, health, registry);
         try {
             server.start();
         } catch (RuntimeException e) {

@@ -17,6 +17,8 @@ import io.engram.query.spi.Transport;
 import io.engram.query.spi.TransportContext;
 import io.engram.query.spi.TransportException;
 import io.engram.query.transport.http.json.SampleMessages;
+import io.engram.query.transport.http.json.WireFormat;
+import io.engram.query.transport.http.json.WireLimits;
 import io.engram.query.transport.http.server.EngramHttpServer;
 import io.engram.query.transport.http.server.HttpServerConfig;
 import io.engram.query.transport.http.server.PartitionQueryHandler;
@@ -222,6 +224,56 @@ class HttpTransportTest {
         assertThat(e.reason()).isEqualTo(MissingReason.FAILED);
         assertThat(e.isRetryable()).isFalse();
         assertThat(e).hasMessage("the answer of n2 is larger than 1000 bytes");
+    }
+
+    /** Answers {@code body} in three writes without a Content-Length, so it arrives chunked. */
+    private static Handler answeringInParts(byte[] body) {
+        return new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                response.setStatus(200);
+                response.getHeaders().put("Content-Type", "application/json");
+                int third = body.length / 3;
+                response.write(
+                        false,
+                        ByteBuffer.wrap(body, 0, third),
+                        Callback.from(
+                                () -> response.write(
+                                        false,
+                                        ByteBuffer.wrap(body, third, third),
+                                        Callback.from(
+                                                () -> response.write(
+                                                        true,
+                                                        ByteBuffer.wrap(body, 2 * third, body.length - 2 * third),
+                                                        callback),
+                                                callback::failed)),
+                                callback::failed));
+                return true;
+            }
+        };
+    }
+
+    @Test
+    void anAnswerInChunksWithoutContentLengthIsReadWhole() throws Exception {
+        PartitionRequest request = request(Duration.ofSeconds(2));
+        byte[] body = WireFormat.json(WireLimits.defaults()).writePartialResult(answer(request));
+        int port = startRaw(answeringInParts(body));
+        assertThat(transport(port, null, Map.of("transport.http.format", "json"))
+                        .execute(N2, request)
+                        .get(5, TimeUnit.SECONDS))
+                .isEqualTo(answer(request));
+    }
+
+    @Test
+    void anOversizedAnswerInChunksIsAFailedCall() throws Exception {
+        PartitionRequest request = request(Duration.ofSeconds(2));
+        byte[] body = WireFormat.json(WireLimits.defaults()).writePartialResult(answer(request));
+        int port = startRaw(answeringInParts(body));
+        TransportException e = failure(transport(
+                        port, null, Map.of("transport.http.format", "json", "transport.http.max_response_bytes", "100"))
+                .execute(N2, request));
+        assertThat(e.reason()).isEqualTo(MissingReason.FAILED);
+        assertThat(e).hasMessage("the answer of n2 is larger than 100 bytes");
     }
 
     @Test
