@@ -78,8 +78,13 @@ class SoakIT {
         flapper.join(5_000);
 
         int[] after = new int[2];
-        Awaitility.await()
+        Awaitility.await("n1's threads back to " + baseThreads + " + 4 and sockets to " + baseSockets + " + 4")
                 .atMost(Duration.ofSeconds(15))
+                .conditionEvaluationListener(condition -> {
+                    if (condition.getRemainingTimeInMS() <= 0) {
+                        System.err.println("soak: threads " + after[0] + ", sockets " + after[1]);
+                    }
+                })
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> {
                     after[0] = cluster.threads("n1");
