@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Writes and reads the partial result a partition sends its coordinator with Jackson's streaming API (JSON or
@@ -236,7 +237,7 @@ final class PartialResultCodec {
                 case "space" -> space = spaces.of(s.string("matches", i, "space"), "matches", i);
                 case "confidence" -> {
                     double value = s.number("matches", i, "confidence");
-                    confidence = named(path("matches", i, "confidence"), () -> Confidence.of(value));
+                    confidence = namedAt("matches", i, "confidence", () -> Confidence.of(value));
                 }
                 case "content" -> content = s.string("matches", i, "content");
                 case "activation" -> activation = OptionalDouble.of(s.number("matches", i, "activation"));
@@ -382,7 +383,16 @@ final class PartialResultCodec {
 
     private static MemoryId memoryId(StrictStream s, String parent, int index) throws IOException {
         String value = s.string(parent, index, "memory_id");
-        return named(path(parent, index, "memory_id"), () -> MemoryId.of(value));
+        return namedAt(parent, index, "memory_id", () -> MemoryId.of(value));
+    }
+
+    /** {@link QueryCodec#named} with the path built only for an error: ids and numbers are read per match. */
+    private static <T> T namedAt(String parent, int index, String field, Supplier<T> constructor) {
+        try {
+            return constructor.get();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new WireFormatException(path(parent, index, field) + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -434,7 +444,7 @@ final class PartialResultCodec {
         MemorySpaceId of(String value, String parent, int index) {
             MemorySpaceId id = seen.get(value);
             if (id == null) {
-                id = named(path(parent, index, "space"), () -> MemorySpaceId.of(value));
+                id = namedAt(parent, index, "space", () -> MemorySpaceId.of(value));
                 if (seen.size() < MAX_REMEMBERED_SPACES) {
                     seen.put(value, id);
                 }
