@@ -133,7 +133,7 @@ public final class BenchmarkReport {
         settings(md);
         md.append("## Running\n\n");
         md.append("`bench/run` builds `engram-query-benchmarks/target/benchmarks.jar` if it is missing, runs the suite "
-                + "above (under 10 minutes on 2 cores) and regenerates this page. Any single benchmark: `java -jar "
+                + "above (about 17 minutes on 2 cores) and regenerates this page. Any single benchmark: `java -jar "
                 + "engram-query-benchmarks/target/benchmarks.jar BenchmarkScatterGather -p dataset=light -f 1 -wi 3 "
                 + "-w 2s -i 5 -r 2s`; the tail-latency figures: `java -cp engram-query-benchmarks/target/benchmarks.jar "
                 + "io.engram.query.benchmarks.executor.TailAtScale --queries 1000`; the interleaved comparison: `java -Xmx6g -cp "
@@ -416,10 +416,13 @@ public final class BenchmarkReport {
         Set<String> seen = new LinkedHashSet<>();
         for (Entry e : entries) {
             String cls = e.benchmark().substring(0, e.benchmark().lastIndexOf('.'));
+            String method = e.method();
+            String side =
+                    method.endsWith("Distributed") ? " (distributed)" : method.endsWith("Local") ? " (local)" : "";
             String line = String.format(
                     Locale.ROOT,
                     "| %s | %s | %d | %d × %s | %d × %s | %s |%n",
-                    cls.replace("io.engram.query.benchmarks.", ""),
+                    cls.replace("io.engram.query.benchmarks.", "") + side,
                     e.node.path("mode").asText(),
                     e.node.path("forks").asInt(),
                     e.node.path("warmupIterations").asInt(),
