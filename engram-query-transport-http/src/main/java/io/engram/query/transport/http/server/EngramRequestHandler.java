@@ -255,6 +255,11 @@ final class EngramRequestHandler extends Handler.Abstract {
             if (problem.status() == 401) {
                 response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"engram\"");
             }
+            if (problem.status() == 401 || problem.status() == 413) {
+                // Answered without reading the whole body: the rest of it would be read as the next request, so the
+                // connection ends here and the client does not reuse it (a reused one failed with "no bytes").
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
             send(problem.status(), Problem.MEDIA_TYPE, json.write(problem.toMap()));
         }
 

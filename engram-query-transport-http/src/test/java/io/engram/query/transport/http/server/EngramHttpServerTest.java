@@ -184,6 +184,8 @@ class EngramHttpServerTest {
         HttpResponse<String> missing = postJson("/v1/query", RECALL);
         assertProblem(missing, 401, "missing bearer token; send the header 'Authorization: Bearer <api token>'");
         assertThat(missing.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"engram\"");
+        // The body was not read: the connection is not reused for the next request.
+        assertThat(missing.headers().firstValue("Connection")).hasValue("close");
         assertProblem(
                 postJson("/v1/query", RECALL, "Authorization", "Bearer s3cret-api-tokeX"), 401, "invalid api token");
         assertProblem(postJson("/v1/query", RECALL, "Authorization", "Bearer x"), 401, "invalid api token");
