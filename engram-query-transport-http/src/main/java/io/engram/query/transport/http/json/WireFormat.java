@@ -280,15 +280,18 @@ public final class WireFormat {
             }
             checkEnd(parser);
             return value;
-        } catch (JsonProcessingException e) {
-            StreamConstraintsException limit = constraintCause(e);
-            if (limit != null) {
-                throw constraintViolation(limit, body.length);
-            }
-            throw new WireFormatException(malformed(e));
         } catch (IOException e) {
-            throw new WireFormatException("body could not be read as " + formatName);
+            throw unreadable(e, body.length);
         }
+    }
+
+    /** A body the parser refused: over a parser limit, malformed, or not readable at all. */
+    private WireFormatException unreadable(IOException e, int length) {
+        if (e instanceof JsonProcessingException processing) {
+            StreamConstraintsException limit = constraintCause(processing);
+            return limit != null ? constraintViolation(limit, length) : new WireFormatException(malformed(processing));
+        }
+        return new WireFormatException("body could not be read as " + formatName);
     }
 
     private static void checkEnd(JsonParser parser) throws IOException {
@@ -314,14 +317,8 @@ public final class WireFormat {
                 throw new WireFormatException("body is empty; expected a " + formatName + " object");
             }
             return node;
-        } catch (JsonProcessingException e) {
-            StreamConstraintsException limit = constraintCause(e);
-            if (limit != null) {
-                throw constraintViolation(limit, body.length);
-            }
-            throw new WireFormatException(malformed(e));
         } catch (IOException e) {
-            throw new WireFormatException("body could not be read as " + formatName);
+            throw unreadable(e, body.length);
         }
     }
 
