@@ -1,8 +1,6 @@
 package io.engram.query.benchmarks.executor;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.nio.file.Files;
+import io.engram.query.benchmarks.report.ResultsFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,12 +62,7 @@ public final class TailAtScale {
                     mode.get("observed_p95_partition_latency_ms"));
         }
         if (options.containsKey("json")) {
-            Path file = Path.of(options.get("json"));
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
-            }
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report);
-            System.out.println("wrote " + file);
+            ResultsFile.write(Path.of(options.get("json")), report);
         }
         System.exit(0);
     }

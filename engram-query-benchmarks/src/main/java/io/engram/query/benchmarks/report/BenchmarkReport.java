@@ -133,7 +133,7 @@ public final class BenchmarkReport {
         settings(md);
         md.append("## Running\n\n");
         md.append("`bench/run` builds `engram-query-benchmarks/target/benchmarks.jar` if it is missing, runs the suite "
-                + "above (about 17 minutes on 2 cores) and regenerates this page. Any single benchmark: `java -jar "
+                + "above (about 16 minutes on 2 cores) and regenerates this page. Any single benchmark: `java -jar "
                 + "engram-query-benchmarks/target/benchmarks.jar BenchmarkScatterGather -p dataset=light -f 1 -wi 3 "
                 + "-w 2s -i 5 -r 2s`; the tail-latency figures: `java -cp engram-query-benchmarks/target/benchmarks.jar "
                 + "io.engram.query.benchmarks.executor.TailAtScale --queries 1000`; the interleaved comparison: `java -Xmx6g -cp "

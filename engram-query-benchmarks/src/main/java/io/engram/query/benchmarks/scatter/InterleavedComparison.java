@@ -1,10 +1,8 @@
 package io.engram.query.benchmarks.scatter;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.engram.query.api.Query;
 import io.engram.query.api.QueryResult;
-import java.nio.file.Files;
+import io.engram.query.benchmarks.report.ResultsFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,12 +85,7 @@ public final class InterleavedComparison {
         report.put("block_ms", blockNanos / 1e6);
         report.put("comparisons", results);
         if (options.containsKey("json")) {
-            Path file = Path.of(options.get("json"));
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
-            }
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report);
-            System.out.println("wrote " + file);
+            ResultsFile.write(Path.of(options.get("json")), report);
         }
         return report;
     }
