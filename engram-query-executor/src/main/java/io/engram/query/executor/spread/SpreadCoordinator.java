@@ -31,12 +31,12 @@ import io.engram.query.spi.SpaceAssignment;
 import io.engram.query.spi.SpaceDirectory;
 import io.engram.query.spi.SpreadStart;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -182,17 +182,13 @@ public final class SpreadCoordinator {
             if (best.size() < limit) {
                 return query.threshold();
             }
-            PriorityQueue<Double> top = new PriorityQueue<>(limit);
+            double[] activations = new double[best.size()];
+            int i = 0;
             for (Match match : best.values()) {
-                double activation = activationOf(match);
-                if (top.size() < limit) {
-                    top.add(activation);
-                } else if (activation > top.peek()) {
-                    top.poll();
-                    top.add(activation);
-                }
+                activations[i++] = activationOf(match);
             }
-            return Math.max(query.threshold(), top.peek());
+            Arrays.sort(activations);
+            return Math.max(query.threshold(), activations[activations.length - limit]);
         }
 
         private static double activationOf(Match match) {

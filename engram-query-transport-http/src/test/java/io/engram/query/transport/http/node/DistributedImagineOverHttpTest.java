@@ -10,15 +10,12 @@ import io.engram.query.api.QueryOptions;
 import io.engram.query.api.QueryResult;
 import io.engram.query.executor.engine.SyntheticDataGenerator;
 import io.engram.query.executor.engine.SyntheticSpec;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,14 +35,14 @@ class DistributedImagineOverHttpTest {
 
     @Test
     void imagineOverHttpEqualsOneNodeHoldingEverySpace() throws Exception {
-        int[] ports = {freePort(), freePort(), freePort()};
+        int[] ports = {LoopbackClusterToml.freePort(), LoopbackClusterToml.freePort(), LoopbackClusterToml.freePort()};
         for (int i = 0; i < 3; i++) {
-            nodes.add(EngramNode.start(
-                    NodeConfig.fromToml(toml(i, ports, space -> (space - 1) % 3), Path.of("."), Map.of())));
+            nodes.add(EngramNode.start(NodeConfig.fromToml(
+                    LoopbackClusterToml.toml(i, ports, SPEC, space -> (space - 1) % 3), Path.of("."), Map.of())));
         }
-        int[] singlePort = {freePort()};
-        EngramNode single =
-                EngramNode.start(NodeConfig.fromToml(toml(0, singlePort, space -> 0), Path.of("."), Map.of()));
+        int[] singlePort = {LoopbackClusterToml.freePort()};
+        EngramNode single = EngramNode.start(
+                NodeConfig.fromToml(LoopbackClusterToml.toml(0, singlePort, SPEC, space -> 0), Path.of("."), Map.of()));
         nodes.add(single);
         ImagineQuery query = new ImagineQuery(
                 List.of(
@@ -70,37 +67,5 @@ class DistributedImagineOverHttpTest {
         }
         assertThat(distributed.confidence().value())
                 .isCloseTo(expected.confidence().value(), within(1e-9));
-    }
-
-    /** Node {@code self} of {@code ports.length} nodes; space {@code s} has its primary on node {@code placement(s)}. */
-    private static String toml(int self, int[] ports, IntUnaryOperator placement) {
-        StringBuilder toml = new StringBuilder();
-        toml.append("[node]\nid = \"n")
-                .append(self + 1)
-                .append("\"\nlisten = \"127.0.0.1:")
-                .append(ports[self])
-                .append("\"\n\n");
-        for (int i = 0; i < ports.length; i++) {
-            toml.append("[[cluster.nodes]]\nid = \"n")
-                    .append(i + 1)
-                    .append("\"\nurl = \"http://127.0.0.1:")
-                    .append(ports[i])
-                    .append("\"\n\n");
-        }
-        for (int space = 1; space <= SPEC.spaces(); space++) {
-            toml.append("[[cluster.spaces]]\nid = \"s")
-                    .append(space)
-                    .append("\"\nprimary = \"n")
-                    .append(placement.applyAsInt(space) + 1)
-                    .append("\"\n\n");
-        }
-        toml.append(NodeConfig.engineToml(SPEC));
-        return toml.toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

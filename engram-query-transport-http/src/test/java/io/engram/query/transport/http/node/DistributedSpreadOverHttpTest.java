@@ -19,8 +19,6 @@ import io.engram.query.executor.engine.MemoryStore;
 import io.engram.query.executor.engine.SyntheticDataGenerator;
 import io.engram.query.executor.engine.SyntheticSpec;
 import io.engram.query.spi.PartitionRequest;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,12 +30,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Three real nodes on loopback (s1, s4 on n1; s2, s5 on n2; s3 on n3): a spread crosses spaces held by other nodes, its starts and frontier on the wire. */
 class DistributedSpreadOverHttpTest {
     private static final SyntheticSpec SPEC = new SyntheticSpec(5, 60, 8, 4, 4, 0.3, 11L);
+    /** s1, s4 on n1; s2, s5 on n2; s3 on n3. */
+    private static final IntUnaryOperator PLACEMENT = space -> (space - 1) % 3;
+
     private final List<EngramNode> nodes = new ArrayList<>();
 
     @AfterEach
@@ -47,9 +49,10 @@ class DistributedSpreadOverHttpTest {
 
     @Test
     void spreadOverHttpEqualsOneNodeSpreadOverTheWholeGraph() throws Exception {
-        int[] ports = {freePort(), freePort(), freePort()};
+        int[] ports = {LoopbackClusterToml.freePort(), LoopbackClusterToml.freePort(), LoopbackClusterToml.freePort()};
         for (int i = 0; i < 3; i++) {
-            nodes.add(EngramNode.start(NodeConfig.fromToml(toml(i, ports), Path.of("."), Map.of())));
+            nodes.add(EngramNode.start(
+                    NodeConfig.fromToml(LoopbackClusterToml.toml(i, ports, SPEC, PLACEMENT), Path.of("."), Map.of())));
         }
         SyntheticDataGenerator data = new SyntheticDataGenerator(SPEC);
         MemorySpaceId seedSpace = nodes.get(1).heldSpaces().iterator().next();
@@ -81,9 +84,10 @@ class DistributedSpreadOverHttpTest {
 
     @Test
     void theHttpAnswerOfASpreadSaysHowManyRoundsRan() throws Exception {
-        int[] ports = {freePort(), freePort(), freePort()};
+        int[] ports = {LoopbackClusterToml.freePort(), LoopbackClusterToml.freePort(), LoopbackClusterToml.freePort()};
         for (int i = 0; i < 3; i++) {
-            nodes.add(EngramNode.start(NodeConfig.fromToml(toml(i, ports), Path.of("."), Map.of())));
+            nodes.add(EngramNode.start(
+                    NodeConfig.fromToml(LoopbackClusterToml.toml(i, ports, SPEC, PLACEMENT), Path.of("."), Map.of())));
         }
         String seed = SyntheticDataGenerator.memoryId(
                         nodes.get(2).heldSpaces().iterator().next(), 1)
@@ -119,37 +123,5 @@ class DistributedSpreadOverHttpTest {
         answer.matches()
                 .forEach(m -> activations.put(m.memoryId(), m.activation().orElseThrow()));
         return activations;
-    }
-
-    private static String toml(int self, int[] ports) {
-        StringBuilder toml = new StringBuilder();
-        toml.append("[node]\nid = \"n")
-                .append(self + 1)
-                .append("\"\nlisten = \"127.0.0.1:")
-                .append(ports[self])
-                .append("\"\n\n");
-        for (int i = 0; i < ports.length; i++) {
-            toml.append("[[cluster.nodes]]\nid = \"n")
-                    .append(i + 1)
-                    .append("\"\nurl = \"http://127.0.0.1:")
-                    .append(ports[i])
-                    .append("\"\n\n");
-        }
-        for (int space = 1; space <= SPEC.spaces(); space++) {
-            // s1, s4 on n1; s2, s5 on n2; s3 on n3.
-            toml.append("[[cluster.spaces]]\nid = \"s")
-                    .append(space)
-                    .append("\"\nprimary = \"n")
-                    .append((space - 1) % ports.length + 1)
-                    .append("\"\n\n");
-        }
-        toml.append(NodeConfig.engineToml(SPEC));
-        return toml.toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
