@@ -93,6 +93,25 @@ public class BenchmarkScatterGather {
         }
     }
 
+    /** Bare loopback HTTP exchanges in the distributed one-seed spread's rounds: the floor under {@code spreadDistributed}. */
+    @State(Scope.Benchmark)
+    public static class Floor {
+        @Param({"light", "heavy"})
+        public String dataset;
+
+        LoopbackExchanges exchanges;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            exchanges = new LoopbackExchanges(Dataset.parse(dataset).spreadCallsPerRound());
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            exchanges.close();
+        }
+    }
+
     @Benchmark
     public QueryResult recallLocal(Local state) {
         return complete(
@@ -117,6 +136,17 @@ public class BenchmarkScatterGather {
     public QueryResult spreadDistributed(Distributed state) {
         return complete(
                 state.deployment.entry().execute(state.deployment.spread()).join());
+    }
+
+    /**
+     * The same number of HTTP exchanges per round as {@link #spreadDistributed}, with nothing else: what the spread
+     * can not go below on this machine whatever its codec, engine and executor cost (the ratio to {@link #spreadLocal}
+     * is the least the distributed spread can measure).
+     */
+    @Benchmark
+    @Warmup(iterations = DISTRIBUTED_WARMUP_ITERATIONS, time = 2)
+    public long spreadFloor(Floor state) {
+        return state.exchanges.runRounds();
     }
 
     @Benchmark

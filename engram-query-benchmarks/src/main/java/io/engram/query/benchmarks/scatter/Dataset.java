@@ -8,9 +8,9 @@ import io.engram.query.transport.http.node.NodeConfig;
  * embeddings, 50 clusters, 4 edges per memory of which 10% lead to another space. {@code tiny} is for smoke runs.
  */
 enum Dataset {
-    TINY(200),
-    LIGHT(2_000),
-    HEAVY(25_000);
+    TINY(200, 4, 4, 2, 1),
+    LIGHT(2_000, 4, 3, 2),
+    HEAVY(25_000, 4, 4);
 
     static final int SPACES = 4;
     static final int DIMENSIONS = 768;
@@ -20,9 +20,11 @@ enum Dataset {
     static final long SEED = 7;
 
     private final int memoriesPerSpace;
+    private final int[] spreadCallsPerRound;
 
-    Dataset(int memoriesPerSpace) {
+    Dataset(int memoriesPerSpace, int... spreadCallsPerRound) {
         this.memoriesPerSpace = memoriesPerSpace;
+        this.spreadCallsPerRound = spreadCallsPerRound;
     }
 
     static Dataset parse(String name) {
@@ -36,6 +38,15 @@ enum Dataset {
 
     int memoriesPerSpace() {
         return memoriesPerSpace;
+    }
+
+    /**
+     * The partition calls per round of {@link Deployment#spread()} on the distributed deployment (tiny: 4, 4, 2 and 1; light: 4 in round 1,
+     * 3 in round 2, 2 in round 3; heavy: 4 and 4), the shape {@link LoopbackExchanges} replays. Fixed by the seeded
+     * data; {@code BenchmarksSmokeTest} checks light's against a real spread.
+     */
+    int[] spreadCallsPerRound() {
+        return spreadCallsPerRound.clone();
     }
 
     SyntheticSpec spec() {

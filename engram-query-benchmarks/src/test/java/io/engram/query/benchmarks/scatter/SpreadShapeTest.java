@@ -1,0 +1,44 @@
+package io.engram.query.benchmarks.scatter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.engram.query.api.QueryResult;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * {@link LoopbackExchanges} replays the rounds of the distributed one-seed spread; this checks that the shape it is
+ * given ({@link Dataset#spreadCallsPerRound()}) is the one a real spread makes: as many rounds, as many partition
+ * calls. (Heavy takes too long to generate for a test; its shape was read off the same way.)
+ */
+class SpreadShapeTest {
+    @ParameterizedTest
+    @EnumSource(
+            value = Dataset.class,
+            names = {"TINY", "LIGHT"})
+    void theFloorReplaysAsManyRoundsAndCallsAsTheDistributedSpreadMakes(Dataset dataset) {
+        int[] shape = dataset.spreadCallsPerRound();
+        try (Deployment distributed = Deployment.distributed(dataset, Map.of())) {
+            QueryResult result =
+                    distributed.entry().execute(distributed.spread()).join();
+
+            assertThat(result.coverage().isComplete()).isTrue();
+            assertThat(result.spread().orElseThrow().rounds()).isEqualTo(shape.length);
+            assertThat(result.partitions()).hasSize(Arrays.stream(shape).sum());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = Dataset.class,
+            names = {"TINY", "LIGHT"})
+    void everyExchangeOfEveryRoundIsAnswered(Dataset dataset) {
+        int[] shape = dataset.spreadCallsPerRound();
+        try (LoopbackExchanges exchanges = new LoopbackExchanges(shape)) {
+            assertThat(exchanges.runRounds())
+                    .isEqualTo((long) Arrays.stream(shape).sum() * LoopbackExchanges.ANSWER_BYTES);
+        }
+    }
+}
