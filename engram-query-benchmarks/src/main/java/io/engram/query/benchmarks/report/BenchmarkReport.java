@@ -133,7 +133,7 @@ public final class BenchmarkReport {
         settings(md);
         md.append("## Running\n\n");
         md.append("`bench/run` builds `engram-query-benchmarks/target/benchmarks.jar` if it is missing, runs the suite "
-                + "above (about 16 minutes on 2 cores) and regenerates this page. Any single benchmark: `java -jar "
+                + "above (about 17 minutes on 2 cores) and regenerates this page. Any single benchmark: `java -jar "
                 + "engram-query-benchmarks/target/benchmarks.jar BenchmarkScatterGather -p dataset=light -f 1 -wi 3 "
                 + "-w 2s -i 5 -r 2s`; the tail-latency figures: `java -cp engram-query-benchmarks/target/benchmarks.jar "
                 + "io.engram.query.benchmarks.executor.TailAtScale --queries 1000`; the interleaved comparison: `java -Xmx6g -cp "
@@ -186,6 +186,52 @@ public final class BenchmarkReport {
         }
         md.append("\nThe ratio is of the means. DESIGN.md's naive build measured 2.0× (light) and 1.15× (heavy) for "
                 + "recall, with a composed floor of ≈ 1.23× and ≈ 1.02×.\n\n");
+        spreadFloor(md, scatter);
+    }
+
+    /** The loopback floor under the one-seed spread, beside that spread's local and distributed means. */
+    private static void spreadFloor(StringBuilder md, List<Entry> scatter) {
+        List<Entry> floors =
+                scatter.stream().filter(e -> e.method().equals("spreadFloor")).toList();
+        if (floors.isEmpty()) {
+            return;
+        }
+        md.append("### The floor under the distributed spread (`spreadFloor`)\n\n"
+                + "Bare HTTP/1.1 exchanges on loopback between Jetty servers and a Jetty client in one JVM, as many per "
+                + "round as the distributed one-seed spread makes (light: 4, 3 and 2 in three rounds; heavy: 4 and 4), "
+                + "200 bytes out and 64 back, with no codec, engine or executor. Whatever the distributed spread costs "
+                + "above this is ours; this much is the machine's. Times in ms.\n\n");
+        md.append("| data set | floor mean | local spread mean | floor/local | distributed spread mean | "
+                + "distributed/local |\n|---|---:|---:|---:|---:|---:|\n");
+        for (Entry floor : floors) {
+            String dataset = floor.param("dataset");
+            double local = meanOf(scatter, "spreadLocal", dataset);
+            double distributed = meanOf(scatter, "spreadDistributed", dataset);
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s | %s | %s |%n",
+                    dataset,
+                    ms(floor.score()),
+                    ms(local),
+                    ratio(floor.score(), local),
+                    ms(distributed),
+                    ratio(distributed, local)));
+        }
+        md.append('\n');
+    }
+
+    private static double meanOf(List<Entry> entries, String method, String dataset) {
+        return entries.stream()
+                .filter(e -> e.method().equals(method) && e.param("dataset").equals(dataset))
+                .mapToDouble(Entry::score)
+                .findFirst()
+                .orElse(Double.NaN);
+    }
+
+    private static String ratio(double value, double baseline) {
+        return Double.isNaN(value) || Double.isNaN(baseline)
+                ? "–"
+                : String.format(Locale.ROOT, "%.2fx", value / baseline);
     }
 
     /** The table label of a query of {@code BenchmarkScatterGather} ({@code recall}, {@code spread}, ...). */
@@ -417,8 +463,9 @@ public final class BenchmarkReport {
         for (Entry e : entries) {
             String cls = e.benchmark().substring(0, e.benchmark().lastIndexOf('.'));
             String method = e.method();
-            String side =
-                    method.endsWith("Distributed") ? " (distributed)" : method.endsWith("Local") ? " (local)" : "";
+            String side = method.endsWith("Distributed")
+                    ? " (distributed)"
+                    : method.endsWith("Local") ? " (local)" : method.endsWith("Floor") ? " (floor)" : "";
             String line = String.format(
                     Locale.ROOT,
                     "| %s | %s | %d | %d × %s | %d × %s | %s |%n",
