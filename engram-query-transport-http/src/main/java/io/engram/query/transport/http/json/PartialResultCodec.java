@@ -2,10 +2,10 @@ package io.engram.query.transport.http.json;
 
 import static io.engram.query.transport.http.json.StrictObject.printable;
 import static io.engram.query.transport.http.json.StrictStream.duplicateField;
+import static io.engram.query.transport.http.json.StrictStream.mark;
 import static io.engram.query.transport.http.json.StrictStream.missingField;
 import static io.engram.query.transport.http.json.StrictStream.path;
 import static io.engram.query.transport.http.json.StrictStream.refused;
-import static io.engram.query.transport.http.json.StrictStream.seen;
 import static io.engram.query.transport.http.json.StrictStream.unknownField;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -169,7 +169,7 @@ final class PartialResultCodec {
             if (field < 0) {
                 throw unknownField(name, "partial result", PARTIAL);
             }
-            seen = seen(seen, field, "", -1, name);
+            seen = mark(seen, field, "", -1, name);
             if (s.isNull()) {
                 continue;
             }
@@ -244,7 +244,7 @@ final class PartialResultCodec {
             if (field < 0) {
                 throw unknownField(name, "match", MATCH);
             }
-            seen = seen(seen, field, "matches", i, name);
+            seen = mark(seen, field, "matches", i, name);
             if (s.isNull()) {
                 continue;
             }
@@ -324,7 +324,7 @@ final class PartialResultCodec {
             if (field < 0) {
                 throw unknownField(name, "frontier crossing", CROSSING);
             }
-            seen = seen(seen, field, "frontier", i, name);
+            seen = mark(seen, field, "frontier", i, name);
             if (s.isNull()) {
                 continue;
             }
@@ -374,7 +374,7 @@ final class PartialResultCodec {
                 if (field < 0) {
                     throw unknownField(name, "seed", SEED);
                 }
-                seen = seen(seen, field, "seeds", i, name);
+                seen = mark(seen, field, "seeds", i, name);
                 if (s.isNull()) {
                     continue;
                 }

@@ -1,9 +1,9 @@
 package io.engram.query.transport.http.json;
 
 import static io.engram.query.transport.http.json.QueryCodec.named;
+import static io.engram.query.transport.http.json.StrictStream.mark;
 import static io.engram.query.transport.http.json.StrictStream.missingField;
 import static io.engram.query.transport.http.json.StrictStream.refused;
-import static io.engram.query.transport.http.json.StrictStream.seen;
 import static io.engram.query.transport.http.json.StrictStream.unknownField;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -78,7 +78,7 @@ final class PartitionRequestCodec {
             if (field < 0) {
                 throw unknownField(name, "partition request", REQUEST);
             }
-            seen = seen(seen, field, "", -1, name);
+            seen = mark(seen, field, "", -1, name);
             if (s.isNull()) {
                 continue;
             }
@@ -122,7 +122,8 @@ final class PartitionRequestCodec {
             return trees.readTree(s.parser());
         } catch (MismatchedInputException e) {
             if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
-                // The tree reader names neither the field nor its place: WireFormat reads the body again for both.
+                // The tree reader's message does not give the place: WireFormat reads the body again, as the parser
+                // did, for the parser's message.
                 throw new WireFormatException("duplicate field in " + field);
             }
             throw e;
@@ -155,7 +156,7 @@ final class PartitionRequestCodec {
             if (field < 0) {
                 throw unknownField(name, "spread start", START);
             }
-            seen = seen(seen, field, "spread_starts", i, name);
+            seen = mark(seen, field, "spread_starts", i, name);
             if (s.isNull()) {
                 continue;
             }

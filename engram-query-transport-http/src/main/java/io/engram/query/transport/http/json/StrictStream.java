@@ -119,7 +119,7 @@ final class StrictStream {
      * short list of known fields) and returns the new set; a field already seen is a duplicate. This replaces the
      * parser's duplicate detection, which keeps a hash set per object, on the streaming read paths.
      */
-    static int seen(int seen, int field, String parent, int index, String name) {
+    static int mark(int seen, int field, String parent, int index, String name) {
         int bit = 1 << field;
         if ((seen & bit) != 0) {
             throw duplicateField(parent, index, name);
