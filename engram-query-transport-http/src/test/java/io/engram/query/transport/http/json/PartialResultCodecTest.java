@@ -90,6 +90,31 @@ class PartialResultCodecTest {
     }
 
     @Test
+    void writesAMatchsFieldsInNameOrderWhateverTheirNumber() {
+        assertThat(writtenFields(Map.of("who", "ana"))).isEqualTo("{\"who\":\"ana\"}");
+        assertThat(writtenFields(Map.of("where", "cafe", "who", "ana", "b", "1", "Z", "2", "a", "3")))
+                .isEqualTo("{\"Z\":\"2\",\"a\":\"3\",\"b\":\"1\",\"where\":\"cafe\",\"who\":\"ana\"}");
+    }
+
+    /** The {@code fields} object of a match with these fields, as written in JSON. */
+    private String writtenFields(Map<String, String> fields) {
+        Match match = new Match(
+                MemoryId.of("m"),
+                MemorySpaceId.of("s"),
+                Confidence.of(0.5),
+                "",
+                OptionalDouble.empty(),
+                OptionalDouble.empty(),
+                fields,
+                Optional.empty());
+        PartialResult partial =
+                new PartialResult(MemorySpaceId.of("s"), NodeId.of("n"), List.of(match), 1.0, Duration.ZERO);
+        String text = new String(json.writePartialResult(partial), UTF_8);
+        assertThat(json.readPartialResult(json.writePartialResult(partial))).isEqualTo(partial);
+        return text.substring(text.indexOf("\"fields\":") + "\"fields\":".length(), text.indexOf('}') + 1);
+    }
+
+    @Test
     void smileCarriesTheSameTreeAsJsonBothWays() throws IOException {
         JsonNode tree = JSON_TREES.readTree(EVERY_FIELD_JSON);
 
