@@ -1,10 +1,11 @@
 package io.engram.query.transport.http.json;
 
-import static io.engram.query.transport.http.json.QueryCodec.api;
-import static io.engram.query.transport.http.json.QueryCodec.named;
 import static io.engram.query.transport.http.json.StrictObject.printable;
+import static io.engram.query.transport.http.json.StrictStream.duplicateField;
+import static io.engram.query.transport.http.json.StrictStream.mark;
 import static io.engram.query.transport.http.json.StrictStream.missingField;
 import static io.engram.query.transport.http.json.StrictStream.path;
+import static io.engram.query.transport.http.json.StrictStream.refused;
 import static io.engram.query.transport.http.json.StrictStream.unknownField;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -27,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.TreeMap;
-import java.util.function.Supplier;
 
 /**
  * Writes and reads the partial result a partition sends its coordinator with Jackson's streaming API (JSON or
@@ -38,8 +37,9 @@ import java.util.function.Supplier;
  * <p>The fields, their order on writing, the omitted optional fields and the numbers are those the tree model
  * wrote, so nodes of either kind read each other. Reading accepts fields in any order and is as strict as {@link
  * StrictObject}, with its messages: an unknown field, a missing required field ({@code null} is absent), a value of
- * the wrong type, an array longer than {@link WireLimits#maxArrayLength()}, a bad id. A duplicate field is the
- * parser's error ({@code STRICT_DUPLICATE_DETECTION}). When a message holds several errors, the first in document
+ * the wrong type, an array longer than {@link WireLimits#maxArrayLength()}, a bad id. A duplicate field is found
+ * here, a bit per known field (the parser's detection, a hash set per object, is off on this path), and reported
+ * with the parser's message (see {@link WireFormat}). When a message holds several errors, the first in document
  * order is reported (the tree reported the first in the order the codec asked for fields).
  */
 final class PartialResultCodec {
@@ -116,11 +116,20 @@ final class PartialResultCodec {
         if (m.similarity().isPresent()) {
             g.writeNumberField("similarity", m.similarity().getAsDouble());
         }
-        if (!m.fields().isEmpty()) {
+        Map<String, String> fields = m.fields();
+        if (!fields.isEmpty()) {
             g.writeFieldName("fields");
             g.writeStartObject();
-            for (Map.Entry<String, String> field : new TreeMap<>(m.fields()).entrySet()) {
+            if (fields.size() == 1) {
+                Map.Entry<String, String> field = fields.entrySet().iterator().next();
                 g.writeStringField(field.getKey(), field.getValue());
+            } else {
+                // In name order, as the tree wrote them (a sorted array of names rather than a sorted copy).
+                String[] names = fields.keySet().toArray(new String[0]);
+                Arrays.sort(names);
+                for (String name : names) {
+                    g.writeStringField(name, fields.get(name));
+                }
             }
             g.writeEndObject();
         }
@@ -154,10 +163,13 @@ final class PartialResultCodec {
         long latencyMillis = 0;
         List<SpreadCrossing> frontier = List.of();
         List<SeedEmbedding> seeds = List.of();
+        int seen = 0;
         for (String name = s.nextField(); name != null; name = s.nextField()) {
-            if (!PARTIAL.contains(name)) {
+            int field = PARTIAL.indexOf(name);
+            if (field < 0) {
                 throw unknownField(name, "partial result", PARTIAL);
             }
+            seen = mark(seen, field, "", -1, name);
             if (s.isNull()) {
                 continue;
             }
@@ -165,7 +177,11 @@ final class PartialResultCodec {
                 case "space" -> space = spaces.of(s.string("", -1, "space"), "", -1);
                 case "node" -> {
                     String value = s.string("", -1, "node");
-                    node = named("node", () -> NodeId.of(value));
+                    try {
+                        node = NodeId.of(value);
+                    } catch (IllegalArgumentException | NullPointerException e) {
+                        throw refused("", -1, "node", e);
+                    }
                 }
                 case "matches" -> matches = readMatches(s, spaces);
                 case "confidence_adjustment" -> {
@@ -191,15 +207,12 @@ final class PartialResultCodec {
         if (!hasAdjustment) {
             throw missingField("", -1, "confidence_adjustment");
         }
-        MemorySpaceId partialSpace = space;
-        NodeId partialNode = node;
-        List<Match> partialMatches = matches;
-        double partialAdjustment = adjustment;
         Duration latency = Duration.ofMillis(latencyMillis);
-        List<SpreadCrossing> partialFrontier = frontier;
-        List<SeedEmbedding> partialSeeds = seeds;
-        return api(() -> new PartialResult(
-                partialSpace, partialNode, partialMatches, partialAdjustment, latency, partialFrontier, partialSeeds));
+        try {
+            return new PartialResult(space, node, matches, adjustment, latency, frontier, seeds);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw refused(e);
+        }
     }
 
     private List<Match> readMatches(StrictStream s, SpaceIds spaces) throws IOException {
@@ -225,10 +238,13 @@ final class PartialResultCodec {
         OptionalDouble similarity = OptionalDouble.empty();
         Map<String, String> fields = Map.of();
         Optional<Embedding> embedding = Optional.empty();
+        int seen = 0;
         for (String name = s.nextField(); name != null; name = s.nextField()) {
-            if (!MATCH.contains(name)) {
+            int field = MATCH.indexOf(name);
+            if (field < 0) {
                 throw unknownField(name, "match", MATCH);
             }
+            seen = mark(seen, field, "matches", i, name);
             if (s.isNull()) {
                 continue;
             }
@@ -237,7 +253,11 @@ final class PartialResultCodec {
                 case "space" -> space = spaces.of(s.string("matches", i, "space"), "matches", i);
                 case "confidence" -> {
                     double value = s.number("matches", i, "confidence");
-                    confidence = namedAt("matches", i, "confidence", () -> Confidence.of(value));
+                    try {
+                        confidence = Confidence.of(value);
+                    } catch (IllegalArgumentException | NullPointerException e) {
+                        throw refused("matches", i, "confidence", e);
+                    }
                 }
                 case "content" -> content = s.string("matches", i, "content");
                 case "activation" -> activation = OptionalDouble.of(s.number("matches", i, "activation"));
@@ -255,23 +275,11 @@ final class PartialResultCodec {
         if (confidence == null) {
             throw missingField("matches", i, "confidence");
         }
-        MemoryId matchId = id;
-        MemorySpaceId matchSpace = space;
-        Confidence matchConfidence = confidence;
-        String matchContent = content;
-        OptionalDouble matchActivation = activation;
-        OptionalDouble matchSimilarity = similarity;
-        Map<String, String> matchFields = fields;
-        Optional<Embedding> matchEmbedding = embedding;
-        return api(() -> new Match(
-                matchId,
-                matchSpace,
-                matchConfidence,
-                matchContent,
-                matchActivation,
-                matchSimilarity,
-                matchFields,
-                matchEmbedding));
+        try {
+            return new Match(id, space, confidence, content, activation, similarity, fields, embedding);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw refused(e);
+        }
     }
 
     private static Map<String, String> readFields(StrictStream s, int i) throws IOException {
@@ -282,7 +290,9 @@ final class PartialResultCodec {
                 throw new WireFormatException(
                         path("matches", i, "fields." + printable(name)) + " must be a string, got " + s.describe());
             }
-            fields.put(name, s.text());
+            if (fields.put(name, s.text()) != null) {
+                throw duplicateField("matches", i, "fields." + printable(name));
+            }
         }
         return fields;
     }
@@ -308,10 +318,13 @@ final class PartialResultCodec {
         boolean hasActivation = false;
         int hops = 0;
         boolean hasHops = false;
+        int seen = 0;
         for (String name = s.nextField(); name != null; name = s.nextField()) {
-            if (!CROSSING.contains(name)) {
+            int field = CROSSING.indexOf(name);
+            if (field < 0) {
                 throw unknownField(name, "frontier crossing", CROSSING);
             }
+            seen = mark(seen, field, "frontier", i, name);
             if (s.isNull()) {
                 continue;
             }
@@ -337,11 +350,11 @@ final class PartialResultCodec {
         if (!hasHops) {
             throw missingField("frontier", i, "hops_used");
         }
-        MemoryId crossingId = id;
-        Optional<MemorySpaceId> crossingSpace = space;
-        double crossingActivation = activation;
-        int crossingHops = hops;
-        return api(() -> new SpreadCrossing(crossingId, crossingSpace, crossingActivation, crossingHops));
+        try {
+            return new SpreadCrossing(id, space, activation, hops);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw refused(e);
+        }
     }
 
     private List<SeedEmbedding> readSeeds(StrictStream s) throws IOException {
@@ -355,10 +368,13 @@ final class PartialResultCodec {
             s.requireObject("seeds", i, null);
             MemoryId id = null;
             Embedding embedding = null;
+            int seen = 0;
             for (String name = s.nextField(); name != null; name = s.nextField()) {
-                if (!SEED.contains(name)) {
+                int field = SEED.indexOf(name);
+                if (field < 0) {
                     throw unknownField(name, "seed", SEED);
                 }
+                seen = mark(seen, field, "seeds", i, name);
                 if (s.isNull()) {
                     continue;
                 }
@@ -374,24 +390,22 @@ final class PartialResultCodec {
             if (embedding == null) {
                 throw missingField("seeds", i, "embedding");
             }
-            MemoryId seedId = id;
-            Embedding seedEmbedding = embedding;
-            seeds.add(api(() -> new SeedEmbedding(seedId, seedEmbedding)));
+            try {
+                seeds.add(new SeedEmbedding(id, embedding));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw refused(e);
+            }
         }
         return seeds;
     }
 
     private static MemoryId memoryId(StrictStream s, String parent, int index) throws IOException {
         String value = s.string(parent, index, "memory_id");
-        return namedAt(parent, index, "memory_id", () -> MemoryId.of(value));
-    }
-
-    /** {@link QueryCodec#named} with the path built only for an error: ids and numbers are read per match. */
-    private static <T> T namedAt(String parent, int index, String field, Supplier<T> constructor) {
+        // A plain try rather than QueryCodec.named's lambda, and the path built only for an error: this is per match.
         try {
-            return constructor.get();
+            return MemoryId.of(value);
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new WireFormatException(path(parent, index, field) + ": " + e.getMessage());
+            throw refused(parent, index, "memory_id", e);
         }
     }
 
@@ -444,7 +458,11 @@ final class PartialResultCodec {
         MemorySpaceId of(String value, String parent, int index) {
             MemorySpaceId id = seen.get(value);
             if (id == null) {
-                id = namedAt(parent, index, "space", () -> MemorySpaceId.of(value));
+                try {
+                    id = MemorySpaceId.of(value);
+                } catch (IllegalArgumentException | NullPointerException e) {
+                    throw refused(parent, index, "space", e);
+                }
                 if (seen.size() < MAX_REMEMBERED_SPACES) {
                     seen.put(value, id);
                 }

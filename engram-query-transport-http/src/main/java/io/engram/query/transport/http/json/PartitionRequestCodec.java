@@ -1,14 +1,15 @@
 package io.engram.query.transport.http.json;
 
-import static io.engram.query.transport.http.json.QueryCodec.api;
 import static io.engram.query.transport.http.json.QueryCodec.named;
+import static io.engram.query.transport.http.json.StrictStream.mark;
 import static io.engram.query.transport.http.json.StrictStream.missingField;
-import static io.engram.query.transport.http.json.StrictStream.path;
+import static io.engram.query.transport.http.json.StrictStream.refused;
 import static io.engram.query.transport.http.json.StrictStream.unknownField;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.engram.query.api.Deadline;
 import io.engram.query.api.Embedding;
 import io.engram.query.api.MemoryId;
@@ -26,6 +27,10 @@ import java.util.Optional;
  * spread carries the previous round's whole frontier, hundreds of starts, as {@link PartialResultCodec} does for the
  * frontier. The query and the imagine cue, one small object each, are read as trees by {@link QueryCodec}. Same
  * fields, checks and messages as the tree model (see {@link PartialResultCodec} for the order of several errors).
+ *
+ * <p>The parser does not detect duplicate fields on this path: the request's own fields and its starts are checked
+ * here, a bit per known field, and the query and the cue by the tree reader ({@code FAIL_ON_READING_DUP_TREE_KEY});
+ * either way {@link WireFormat} then reports the duplicate with the parser's message.
  */
 final class PartitionRequestCodec {
     static final int MAX_QUERY_ID_LENGTH = 128;
@@ -37,7 +42,10 @@ final class PartitionRequestCodec {
     private final QueryCodec queries;
     private final ObjectReader trees;
 
-    /** @param trees reads one value as a tree, leaving the parser on it (no check for what follows) */
+    /**
+     * @param trees reads one value as a tree, leaving the parser on it (no check for what follows), and fails on a
+     *     duplicate field
+     */
     PartitionRequestCodec(WireLimits limits, QueryCodec queries, ObjectReader trees) {
         this.limits = limits;
         this.queries = queries;
@@ -64,10 +72,13 @@ final class PartitionRequestCodec {
         List<SpreadStart> starts = List.of();
         boolean seedsOnly = false;
         Optional<Embedding> cue = Optional.empty();
+        int seen = 0;
         for (String name = s.nextField(); name != null; name = s.nextField()) {
-            if (!REQUEST.contains(name)) {
+            int field = REQUEST.indexOf(name);
+            if (field < 0) {
                 throw unknownField(name, "partition request", REQUEST);
             }
+            seen = mark(seen, field, "", -1, name);
             if (s.isNull()) {
                 continue;
             }
@@ -83,10 +94,10 @@ final class PartitionRequestCodec {
                     String value = s.string("", -1, "space");
                     space = named("space", () -> MemorySpaceId.of(value));
                 }
-                case "query" -> query = queries.read(tree(s), "query");
+                case "query" -> query = queries.read(tree(s, "query"), "query");
                 case "spread_starts" -> starts = readStarts(s);
                 case "seeds_only" -> seedsOnly = s.bool("", -1, "seeds_only");
-                default -> cue = Optional.of(queries.embedding(tree(s), "imagine_cue"));
+                default -> cue = Optional.of(queries.embedding(tree(s, "imagine_cue"), "imagine_cue"));
             }
         }
         if (queryId == null) {
@@ -98,19 +109,25 @@ final class PartitionRequestCodec {
         if (query == null) {
             throw missingField("", -1, "query");
         }
-        String requestId = queryId;
-        MemorySpaceId requestSpace = space;
-        Query requestQuery = query;
-        List<SpreadStart> requestStarts = starts;
-        boolean requestSeedsOnly = seedsOnly;
-        Optional<Embedding> requestCue = cue;
-        return api(() -> new PartitionRequest(
-                requestId, requestQuery, requestSpace, deadline, requestStarts, requestSeedsOnly, requestCue));
+        try {
+            return new PartitionRequest(queryId, query, space, deadline, starts, seedsOnly, cue);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw refused(e);
+        }
     }
 
     /** The current value as a tree, for the codec that reads trees. */
-    private JsonNode tree(StrictStream s) throws IOException {
-        return trees.readTree(s.parser());
+    private JsonNode tree(StrictStream s, String field) throws IOException {
+        try {
+            return trees.readTree(s.parser());
+        } catch (MismatchedInputException e) {
+            if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
+                // The tree reader's message does not give the place: WireFormat reads the body again, as the parser
+                // did, for the parser's message.
+                throw new WireFormatException("duplicate field in " + field);
+            }
+            throw e;
+        }
     }
 
     private List<SpreadStart> readStarts(StrictStream s) throws IOException {
@@ -133,17 +150,24 @@ final class PartitionRequestCodec {
         boolean hasActivation = false;
         int hops = 0;
         boolean hasHops = false;
+        int seen = 0;
         for (String name = s.nextField(); name != null; name = s.nextField()) {
-            if (!START.contains(name)) {
+            int field = START.indexOf(name);
+            if (field < 0) {
                 throw unknownField(name, "spread start", START);
             }
+            seen = mark(seen, field, "spread_starts", i, name);
             if (s.isNull()) {
                 continue;
             }
             switch (name) {
                 case "memory_id" -> {
                     String value = s.string("spread_starts", i, "memory_id");
-                    id = named(path("spread_starts", i, "memory_id"), () -> MemoryId.of(value));
+                    try {
+                        id = MemoryId.of(value);
+                    } catch (IllegalArgumentException | NullPointerException e) {
+                        throw refused("spread_starts", i, "memory_id", e);
+                    }
                 }
                 case "activation" -> {
                     activation = s.number("spread_starts", i, "activation");
@@ -164,9 +188,10 @@ final class PartitionRequestCodec {
         if (!hasHops) {
             throw missingField("spread_starts", i, "hops_used");
         }
-        MemoryId startId = id;
-        double startActivation = activation;
-        int startHops = hops;
-        return api(() -> new SpreadStart(startId, startActivation, startHops));
+        try {
+            return new SpreadStart(id, activation, hops);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw refused(e);
+        }
     }
 }

@@ -114,6 +114,38 @@ final class StrictStream {
                 "unknown field '" + printable(name) + "' in " + context + "; known: " + String.join(", ", known));
     }
 
+    /**
+     * Marks known field number {@code field} of an object as seen in {@code seen} (a bit per field of the object's
+     * short list of known fields) and returns the new set; a field already seen is a duplicate. This replaces the
+     * parser's duplicate detection, which keeps a hash set per object, on the streaming read paths.
+     */
+    static int mark(int seen, int field, String parent, int index, String name) {
+        int bit = 1 << field;
+        if ((seen & bit) != 0) {
+            throw duplicateField(parent, index, name);
+        }
+        return seen | bit;
+    }
+
+    /**
+     * A duplicate field. {@link WireFormat} reports a body with a duplicate field with the parser's own message (it
+     * reads the body again with the parser's detection on, as for any error); this one stands if that did not
+     * happen.
+     */
+    static WireFormatException duplicateField(String parent, int index, String field) {
+        return new WireFormatException("duplicate field '" + path(parent, index, field) + "'");
+    }
+
+    /** {@link QueryCodec#named}'s error for the value at {@code parent[index].field} that a value type refused. */
+    static WireFormatException refused(String parent, int index, String field, RuntimeException e) {
+        return new WireFormatException(path(parent, index, field) + ": " + e.getMessage());
+    }
+
+    /** {@link QueryCodec#api}'s error for a record that refused its components. */
+    static WireFormatException refused(RuntimeException e) {
+        return new WireFormatException(String.valueOf(e.getMessage()));
+    }
+
     static WireFormatException missingField(String parent, int index, String field) {
         return new WireFormatException("missing field '" + path(parent, index, field) + "'");
     }

@@ -48,6 +48,9 @@ public final class WireFormat {
     private static final Pattern CLASS_NAME = Pattern.compile("\\s*\\(?[^()`]*`[\\w$.]+`[^()]*\\)?");
 
     private final ObjectMapper mapper;
+    /** The factory of the streaming reads: as {@link #mapper}'s, without the parser's duplicate detection. */
+    private final JsonFactory streaming;
+
     private final String mediaType;
     private final String formatName;
     private final WireLimits limits;
@@ -58,8 +61,16 @@ public final class WireFormat {
     private final boolean textual;
     private final AtomicReference<CachedQuery> lastQuery = new AtomicReference<>();
 
-    private WireFormat(JsonFactory factory, String mediaType, String formatName, WireLimits limits) {
+    /**
+     * @param factory detects duplicate fields ({@code STRICT_DUPLICATE_DETECTION}): trees, and the error path of the
+     *     streaming reads
+     * @param streaming the same without that detection (a hash set per object): the streaming reads, whose codecs
+     *     detect duplicates themselves
+     */
+    private WireFormat(
+            JsonFactory factory, JsonFactory streaming, String mediaType, String formatName, WireLimits limits) {
         this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.streaming = streaming;
         this.mediaType = mediaType;
         this.formatName = formatName;
         this.limits = limits;
@@ -67,38 +78,48 @@ public final class WireFormat {
         this.results = new ResultCodec(limits, queries);
         this.partials = new PartialResultCodec(limits, queries);
         this.requests = new PartitionRequestCodec(
-                limits, queries, mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
+                limits,
+                queries,
+                mapper.reader()
+                        .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                        .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY));
         this.textual = !factory.canHandleBinaryNatively();
     }
 
     /** The JSON wire format with these limits. */
     public static WireFormat json(WireLimits limits) {
         requireNonNull(limits, "limits is null");
-        return new WireFormat(
-                JsonFactory.builder()
-                        .streamReadConstraints(constraints(limits))
-                        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                        // Embeddings are hundreds of floats: the JDK's float formatting and parsing cost ~0.6 ms per
-                        // 768-float request; Jackson's fast (Schubfach / FastDoubleParser) paths give the same values.
-                        .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-                        .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
-                        .build(),
-                JSON_MEDIA_TYPE,
-                "JSON",
-                limits);
+        return new WireFormat(jsonFactory(limits, true), jsonFactory(limits, false), JSON_MEDIA_TYPE, "JSON", limits);
+    }
+
+    private static JsonFactory jsonFactory(WireLimits limits, boolean detectDuplicates) {
+        return JsonFactory.builder()
+                .streamReadConstraints(constraints(limits))
+                .configure(StreamReadFeature.STRICT_DUPLICATE_DETECTION, detectDuplicates)
+                // Embeddings are hundreds of floats: the JDK's float formatting and parsing cost ~0.6 ms per
+                // 768-float request; Jackson's fast (Schubfach / FastDoubleParser) paths give the same values.
+                .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+                .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+                .build();
     }
 
     /** The Smile (binary JSON) wire format with these limits; same fields as JSON, smaller and faster numbers. */
     public static WireFormat smile(WireLimits limits) {
         requireNonNull(limits, "limits is null");
         return new WireFormat(
-                SmileFactory.builder()
-                        .streamReadConstraints(constraints(limits))
-                        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                        .build(),
-                SMILE_MEDIA_TYPE,
-                "Smile",
-                limits);
+                smileFactory(limits, true), smileFactory(limits, false), SMILE_MEDIA_TYPE, "Smile", limits);
+    }
+
+    /*
+     * A factory per setting of duplicate detection, not JsonParser#disable on a parser of the detecting one: that
+     * drops the detector of a JSON parser (ParserBase) but not of a Smile parser, which sets its detector up only
+     * when it is created (jackson-dataformat-smile 2.21).
+     */
+    private static JsonFactory smileFactory(WireLimits limits, boolean detectDuplicates) {
+        return SmileFactory.builder()
+                .streamReadConstraints(constraints(limits))
+                .configure(StreamReadFeature.STRICT_DUPLICATE_DETECTION, detectDuplicates)
+                .build();
     }
 
     private static StreamReadConstraints constraints(WireLimits limits) {
@@ -256,13 +277,17 @@ public final class WireFormat {
         }
     }
 
-    /** Reads a message of a streaming codec, with {@link #parse}'s limits and error messages. */
+    /**
+     * Reads a message of a streaming codec, with {@link #parse}'s limits and error messages. The parser does not
+     * detect duplicate fields (the codecs do, for less); on any field error the body is read again by a parser that
+     * does, so that a duplicate field, or a malformed body, is reported as the parser reported it.
+     */
     private <T> T read(byte[] body, StreamReader<T> reader) {
         requireNonNull(body, "body is null");
         if (body.length > limits.maxDocumentBytes()) {
             throw tooLarge(body.length);
         }
-        try (JsonParser parser = mapper.createParser(body)) {
+        try (JsonParser parser = streaming.createParser(body)) {
             if (parser.nextToken() == null) {
                 throw new WireFormatException("body is empty; expected a " + formatName + " object");
             }
@@ -271,11 +296,8 @@ public final class WireFormat {
                 value = reader.read(parser);
             } catch (WireFormatException e) {
                 // The tree model parsed the whole body before looking at a field: a body that is also malformed
-                // (or over a limit) is reported as such, as it was.
-                while (!parser.getParsingContext().inRoot() && parser.nextToken() != null) {
-                    parser.skipChildren();
-                }
-                checkEnd(parser);
+                // (or over a limit, or with a duplicate field anywhere) is reported as such, as it was.
+                scan(body);
                 throw e;
             }
             checkEnd(parser);
@@ -292,6 +314,15 @@ public final class WireFormat {
             return limit != null ? constraintViolation(limit, length) : new WireFormatException(malformed(processing));
         }
         return new WireFormatException("body could not be read as " + formatName);
+    }
+
+    /** Parses the whole body with duplicate detection, for its first error in document order. */
+    private void scan(byte[] body) throws IOException {
+        try (JsonParser parser = mapper.createParser(body)) {
+            parser.nextToken();
+            parser.skipChildren();
+            checkEnd(parser);
+        }
     }
 
     private static void checkEnd(JsonParser parser) throws IOException {

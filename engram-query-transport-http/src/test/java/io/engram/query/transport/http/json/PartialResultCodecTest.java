@@ -90,6 +90,31 @@ class PartialResultCodecTest {
     }
 
     @Test
+    void writesAMatchsFieldsInNameOrderWhateverTheirNumber() {
+        assertThat(writtenFields(Map.of("who", "ana"))).isEqualTo("{\"who\":\"ana\"}");
+        assertThat(writtenFields(Map.of("where", "cafe", "who", "ana", "b", "1", "Z", "2", "a", "3")))
+                .isEqualTo("{\"Z\":\"2\",\"a\":\"3\",\"b\":\"1\",\"where\":\"cafe\",\"who\":\"ana\"}");
+    }
+
+    /** The {@code fields} object of a match with these fields, as written in JSON. */
+    private String writtenFields(Map<String, String> fields) {
+        Match match = new Match(
+                MemoryId.of("m"),
+                MemorySpaceId.of("s"),
+                Confidence.of(0.5),
+                "",
+                OptionalDouble.empty(),
+                OptionalDouble.empty(),
+                fields,
+                Optional.empty());
+        PartialResult partial =
+                new PartialResult(MemorySpaceId.of("s"), NodeId.of("n"), List.of(match), 1.0, Duration.ZERO);
+        String text = new String(json.writePartialResult(partial), UTF_8);
+        assertThat(json.readPartialResult(json.writePartialResult(partial))).isEqualTo(partial);
+        return text.substring(text.indexOf("\"fields\":") + "\"fields\":".length(), text.indexOf('}') + 1);
+    }
+
+    @Test
     void smileCarriesTheSameTreeAsJsonBothWays() throws IOException {
         JsonNode tree = JSON_TREES.readTree(EVERY_FIELD_JSON);
 
@@ -263,6 +288,52 @@ class PartialResultCodecTest {
     }
 
     @Test
+    void rejectsADuplicateFieldAtEveryLevelInJsonAndSmileAsTheParserDid() {
+        assertDuplicateRejected(
+                "{\"space\":\"s\",\"space\":\"t\",\"node\":\"n\",\"confidence_adjustment\":1}",
+                "malformed JSON at line 1, column 21: Duplicate field 'space'",
+                "malformed Smile at byte 14: Duplicate field 'space'");
+        assertDuplicateRejected(
+                HEAD + ",\"matches\":[" + MATCH + ",\"confidence\":0.5}]}",
+                "malformed JSON at line 1, column 118: Duplicate field 'confidence'",
+                "malformed Smile at byte 81: Duplicate field 'confidence'");
+        assertDuplicateRejected(
+                HEAD + ",\"frontier\":[{\"memory_id\":\"x\",\"activation\":1,\"hops_used\":1,\"activation\":2}]}",
+                "malformed JSON at line 1, column 121: Duplicate field 'activation'",
+                "malformed Smile at byte 90: Duplicate field 'activation'");
+        assertDuplicateRejected(
+                HEAD + ",\"seeds\":[{\"memory_id\":\"x\",\"memory_id\":\"y\",\"embedding\":[1]}]}",
+                "malformed JSON at line 1, column 88: Duplicate field 'memory_id'",
+                "malformed Smile at byte 64: Duplicate field 'memory_id'");
+        assertDuplicateRejected(
+                HEAD + ",\"matches\":[" + MATCH + ",\"fields\":{\"a\":\"b\",\"a\":\"c\"}}]}",
+                "malformed JSON at line 1, column 127: Duplicate field 'a'",
+                "malformed Smile at byte 93: Duplicate field 'a'");
+    }
+
+    @Test
+    void rejectsADuplicateFieldWhateverItsValueOrWhatComesBefore() {
+        assertDuplicateRejected(
+                "{\"space\":null,\"space\":\"t\",\"node\":\"n\",\"confidence_adjustment\":1}",
+                "malformed JSON at line 1, column 22: Duplicate field 'space'",
+                "malformed Smile at byte 13: Duplicate field 'space'");
+        assertDuplicateRejected(
+                HEAD + ",\"matches\":[" + MATCH + ",\"content\":\"x\",\"content\":null}]}",
+                "malformed JSON at line 1, column 129: Duplicate field 'content'",
+                "malformed Smile at byte 91: Duplicate field 'content'");
+        // A field error first: the duplicate further on is still the error reported, as when the tree was parsed.
+        assertDuplicateRejected(
+                HEAD + ",\"colour\":1,\"node\":\"m\"}",
+                "malformed JSON at line 1, column 68: Duplicate field 'node'",
+                "malformed Smile at byte 52: Duplicate field 'node'");
+        // Inside a value the reader skips after an error.
+        assertDuplicateRejected(
+                HEAD + ",\"seeds\":[{\"memory_id\":\"x\",\"embedding\":[1,{\"a\":1,\"a\":2}]}]}",
+                "malformed JSON at line 1, column 102: Duplicate field 'a'",
+                "malformed Smile at byte 80: Duplicate field 'a'");
+    }
+
+    @Test
     void appliesTheParserLimits() {
         WireFormat small = WireFormat.json(new WireLimits(1000, 4, 10, 100, Optional.empty()));
 
@@ -276,6 +347,16 @@ class PartialResultCodecTest {
                 "a string value must be at most 10 characters long");
         assertRejected(
                 small, HEAD + ",\"x\":\"" + "y".repeat(1000) + "\"}", "body must be at most 1000 bytes, got 1057");
+    }
+
+    /** A body with a duplicate field, in JSON or (copied token by token) in Smile, rejected with these messages. */
+    private void assertDuplicateRejected(String jsonBody, String jsonMessage, String smileMessage) {
+        assertThatThrownBy(() -> json.readPartialResult(jsonBody.getBytes(UTF_8)))
+                .isInstanceOf(WireFormatException.class)
+                .hasMessage(jsonMessage);
+        assertThatThrownBy(() -> smile.readPartialResult(SampleMessages.smileCopy(jsonBody)))
+                .isInstanceOf(WireFormatException.class)
+                .hasMessage(smileMessage);
     }
 
     private void assertRejectedInBoth(String jsonBody, String message) {

@@ -129,6 +129,47 @@ class PartitionRequestCodecTest {
                 .hasMessageStartingWith("malformed JSON at line 1, column 80: Unexpected end-of-input");
     }
 
+    @Test
+    void rejectsADuplicateFieldAtEveryLevelInJsonAndSmileAsTheParserDid() {
+        assertDuplicateRejected(
+                "{\"query_id\":\"q\",\"query_id\":\"r\",\"space\":\"s2\",\"query\":{\"type\":\"spread\",\"seeds\":[\"a\"]}}",
+                "malformed JSON at line 1, column 27: Duplicate field 'query_id'",
+                "malformed Smile at byte 17: Duplicate field 'query_id'");
+        assertDuplicateRejected(
+                HEAD + ",\"spread_starts\":[" + START + ",{\"memory_id\":\"c\",\"activation\":0.5,\"hops_used\":1,"
+                        + "\"hops_used\":2}]}",
+                "malformed JSON at line 1, column 195: Duplicate field 'hops_used'",
+                "malformed Smile at byte 136: Duplicate field 'hops_used'");
+        assertDuplicateRejected(
+                "{\"query_id\":\"q\",\"space\":\"s2\",\"query\":{\"type\":\"spread\",\"type\":\"spread\",\"seeds\":[\"a\"]}}",
+                "malformed JSON at line 1, column 61: Duplicate field 'type'",
+                "malformed Smile at byte 45: Duplicate field 'type'");
+        assertDuplicateRejected(
+                "{\"query_id\":\"q\",\"space\":\"s2\",\"query\":{\"type\":\"recall\","
+                        + "\"cue\":{\"content\":\"x\",\"content\":\"y\"}}}",
+                "malformed JSON at line 1, column 85: Duplicate field 'content'",
+                "malformed Smile at byte 60: Duplicate field 'content'");
+        assertDuplicateRejected(
+                HEAD + ",\"imagine_cue\":[1,{\"a\":1,\"a\":2}]}",
+                "malformed JSON at line 1, column 97: Duplicate field 'a'",
+                "malformed Smile at byte 74: Duplicate field 'a'");
+        // A field error first: the duplicate further on is still the error reported, as when the tree was parsed.
+        assertDuplicateRejected(
+                HEAD + ",\"seeds_only\":1,\"space\":\"s3\"}",
+                "malformed JSON at line 1, column 92: Duplicate field 'space'",
+                "malformed Smile at byte 68: Duplicate field 'space'");
+    }
+
+    /** A body with a duplicate field, in JSON or (copied token by token) in Smile, rejected with these messages. */
+    private void assertDuplicateRejected(String jsonBody, String jsonMessage, String smileMessage) {
+        assertThatThrownBy(() -> json.readPartitionRequest(jsonBody.getBytes(UTF_8), DEADLINE))
+                .isInstanceOf(WireFormatException.class)
+                .hasMessage(jsonMessage);
+        assertThatThrownBy(() -> smile.readPartitionRequest(SampleMessages.smileCopy(jsonBody), DEADLINE))
+                .isInstanceOf(WireFormatException.class)
+                .hasMessage(smileMessage);
+    }
+
     private void assertRejectedInBoth(String jsonBody, String message) {
         for (WireFormat format : List.of(json, smile)) {
             assertThatThrownBy(() -> format.readPartitionRequest(body(format, jsonBody), DEADLINE))

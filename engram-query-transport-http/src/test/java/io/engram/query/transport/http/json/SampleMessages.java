@@ -1,5 +1,9 @@
 package io.engram.query.transport.http.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.dataformat.smile.SmileFactory;
 import io.engram.query.api.Confidence;
 import io.engram.query.api.Coverage;
 import io.engram.query.api.Cue;
@@ -16,6 +20,9 @@ import io.engram.query.api.PlanStrategy;
 import io.engram.query.api.QueryOptions;
 import io.engram.query.api.QueryResult;
 import io.engram.query.api.RecallQuery;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +32,22 @@ import java.util.OptionalDouble;
 /** Queries and results shared by the wire-format, server and client tests. */
 public final class SampleMessages {
     private SampleMessages() {}
+
+    /**
+     * The Smile equivalent of a JSON document, copied token by token so that what a tree would merge (a duplicate
+     * field) is kept.
+     */
+    public static byte[] smileCopy(String json) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonParser parser = new JsonFactory().createParser(json);
+                JsonGenerator generator = new SmileFactory().createGenerator(out)) {
+            parser.nextToken();
+            generator.copyCurrentStructure(parser);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
 
     public static RecallQuery recall() {
         return new RecallQuery(

@@ -240,6 +240,10 @@ class WireFormatTest {
         assertRejected(
                 "{\"type\":\"spread\",\"type\":\"recall\"}",
                 "malformed JSON at line 1, column 24: Duplicate field 'type'");
+        assertThatThrownBy(() -> WireFormat.smile(WireLimits.defaults())
+                        .readQuery(SampleMessages.smileCopy("{\"type\":\"spread\",\"type\":\"recall\"}")))
+                .isInstanceOf(WireFormatException.class)
+                .hasMessage("malformed Smile at byte 18: Duplicate field 'type'");
     }
 
     @Test
