@@ -14,7 +14,7 @@ import java.util.List;
 public record PlanTarget(MemorySpaceId space, List<NodeId> replicas) {
     public PlanTarget {
         requireNonNull(space, "space is null");
-        replicas = Query.checkDistinct("replicas of " + space, replicas, 1, 1024);
+        replicas = DistinctEntries.check("replicas of ", space, replicas, 1, 1024);
     }
 
     /** The first choice. */

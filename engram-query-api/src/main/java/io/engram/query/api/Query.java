@@ -1,8 +1,6 @@
 package io.engram.query.api;
 
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A query against the memory graph. Every query names the spaces it reads ({@code spaces}; empty means every space,
@@ -30,23 +28,7 @@ public sealed interface Query permits RecallQuery, SpreadQuery, CompleteQuery, I
 
     /** Copies and validates a list of distinct ids with a size in [min, max]. */
     static <T> List<T> checkDistinct(String field, List<T> values, int min, int max) {
-        if (values == null) {
-            throw new IllegalArgumentException(field + " is null");
-        }
-        if (values.size() < min || values.size() > max) {
-            throw new IllegalArgumentException(
-                    field + " must have " + min + " to " + max + " entries, got " + values.size());
-        }
-        Set<T> seen = new HashSet<>();
-        for (T value : values) {
-            if (value == null) {
-                throw new IllegalArgumentException(field + " must not contain null");
-            }
-            if (!seen.add(value)) {
-                throw new IllegalArgumentException(field + " must not repeat an entry, got '" + value + "' twice");
-            }
-        }
-        return List.copyOf(values);
+        return DistinctEntries.check(field, "", values, min, max);
     }
 
     static double checkRange(String field, double value, double min, double max) {

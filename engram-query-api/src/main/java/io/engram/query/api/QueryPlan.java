@@ -2,9 +2,8 @@ package io.engram.query.api;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Where a query goes.
@@ -33,16 +32,13 @@ public record QueryPlan(
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("max in flight must be >= 1, got " + maxInFlight);
         }
-        Set<MemorySpaceId> seen = new HashSet<>();
-        for (PlanTarget t : targets) {
-            if (!seen.add(t.space())) {
-                throw new IllegalArgumentException("plan must not target space '" + t.space() + "' twice");
-            }
-        }
-        for (MissingPartition m : unreachable) {
-            if (!seen.add(m.space())) {
-                throw new IllegalArgumentException("plan must not list space '" + m.space() + "' twice");
-            }
+        List<MemorySpaceId> spaces = new ArrayList<>(targets.size() + unreachable.size());
+        targets.forEach(t -> spaces.add(t.space()));
+        unreachable.forEach(m -> spaces.add(m.space()));
+        int repeated = DistinctEntries.firstRepeated(spaces);
+        if (repeated >= 0) {
+            throw new IllegalArgumentException("plan must not " + (repeated < targets.size() ? "target" : "list")
+                    + " space '" + spaces.get(repeated) + "' twice");
         }
     }
 
