@@ -160,10 +160,7 @@ public final class BenchmarkReport {
         md.append("|---|---:|---:|---:|---:|---:|\n");
         for (String query : List.of("recall", "spread", "spreadWide")) {
             for (String dataset : List.of("tiny", "light", "heavy")) {
-                Optional<Entry> local = scatter.stream()
-                        .filter(e -> e.method().equals(query + "Local")
-                                && e.param("dataset").equals(dataset))
-                        .findFirst();
+                Optional<Entry> local = find(scatter, query + "Local", dataset);
                 List<Entry> distributed = scatter.stream()
                         .filter(e -> e.method().equals(query + "Distributed")
                                 && e.param("dataset").equals(dataset))
@@ -205,8 +202,11 @@ public final class BenchmarkReport {
                 + "distributed/local |\n|---|---:|---:|---:|---:|---:|\n");
         for (Entry floor : floors) {
             String dataset = floor.param("dataset");
-            double local = meanOf(scatter, "spreadLocal", dataset);
-            double distributed = meanOf(scatter, "spreadDistributed", dataset);
+            double local =
+                    find(scatter, "spreadLocal", dataset).map(Entry::score).orElse(Double.NaN);
+            double distributed = find(scatter, "spreadDistributed", dataset)
+                    .map(Entry::score)
+                    .orElse(Double.NaN);
             md.append(String.format(
                     Locale.ROOT,
                     "| %s | %s | %s | %s | %s | %s |%n",
@@ -220,12 +220,11 @@ public final class BenchmarkReport {
         md.append('\n');
     }
 
-    private static double meanOf(List<Entry> entries, String method, String dataset) {
+    /** The entry of {@code method} for {@code dataset}, the first when there are several. */
+    private static Optional<Entry> find(List<Entry> entries, String method, String dataset) {
         return entries.stream()
                 .filter(e -> e.method().equals(method) && e.param("dataset").equals(dataset))
-                .mapToDouble(Entry::score)
-                .findFirst()
-                .orElse(Double.NaN);
+                .findFirst();
     }
 
     private static String ratio(double value, double baseline) {
@@ -283,12 +282,9 @@ public final class BenchmarkReport {
     }
 
     private static String row(String name, Optional<Entry> local, Optional<Entry> distributed) {
-        String ratio = local.isPresent() && distributed.isPresent()
-                ? String.format(
-                        Locale.ROOT,
-                        "%.2fx",
-                        distributed.get().score() / local.get().score())
-                : "–";
+        String ratio = ratio(
+                distributed.map(Entry::score).orElse(Double.NaN),
+                local.map(Entry::score).orElse(Double.NaN));
         return "| " + name + " | " + local.map(e -> ms(e.score())).orElse("–") + " | "
                 + local.map(e -> ms(e.percentile("99.0"))).orElse("–") + " | "
                 + distributed.map(e -> ms(e.score())).orElse("–") + " | "

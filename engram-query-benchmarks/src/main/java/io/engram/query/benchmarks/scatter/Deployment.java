@@ -4,6 +4,8 @@ import io.engram.query.api.Cue;
 import io.engram.query.api.Embedding;
 import io.engram.query.api.MemoryId;
 import io.engram.query.api.MemorySpaceId;
+import io.engram.query.api.Query;
+import io.engram.query.api.QueryResult;
 import io.engram.query.api.QueryService;
 import io.engram.query.api.RecallQuery;
 import io.engram.query.api.SpreadQuery;
@@ -165,6 +167,15 @@ final class Deployment implements AutoCloseable {
 
     QueryService entry() {
         return entry;
+    }
+
+    /** Runs {@code query} and waits; a partial answer would make any comparison meaningless, so it fails loudly. */
+    QueryResult answerInFull(Query query) {
+        QueryResult result = entry.execute(query).join();
+        if (!result.coverage().isComplete()) {
+            throw new IllegalStateException("partial answer: " + result.coverage());
+        }
+        return result;
     }
 
     RecallQuery recall() {

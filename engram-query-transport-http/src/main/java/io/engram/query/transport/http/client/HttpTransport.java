@@ -144,17 +144,7 @@ public final class HttpTransport implements Transport {
 
     /** The node's partition endpoint, resolved once per address. */
     private Optional<URI> partitionUri(NodeId node) {
-        Optional<URI> address = context.addressOf(node);
-        if (address.isEmpty()) {
-            return address;
-        }
-        URI base = address.get();
-        URI known = partitionUris.get(base);
-        if (known == null) {
-            known = base.resolve(PARTITION_PATH);
-            partitionUris.put(base, known);
-        }
-        return Optional.of(known);
+        return context.addressOf(node).map(base -> partitionUris.computeIfAbsent(base, b -> b.resolve(PARTITION_PATH)));
     }
 
     @Override
