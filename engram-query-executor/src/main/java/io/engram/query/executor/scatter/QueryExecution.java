@@ -153,7 +153,7 @@ final class QueryExecution {
         executor.replicaSelector().onCallStarted(node);
         PartitionRequest request = new PartitionRequest(
                 queryId,
-                query,
+                round.queryFor(partition.target.space(), query),
                 partition.target.space(),
                 plan.deadline(),
                 round.startsFor(partition.target.space()),

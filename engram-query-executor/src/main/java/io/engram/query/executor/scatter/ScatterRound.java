@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.engram.query.api.Embedding;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.PartialResult;
+import io.engram.query.api.Query;
 import io.engram.query.spi.SpreadStart;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ import java.util.function.Consumer;
  * metrics, merging) is the ordinary one.
  *
  * @param starts per space, the starts of its partition request; a space not listed gets none
+ * @param queries per space, the query its partition request carries instead of the round's (a spread sends each space
+ *     only the seeds it holds); a space not listed gets the round's query
  * @param onAnswer called with each accepted partial result, on the thread that completed it, under the execution's
  *     lock: it must be quick and must not call back into the executor
  * @param seedsOnly every partition request of the round asks only for the imagine query's seeds (a distributed
@@ -26,6 +29,7 @@ import java.util.function.Consumer;
  */
 public record ScatterRound(
         Map<MemorySpaceId, List<SpreadStart>> starts,
+        Map<MemorySpaceId, ? extends Query> queries,
         Consumer<PartialResult> onAnswer,
         boolean seedsOnly,
         Optional<Embedding> imagineCue) {
@@ -33,23 +37,33 @@ public record ScatterRound(
 
     public ScatterRound {
         starts = Map.copyOf(requireNonNull(starts, "starts is null"));
+        queries = Map.copyOf(requireNonNull(queries, "queries is null"));
         requireNonNull(onAnswer, "on answer is null");
         requireNonNull(imagineCue, "imagine cue is null");
     }
 
-    /** A round of spread starts. */
+    /** A round of spread starts, every space getting the round's query. */
     public ScatterRound(Map<MemorySpaceId, List<SpreadStart>> starts, Consumer<PartialResult> onAnswer) {
-        this(starts, onAnswer, false, Optional.empty());
+        this(starts, Map.of(), onAnswer, false, Optional.empty());
+    }
+
+    /** A round of spread starts, with the query of each space listed in {@code queries}. */
+    public static ScatterRound spread(
+            Map<MemorySpaceId, List<SpreadStart>> starts,
+            Map<MemorySpaceId, ? extends Query> queries,
+            Consumer<PartialResult> onAnswer) {
+        return new ScatterRound(starts, queries, onAnswer, false, Optional.empty());
     }
 
     /** The seed fetch of a distributed imagine: each accepted partial result goes to {@code onAnswer}. */
     public static ScatterRound seedFetch(Consumer<PartialResult> onAnswer) {
-        return new ScatterRound(Map.of(), onAnswer, true, Optional.empty());
+        return new ScatterRound(Map.of(), Map.of(), onAnswer, true, Optional.empty());
     }
 
     /** The recall of a distributed imagine with the coordinator's cue. */
     public static ScatterRound imagineRecall(Embedding cue) {
-        return new ScatterRound(Map.of(), partial -> {}, false, Optional.of(requireNonNull(cue, "cue is null")));
+        return new ScatterRound(
+                Map.of(), Map.of(), partial -> {}, false, Optional.of(requireNonNull(cue, "cue is null")));
     }
 
     /** An ordinary scatter: no starts, no listener. */
@@ -59,5 +73,11 @@ public record ScatterRound(
 
     List<SpreadStart> startsFor(MemorySpaceId space) {
         return starts.getOrDefault(space, List.of());
+    }
+
+    /** The query {@code space}'s request carries: its own, or {@code roundQuery}. */
+    Query queryFor(MemorySpaceId space, Query roundQuery) {
+        Query own = queries.get(space);
+        return own != null ? own : roundQuery;
     }
 }

@@ -12,6 +12,7 @@ import io.engram.query.api.MissingPartition;
 import io.engram.query.api.MissingReason;
 import io.engram.query.api.PartialResult;
 import io.engram.query.api.PartitionStatus;
+import io.engram.query.api.PlanTarget;
 import io.engram.query.api.QueryPlan;
 import io.engram.query.api.QueryResult;
 import io.engram.query.api.SpreadCrossing;
@@ -57,6 +58,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * changing the answer. The spread stops when no frontier is left (at most {@code maxHops + 1} rounds, since every crossing uses a
  * hop) or when the query's one deadline passes; the engram-query-executor README explains why the answer is exact.
  *
+ * <p>Each partition request carries the query with only the seeds of its own space (as the {@link SpaceDirectory}
+ * places them), plus any seed the directory can not place: a partition spreads from and leaves out of its answer only
+ * the seeds it holds, so the others are dead weight on the wire. A space holding none of the seeds gets the first
+ * one, since a spread query needs a seed, and ignores it.
+ *
  * <p>Each round is one ordinary scatter through the {@link ScatterGatherExecutor} under the query's deadline, with
  * its failover, retries, hedging and metrics. The coverage adds up every round's partitions: a partition lost in any
  * round counts as missing (its detail says the round) and lowers the confidence; spaces still to be reached when the
@@ -93,7 +99,7 @@ public final class SpreadCoordinator {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        run.round(1, first, Map.of());
+        run.round(1, first, query, Map.of());
         return run.result;
     }
 
@@ -117,6 +123,10 @@ public final class SpreadCoordinator {
         private final Map<MemoryId, List<double[]>> sent = new HashMap<>();
 
         private final List<QueryResult> rounds = new ArrayList<>();
+        /** The seeds by the space the directory places them in, and those it can not place (sent to every space). */
+        private final Map<MemorySpaceId, List<MemoryId>> seedsBySpace = new HashMap<>();
+
+        private final List<MemoryId> unplacedSeeds = new ArrayList<>();
 
         Run(SpreadQuery query, Deadline deadline, MergePolicy merge, ConsistencyPolicy consistency) {
             this.query = query;
@@ -125,12 +135,24 @@ public final class SpreadCoordinator {
             this.consistency = consistency;
             for (MemoryId seed : query.seeds()) {
                 sent.put(seed, new ArrayList<>(List.of(new double[] {0, 1.0})));
+                Optional<MemorySpaceId> space = directory.spaceOf(seed);
+                if (space.isPresent()) {
+                    seedsBySpace
+                            .computeIfAbsent(space.get(), s -> new ArrayList<>())
+                            .add(seed);
+                } else {
+                    unplacedSeeds.add(seed);
+                }
             }
         }
 
-        void round(int number, QueryPlan plan, Map<MemorySpaceId, List<SpreadStart>> starts) {
+        void round(int number, QueryPlan plan, SpreadQuery roundQuery, Map<MemorySpaceId, List<SpreadStart>> starts) {
             ConcurrentLinkedQueue<PartialResult> answers = new ConcurrentLinkedQueue<>();
-            executor.execute(plan, query, new ScatterRound(starts, answers::add))
+            Map<MemorySpaceId, SpreadQuery> queries = new HashMap<>();
+            for (PlanTarget target : plan.targets()) {
+                queries.put(target.space(), queryFor(target.space(), roundQuery));
+            }
+            executor.execute(plan, roundQuery, ScatterRound.spread(starts, queries, answers::add))
                     .whenComplete((answer, failure) -> {
                         if (failure != null) {
                             result.completeExceptionally(NodeCallPolicy.unwrap(failure));
@@ -168,7 +190,28 @@ public final class SpreadCoordinator {
                     query.decay(),
                     floor,
                     query.options().withPlanningStrategy(MultiPartitionStrategy.NAME));
-            round(number + 1, planner.plan(roundQuery, deadline), next);
+            round(number + 1, planner.plan(roundQuery, deadline), roundQuery, next);
+        }
+
+        /** {@code roundQuery} with only the seeds {@code space} may hold (see the class comment). */
+        private SpreadQuery queryFor(MemorySpaceId space, SpreadQuery roundQuery) {
+            List<MemoryId> own = seedsBySpace.getOrDefault(space, List.of());
+            if (own.size() + unplacedSeeds.size() == roundQuery.seeds().size()) {
+                return roundQuery;
+            }
+            List<MemoryId> seeds = new ArrayList<>(own.size() + unplacedSeeds.size());
+            seeds.addAll(own);
+            seeds.addAll(unplacedSeeds);
+            if (seeds.isEmpty()) {
+                seeds.add(roundQuery.seeds().get(0));
+            }
+            return new SpreadQuery(
+                    seeds,
+                    roundQuery.spaces(),
+                    roundQuery.maxHops(),
+                    roundQuery.decay(),
+                    roundQuery.threshold(),
+                    roundQuery.options());
         }
 
         /**

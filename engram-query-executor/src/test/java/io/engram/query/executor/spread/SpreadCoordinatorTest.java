@@ -30,6 +30,7 @@ import io.engram.query.executor.engine.SyntheticSpec;
 import io.engram.query.executor.fault.Fault;
 import io.engram.query.executor.metrics.QueryMetrics;
 import io.engram.query.spi.PartitionRequest;
+import io.engram.query.spi.Transport;
 import io.engram.query.spi.TransportException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +40,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -209,6 +212,69 @@ class SpreadCoordinatorTest {
                 .isCloseTo(0.81 * 0.9 * 0.8 * 0.81, within(1e-12));
         assertThat(result.coverage().isComplete()).isTrue();
         assertThat(result.confidence()).isEqualTo(result.baseConfidence());
+    }
+
+    @Test
+    void eachPartitionRequestCarriesOnlyTheSeedsOfItsSpaceAndThoseTheDirectoryCanNotPlace() throws Exception {
+        // s1-m0 lives on the coordinator (s1), s3-m0 on n3; the directory can not place x-1, which no node holds.
+        SpreadQuery query = new SpreadQuery(
+                List.of(ids("s1-m0", "s3-m0", "x-1")),
+                List.of(),
+                3,
+                0.1,
+                0.01,
+                QueryOptions.limit(10).withTimeout(Duration.ofSeconds(10)));
+        Map<MemorySpaceId, List<List<MemoryId>>> placed = new ConcurrentHashMap<>();
+        Map<MemorySpaceId, List<List<MemoryId>>> unplaced = new ConcurrentHashMap<>();
+        QueryResult narrowed = runRecording(query, BY_NAME, placed);
+        QueryResult whole = runRecording(query, UNKNOWN, unplaced);
+
+        // n2's s2 holds no seed: round 1 (x-1 could be anywhere) and round 2 (the crossing from s1-m1) get x-1 only.
+        assertThat(placed.get(space("s2"))).containsExactly(List.of(ids("x-1")), List.of(ids("x-1")));
+        assertThat(placed.get(space("s3"))).containsExactly(List.of(ids("s3-m0", "x-1")));
+        // A directory that places nothing sends every seed everywhere.
+        assertThat(unplaced.get(space("s2")))
+                .allSatisfy(seeds -> assertThat(seeds).containsExactly(ids("s1-m0", "s3-m0", "x-1")));
+        assertThat(unplaced.get(space("s3")))
+                .allSatisfy(seeds -> assertThat(seeds).containsExactly(ids("s1-m0", "s3-m0", "x-1")));
+        // The same answer either way: a partition spreads from, and leaves out, only the seeds it holds.
+        assertThat(activations(narrowed.matches())).isEqualTo(activations(whole.matches()));
+        assertThat(activations(narrowed.matches())).containsOnlyKeys(ids("s1-m1", "s2-m0", "s2-m1", "s3-m1"));
+    }
+
+    @Test
+    void aSpaceHoldingNoSeedGetsTheFirstSeedAndIgnoresIt() throws Exception {
+        SpreadQuery query = new SpreadQuery(
+                List.of(ids("s3-m0", "s1-m0")),
+                List.of(),
+                3,
+                0.1,
+                0.01,
+                QueryOptions.limit(10).withTimeout(Duration.ofSeconds(10)));
+        Map<MemorySpaceId, List<List<MemoryId>>> seen = new ConcurrentHashMap<>();
+        QueryResult result = runRecording(query, BY_NAME, seen);
+
+        assertThat(seen.get(space("s3"))).containsExactly(List.of(ids("s3-m0")));
+        assertThat(seen.get(space("s2"))).containsExactly(List.of(ids("s3-m0")));
+        assertThat(activations(result.matches())).containsOnlyKeys(ids("s1-m1", "s2-m0", "s2-m1", "s3-m1"));
+        assertThat(result.coverage().isComplete()).isTrue();
+    }
+
+    /** Runs {@code query} over {@link #chain()}, recording the seeds of each remote partition request by space. */
+    private static QueryResult runRecording(
+            SpreadQuery query,
+            Function<MemoryId, Optional<MemorySpaceId>> directory,
+            Map<MemorySpaceId, List<List<MemoryId>>> seeds)
+            throws Exception {
+        Function<Transport, Transport> recording = transport -> (node, request) -> {
+            seeds.computeIfAbsent(request.space(), s -> new CopyOnWriteArrayList<>())
+                    .add(((SpreadQuery) request.query()).seeds());
+            return transport.execute(node, request);
+        };
+        try (SpreadCluster cluster =
+                new SpreadCluster(ordered(chain()), BY_NAME, directory, QueryConfig.defaults(), recording)) {
+            return cluster.run(query);
+        }
     }
 
     @Test
