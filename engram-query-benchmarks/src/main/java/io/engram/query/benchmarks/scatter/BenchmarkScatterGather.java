@@ -145,6 +145,34 @@ public class BenchmarkScatterGather {
         return state.exchanges.runRounds();
     }
 
+    /** The same exchanges as {@link #spreadFloor} as frames over plain TCP sockets: what HTTP adds to the floor. */
+    @State(Scope.Benchmark)
+    public static class SocketFloor {
+        @Param({"light", "heavy"})
+        public String dataset;
+
+        LoopbackSockets sockets;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            sockets = new LoopbackSockets(Dataset.parse(dataset).spreadCallsPerRound());
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            sockets.close();
+        }
+    }
+
+    /**
+     * {@link #spreadFloor} without HTTP: the least a binary node-to-node protocol could cost here (the product has
+     * none; see {@link LoopbackSockets}).
+     */
+    @Benchmark
+    public long spreadFloorSockets(SocketFloor state) {
+        return state.sockets.runRounds();
+    }
+
     @Benchmark
     public QueryResult spreadWideLocal(Local state) {
         return state.deployment.answerInFull(state.deployment.wideSpread());

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@link LoopbackExchanges} replays the rounds of the distributed one-seed spread; this checks that the shape it is
+ * {@link LoopbackExchanges} (and {@link LoopbackSockets}) replays the rounds of the distributed one-seed spread; this checks that the shape it is
  * given ({@link Dataset#spreadCallsPerRound()}) is the one a real spread makes: as many rounds, as many partition
  * calls. (Heavy takes too long to generate for a test; its shape was read off the same way.)
  */
@@ -36,9 +36,13 @@ class SpreadShapeTest {
             names = {"TINY", "LIGHT"})
     void everyExchangeOfEveryRoundIsAnswered(Dataset dataset) {
         int[] shape = dataset.spreadCallsPerRound();
+        long answered = (long) Arrays.stream(shape).sum() * LoopbackExchanges.ANSWER_BYTES;
         try (LoopbackExchanges exchanges = new LoopbackExchanges(shape)) {
-            assertThat(exchanges.runRounds())
-                    .isEqualTo((long) Arrays.stream(shape).sum() * LoopbackExchanges.ANSWER_BYTES);
+            assertThat(exchanges.runRounds()).isEqualTo(answered);
+        }
+        try (LoopbackSockets sockets = new LoopbackSockets(shape)) {
+            assertThat(sockets.runRounds()).isEqualTo(answered);
+            assertThat(sockets.runRounds()).isEqualTo(answered);
         }
     }
 }
