@@ -25,6 +25,8 @@ import io.engram.query.spi.SpreadStart;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -87,6 +89,11 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
     private final Ticker ticker;
     private final EngineOptions options;
     private final SpreadScratch.Pool scratches;
+    /**
+     * Per segment, the space of each external edge's target ({@link SpaceSegment#externalTargets}, same index),
+     * resolved once here rather than on every crossing: a store lookup, then {@link EngineOptions#externalSpaces()}.
+     */
+    private final Map<SpaceSegment, List<Optional<MemorySpaceId>>> externalSpaces = new IdentityHashMap<>();
 
     public EmbeddedQueryEngine(NodeId localNode, MemoryStore store, Ticker ticker) {
         this(localNode, store, ticker, EngineOptions.defaults());
@@ -98,9 +105,16 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
         this.ticker = requireNonNull(ticker, "ticker is null");
         this.options = requireNonNull(options, "options is null");
         int largest = 0;
+        Map<MemorySpaceId, Optional<MemorySpaceId>> shared = new HashMap<>();
         for (MemorySpaceId space : store.spaces()) {
-            largest = Math.max(
-                    largest, store.segment(space).map(SpaceSegment::size).orElse(0));
+            SpaceSegment segment = store.segment(space).orElseThrow();
+            largest = Math.max(largest, segment.size());
+            List<Optional<MemorySpaceId>> targets = new ArrayList<>(segment.externalTargets.length);
+            for (MemoryId target : segment.externalTargets) {
+                Optional<MemorySpaceId> resolved = resolveSpace(target);
+                targets.add(resolved.isEmpty() ? resolved : shared.computeIfAbsent(resolved.get(), s -> resolved));
+            }
+            externalSpaces.put(segment, targets);
         }
         this.scratches = new SpreadScratch.Pool(
                 largest, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
@@ -344,6 +358,7 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
         // hops ascending, activation strictly ascending. A weaker crossing with fewer hops can still flow further.
         Map<MemoryId, List<FrontierActivation>> crossings = new LinkedHashMap<>();
         int interval = options.deadlineCheckInterval();
+        List<Optional<MemorySpaceId>> targetSpaces = externalSpaces.get(segment);
         long expanded = 0;
         double done = 1.0;
         rounds:
@@ -384,7 +399,7 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
                         FrontierActivation last = known.isEmpty() ? null : known.get(known.size() - 1);
                         if (last == null || candidate > last.activation()) {
                             FrontierActivation crossing = new FrontierActivation(
-                                    target, last == null ? spaceOf(target) : last.space(), candidate, h);
+                                    target, last == null ? targetSpaces.get(e) : last.space(), candidate, h);
                             if (last != null && last.hopsUsed() == h) {
                                 known.set(known.size() - 1, crossing);
                             } else {
@@ -468,7 +483,7 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
         return false;
     }
 
-    private Optional<MemorySpaceId> spaceOf(MemoryId target) {
+    private Optional<MemorySpaceId> resolveSpace(MemoryId target) {
         Optional<MemoryLocation> location = store.locate(target);
         if (location.isPresent()) {
             return Optional.of(location.get().space());

@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Generates clustered memories deterministically: every space draws from its own {@link SplittableRandom} seeded by a
@@ -30,7 +28,6 @@ import java.util.regex.Pattern;
  * without generating that space), weight in (0, 1].
  */
 public final class SyntheticDataGenerator {
-    private static final Pattern GENERATED_ID = Pattern.compile("(.+)-m[0-9]+");
     private static final String[] WORDS = {
         "river", "garden", "music", "winter", "coffee", "letter", "harbour", "lantern", "forest", "market",
         "violin", "bridge", "storm", "kitchen", "meadow", "train", "library", "candle", "mountain", "festival",
@@ -71,10 +68,24 @@ public final class SyntheticDataGenerator {
         return MemoryId.of(space.value() + "-m" + index);
     }
 
-    /** The space a generated memory id names ({@code s3-m12} → {@code s3}); empty for any other id. */
+    /**
+     * The space a generated memory id names ({@code s3-m12} → {@code s3}: what precedes the last {@code -m} followed
+     * by digits only); empty for any other id. Read by hand rather than by a regular expression: a coordinator and
+     * the engine call it per seed and per crossing.
+     */
     public static Optional<MemorySpaceId> spaceOf(MemoryId id) {
-        Matcher matcher = GENERATED_ID.matcher(id.value());
-        return matcher.matches() ? Optional.of(MemorySpaceId.of(matcher.group(1))) : Optional.empty();
+        String value = id.value();
+        int mark = value.lastIndexOf("-m");
+        if (mark < 1 || mark + 2 == value.length()) {
+            return Optional.empty();
+        }
+        for (int i = mark + 2; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(MemorySpaceId.of(value.substring(0, mark)));
     }
 
     /** The memories of {@code space}, in index order. */

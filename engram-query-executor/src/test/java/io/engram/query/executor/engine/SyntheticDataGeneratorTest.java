@@ -7,6 +7,9 @@ import io.engram.query.api.MemoryId;
 import io.engram.query.api.MemorySpaceId;
 import java.util.List;
 import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class SyntheticDataGeneratorTest {
@@ -105,6 +108,39 @@ class SyntheticDataGeneratorTest {
     void parsesTheSpaceOfAGeneratedId() {
         assertThat(SyntheticDataGenerator.spaceOf(MemoryId.of("s12-m3"))).contains(MemorySpaceId.of("s12"));
         assertThat(SyntheticDataGenerator.spaceOf(MemoryId.of("other"))).isEqualTo(Optional.empty());
+    }
+
+    @Test
+    void readsTheSpaceAsTheDocumentedPatternDoes() {
+        // The documented rule as a regular expression (the old implementation), against random ids made of the
+        // characters that matter: every outcome, including an invalid space name, must be the same.
+        Pattern generated = Pattern.compile("(.+)-m[0-9]+");
+        SplittableRandom random = new SplittableRandom(11);
+        String alphabet = "sm-0129x.:";
+        for (int trial = 0; trial < 20_000; trial++) {
+            StringBuilder id = new StringBuilder().append("s1m".charAt(random.nextInt(3)));
+            for (int i = random.nextInt(9); i > 0; i--) {
+                id.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            MemoryId memory = MemoryId.of(id.toString());
+            Matcher matcher = generated.matcher(id);
+            Object expected;
+            try {
+                expected = matcher.matches() ? Optional.of(MemorySpaceId.of(matcher.group(1))) : Optional.empty();
+            } catch (IllegalArgumentException e) {
+                expected = e.getMessage();
+            }
+            Object actual;
+            try {
+                actual = SyntheticDataGenerator.spaceOf(memory);
+            } catch (IllegalArgumentException e) {
+                actual = e.getMessage();
+            }
+            assertThat(actual).as(id.toString()).isEqualTo(expected);
+        }
+        assertThat(SyntheticDataGenerator.spaceOf(MemoryId.of("s1-m2-m3"))).contains(MemorySpaceId.of("s1-m2"));
+        assertThat(SyntheticDataGenerator.spaceOf(MemoryId.of("s1-m2x"))).isEmpty();
+        assertThat(SyntheticDataGenerator.spaceOf(MemoryId.of("s1-m"))).isEmpty();
     }
 
     @Test
