@@ -203,7 +203,8 @@ public final class BenchmarkReport {
                 + "above this is ours; this much is the machine's and Jetty's. The socket floor is the same exchanges as "
                 + "length-prefixed frames over plain TCP sockets, a blocking thread per connection: what a binary "
                 + "node-to-node protocol could cost (the product has none). A distributed spread does the local "
-                + "spread's work and its exchanges, so it can not measure below (floor + local) / local; times in ms."
+                + "spread's work and its exchanges, round after round, so to a first approximation it can not measure "
+                + "below (floor + local) / local; times in ms."
                 + "\n\n");
         md.append("| data set | floor | socket floor | local spread | distributed spread | distributed/local | "
                 + "least over HTTP: (floor + local)/local | least over sockets |\n"
