@@ -43,7 +43,7 @@ enum Dataset {
     /**
      * The partition calls per round of {@link Deployment#spread()} on the distributed deployment (tiny: 4, 4, 2 and 1; light: 4 in round 1,
      * 3 in round 2, 2 in round 3; heavy: 4 and 4), the shape {@link LoopbackExchanges} replays. Fixed by the seeded
-     * data; {@code BenchmarksSmokeTest} checks light's against a real spread.
+     * data; {@code SpreadShapeTest} checks each against a real spread.
      */
     int[] spreadCallsPerRound() {
         return spreadCallsPerRound.clone();
