@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What the exchanges of {@link LoopbackExchanges} cost without HTTP: the same rounds, bodies and answers as
@@ -134,7 +135,8 @@ final class LoopbackSockets implements AutoCloseable {
     }
 
     private CompletableFuture<byte[]> exchange(int server) {
-        CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        // A server or reader that died would leave the answer waiting forever: a benchmark must fail instead.
+        CompletableFuture<byte[]> answer = new CompletableFuture<byte[]>().orTimeout(10, TimeUnit.SECONDS);
         waiting.get(server).add(answer);
         DataOutputStream out = requests.get(server);
         try {
