@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
 import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
@@ -42,13 +43,7 @@ final class LoopbackExchanges implements AutoCloseable {
     /** Starts the servers and the client; {@code callsPerRound[r]} exchanges run at once in round {@code r}. */
     LoopbackExchanges(int[] callsPerRound) {
         this.callsPerRound = callsPerRound.clone();
-        int width = 0;
-        for (int calls : callsPerRound) {
-            if (calls < 1) {
-                throw new IllegalArgumentException("every round needs at least one call, got " + calls);
-            }
-            width = Math.max(width, calls);
-        }
+        int width = width(callsPerRound);
         byte[] answer = new byte[ANSWER_BYTES];
         try {
             for (int i = 0; i < width; i++) {
@@ -87,17 +82,37 @@ final class LoopbackExchanges implements AutoCloseable {
 
     /** Runs the rounds one after another; returns the answer bytes received (so the work can not be dropped). */
     long runRounds() {
+        return runRounds(callsPerRound, server -> exchange(urls.get(server)));
+    }
+
+    /**
+     * Runs {@code callsPerRound} one round after another, calling {@code exchange} with servers {@code 0 .. calls - 1}
+     * at once in each and waiting for every answer; returns the answer bytes received.
+     */
+    static long runRounds(int[] callsPerRound, IntFunction<CompletableFuture<byte[]>> exchange) {
         long received = 0;
         for (int calls : callsPerRound) {
             List<CompletableFuture<byte[]>> answers = new ArrayList<>(calls);
             for (int i = 0; i < calls; i++) {
-                answers.add(exchange(urls.get(i)));
+                answers.add(exchange.apply(i));
             }
             for (CompletableFuture<byte[]> answer : answers) {
                 received += answer.join().length;
             }
         }
         return received;
+    }
+
+    /** The most calls of any round (the servers needed); fails for a round without calls. */
+    static int width(int[] callsPerRound) {
+        int width = 0;
+        for (int calls : callsPerRound) {
+            if (calls < 1) {
+                throw new IllegalArgumentException("every round needs at least one call, got " + calls);
+            }
+            width = Math.max(width, calls);
+        }
+        return width;
     }
 
     private CompletableFuture<byte[]> exchange(String url) {

@@ -34,13 +34,7 @@ final class LoopbackSockets implements AutoCloseable {
     /** Starts the servers and connects to each; {@code callsPerRound[r]} exchanges run at once in round {@code r}. */
     LoopbackSockets(int[] callsPerRound) {
         this.callsPerRound = callsPerRound.clone();
-        int width = 0;
-        for (int calls : callsPerRound) {
-            if (calls < 1) {
-                throw new IllegalArgumentException("every round needs at least one call, got " + calls);
-            }
-            width = Math.max(width, calls);
-        }
+        int width = LoopbackExchanges.width(callsPerRound);
         try {
             for (int i = 0; i < width; i++) {
                 connect(startServer());
@@ -121,17 +115,7 @@ final class LoopbackSockets implements AutoCloseable {
 
     /** Runs the rounds one after another; returns the answer bytes received (so the work can not be dropped). */
     long runRounds() {
-        long received = 0;
-        for (int calls : callsPerRound) {
-            List<CompletableFuture<byte[]>> answers = new ArrayList<>(calls);
-            for (int i = 0; i < calls; i++) {
-                answers.add(exchange(i));
-            }
-            for (CompletableFuture<byte[]> answer : answers) {
-                received += answer.join().length;
-            }
-        }
-        return received;
+        return LoopbackExchanges.runRounds(callsPerRound, this::exchange);
     }
 
     private CompletableFuture<byte[]> exchange(int server) {
