@@ -260,6 +260,39 @@ class SpreadCoordinatorTest {
         assertThat(result.coverage().isComplete()).isTrue();
     }
 
+    @Test
+    void laterRoundsSpreadWithTheRoundsFloorAsTheirThreshold() throws Exception {
+        // Round 1 activates s1-m1 at 0.45 and crosses into s2-m0 at 0.9; with limit 1 the floor is then 0.45.
+        Map<NodeId, MemoryStore> stores = new LinkedHashMap<>();
+        stores.put(N1, store(memory("s1-m0", Edge.of("s1-m1", 0.5), Edge.of("s2-m0", 1.0)), memory("s1-m1")));
+        stores.put(N2, store(memory("s2-m0", Edge.of("s2-m1", 0.9)), memory("s2-m1")));
+        stores.put(N3, store(memory("s3-m0")));
+        Map<MemorySpaceId, List<Double>> thresholds = new ConcurrentHashMap<>();
+        Function<Transport, Transport> recording = transport -> (node, request) -> {
+            thresholds
+                    .computeIfAbsent(request.space(), s -> new CopyOnWriteArrayList<>())
+                    .add(((SpreadQuery) request.query()).threshold());
+            return transport.execute(node, request);
+        };
+        SpreadQuery query = new SpreadQuery(
+                List.of(ids("s1-m0")),
+                List.of(),
+                3,
+                0.1,
+                0.01,
+                QueryOptions.limit(1).withTimeout(Duration.ofSeconds(10)));
+        QueryResult result;
+        try (SpreadCluster cluster = new SpreadCluster(stores, BY_NAME, BY_NAME, QueryConfig.defaults(), recording)) {
+            result = cluster.run(query);
+        }
+
+        assertThat(thresholds.get(space("s2"))).hasSize(1);
+        assertThat(thresholds.get(space("s2")).get(0)).isCloseTo(0.45, within(1e-12));
+        assertThat(activations(result.matches())).containsOnlyKeys(ids("s2-m0"));
+        assertThat(activations(result.matches()).get(MemoryId.of("s2-m0"))).isCloseTo(0.9, within(1e-12));
+        assertThat(result.spread()).contains(new SpreadStats(2, false));
+    }
+
     /** Runs {@code query} over {@link #chain()}, recording the seeds of each remote partition request by space. */
     private static QueryResult runRecording(
             SpreadQuery query,
