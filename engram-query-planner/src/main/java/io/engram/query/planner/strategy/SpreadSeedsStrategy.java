@@ -24,7 +24,8 @@ import java.util.Set;
  * <p>The seeds' spaces come from {@link io.engram.query.spi.SpaceDirectory#spaceOf}. When the directory can not place
  * every seed (memory ids do not carry their space in general), the plan covers every space the spread may reach (the
  * named spaces, or every space of the directory for a spread naming none) and each partition picks the seeds it
- * holds. A seed placed in a space the spread does not name starts nothing. Refuses other query types.
+ * holds. A seed placed in a space the spread does not name starts nothing. A named space the directory does not know
+ * is always planned, so that the answer lists it as missing. Refuses other query types.
  */
 public final class SpreadSeedsStrategy implements PlanningStrategy {
     public static final String NAME = "spread-seeds";
@@ -47,6 +48,13 @@ public final class SpreadSeedsStrategy implements PlanningStrategy {
             Set<MemorySpaceId> inScope = new LinkedHashSet<>(seedSpaces.get());
             if (!spread.spaces().isEmpty()) {
                 inScope.retainAll(spread.spaces());
+                // A named space the directory does not know is planned too, so that the answer reports it missing
+                // (as for any query naming it) instead of silently leaving it out.
+                for (MemorySpaceId named : spread.spaces()) {
+                    if (context.directory().assignment(named).isEmpty()) {
+                        inScope.add(named);
+                    }
+                }
             }
             PlanBuilder builder = new PlanBuilder(context, inScope.size());
             inScope.forEach(builder::add);

@@ -63,6 +63,17 @@ class SpreadSeedsStrategyTest {
     }
 
     @Test
+    void aNamedSpaceTheDirectoryDoesNotKnowIsPlannedAndReportedMissing() {
+        QueryPlan plan = strategy.plan(spread(List.of("s2-m1"), List.of("s9", "s2", "s8")), context(LOCATING));
+
+        assertThat(plan.targets()).extracting(PlanTarget::space).containsExactly(space("s2"));
+        assertThat(plan.unreachable())
+                .extracting(m -> m.space().value() + ": " + m.reason() + ", " + m.detail())
+                .containsExactly("s9: REJECTED, unknown space", "s8: REJECTED, unknown space");
+        assertThat(plan.expectedPartitions()).isEqualTo(3);
+    }
+
+    @Test
     void aSeedTheDirectoryCanNotPlaceSendsTheFirstRoundToEverySpaceOfTheSpread() {
         QueryPlan broadcast = strategy.plan(spread(List.of("s2-m1", "lonely"), List.of()), context(LOCATING));
         QueryPlan named =
