@@ -14,4 +14,13 @@ public interface QueryService {
      * policy or strategy.
      */
     CompletableFuture<QueryResult> execute(Query query);
+
+    /**
+     * As {@link #execute(Query)}, for a request that already waited {@code waited} before it got here (in a server's
+     * queue, reading its body): that time counts inside the query's deadline. Cancelling the returned future stops
+     * the query's work on every node it reached.
+     */
+    default CompletableFuture<QueryResult> execute(Query query, java.time.Duration waited) {
+        return execute(query);
+    }
 }

@@ -14,6 +14,15 @@ public interface PartitionDetector {
 
     ClusterState state();
 
+    /**
+     * Asked by the planner about a node {@link #isReachable} calls unreachable: {@code true} lets one plan include it
+     * as a trial call (half-open), so a detector fed only by call outcomes can see the node come back. Each
+     * {@code true} is one trial; the default admits none (a host detector with its own probing needs no trials).
+     */
+    default boolean tryAdmitTrial(NodeId node) {
+        return false;
+    }
+
     /** A call to {@code node} succeeded after {@code latency}. */
     default void recordSuccess(NodeId node, Duration latency) {}
 

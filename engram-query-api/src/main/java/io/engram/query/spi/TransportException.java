@@ -10,15 +10,30 @@ public class TransportException extends RuntimeException {
 
     private final MissingReason reason;
     private final boolean retryable;
+    private final boolean overloaded;
 
     public TransportException(MissingReason reason, boolean retryable, String message) {
         this(reason, retryable, message, null);
     }
 
     public TransportException(MissingReason reason, boolean retryable, String message, Throwable cause) {
+        this(reason, retryable, false, message, cause);
+    }
+
+    private TransportException(
+            MissingReason reason, boolean retryable, boolean overloaded, String message, Throwable cause) {
         super(message, cause);
         this.reason = requireNonNull(reason, "reason is null");
         this.retryable = retryable;
+        this.overloaded = overloaded;
+    }
+
+    /**
+     * The node is healthy but at its admission cap and refused the work at once. Not retried on the same node (that
+     * would add to its load) and not counted against it; the coordinator fails over or hedges to another copy.
+     */
+    public static TransportException overloaded(String message) {
+        return new TransportException(MissingReason.FAILED, false, true, message, null);
     }
 
     /** The node could not be reached (connection refused or reset). Retryable. */
@@ -47,5 +62,10 @@ public class TransportException extends RuntimeException {
 
     public boolean isRetryable() {
         return retryable;
+    }
+
+    /** Whether the node refused the work because it was at its admission cap (see {@link #overloaded}). */
+    public boolean isOverloaded() {
+        return overloaded;
     }
 }

@@ -16,6 +16,8 @@ import io.engram.query.executor.scatter.ScatterGatherExecutor;
 import io.engram.query.executor.spread.SpreadCoordinator;
 import io.engram.query.planner.QueryPlanner;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -23,6 +25,10 @@ import java.util.concurrent.CompletableFuture;
  * {@code query.scatter_timeout_ms}), plans it, and executes the plan. A spread runs in rounds through a
  * {@link SpreadCoordinator}, so that activation crosses from one space into another; an imagine runs in two phases
  * through an {@link ImagineCoordinator}, so that its cue blends every seed of the cluster.
+ *
+ * <p>A {@code timeout} longer than {@code query.max_timeout_ms} is rejected. When the caller cancels the returned
+ * future, the query's deadline is cancelled: every call in flight is aborted, the engines serving them stop at their
+ * next check, and {@code engram_query_cancelled_total} counts it.
  */
 public final class CoordinatorQueryService implements QueryService {
     private final QueryPlanner planner;
@@ -45,8 +51,32 @@ public final class CoordinatorQueryService implements QueryService {
 
     @Override
     public CompletableFuture<QueryResult> execute(Query query) {
+        return execute(query, Duration.ZERO);
+    }
+
+    @Override
+    public CompletableFuture<QueryResult> execute(Query query, Duration waited) {
         requireNonNull(query, "query is null");
-        Deadline deadline = Deadline.after(query.options().timeout().orElse(config.scatterTimeout()), ticker);
+        requireNonNull(waited, "waited is null");
+        Duration timeout = query.options().timeout().orElse(config.scatterTimeout());
+        if (timeout.compareTo(config.maxTimeout()) > 0) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("timeout_ms must be at most "
+                    + config.maxTimeout().toMillis() + " on this node (query.max_timeout_ms), got "
+                    + timeout.toMillis()));
+        }
+        Duration left = waited.isNegative() ? timeout : timeout.minus(waited);
+        Deadline deadline = Deadline.after(left.isNegative() ? Duration.ZERO : left, ticker);
+        CompletableFuture<QueryResult> answer = start(query, deadline);
+        answer.whenComplete((result, failure) -> {
+            if (failure instanceof CancellationException && !deadline.isCancelled()) {
+                executor.metrics().queryCancelled();
+                deadline.cancel();
+            }
+        });
+        return answer;
+    }
+
+    private CompletableFuture<QueryResult> start(Query query, Deadline deadline) {
         if (query instanceof SpreadQuery spread) {
             return spreads.execute(spread, deadline);
         }

@@ -97,10 +97,12 @@ final class EmbeddedDefaults {
             return new ObservedPartitionDetector(
                     List.copyOf(nodes),
                     localNode,
-                    config.detectorFailureThreshold(),
+                    config.detector().failureThreshold(),
                     breakers,
                     ticker,
-                    ObservedPartitionDetector.DEFAULT_HEALING_WINDOW);
+                    ObservedPartitionDetector.DEFAULT_HEALING_WINDOW,
+                    config.detector().trialBackoff(),
+                    config.detector().maxTrialBackoff());
         }
     }
 }

@@ -200,8 +200,13 @@ public final class EngramQueryModule extends AbstractModule {
 
     @Provides
     @Singleton
-    LocalPartitionRunner localPartitionRunner(LocalQueryEngine engine, QueryThreads threads) {
-        return new LocalPartitionRunner(engine, threads.compute(), config.effectiveComputeThreads());
+    LocalPartitionRunner localPartitionRunner(LocalQueryEngine engine, QueryThreads threads, QueryMetrics metrics) {
+        return new LocalPartitionRunner(
+                engine,
+                threads.compute(),
+                config.effectiveComputeThreads(),
+                config.effectiveMaxQueuedPartitions(),
+                metrics);
     }
 
     @Provides

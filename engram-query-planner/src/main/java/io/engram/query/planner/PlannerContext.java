@@ -76,7 +76,7 @@ final class PlannerContext implements PlanningContext {
     private boolean isUsable(NodeId node) {
         Boolean known = usable.get(node);
         if (known == null) {
-            known = detector.isReachable(node) && !breakers.isOpen(node);
+            known = !breakers.isOpen(node) && (detector.isReachable(node) || detector.tryAdmitTrial(node));
             usable.put(node, known);
         }
         return known;

@@ -21,8 +21,13 @@ import java.util.Optional;
  * @param defaultMergePolicy {@code query.default_merge_policy}
  * @param defaultPlanningStrategy {@code query.default_planning_strategy}: empty lets the planner choose by query type
  * @param computeThreads {@code query.compute_threads}: threads running local partitions (0 = one per core)
- * @param detectorFailureThreshold {@code query.detector.failure_threshold}: consecutive failures after which the
- *     embedded partition detector considers a node unreachable
+ * @param maxTimeout {@code query.max_timeout_ms}: the longest deadline a query may ask for; a longer {@code timeout_ms}
+ *     is rejected
+ * @param maxQueuedPartitions {@code query.max_queued_partitions}: partition runs that may wait for a compute thread on
+ *     this node; one more is refused at once as overloaded (0 = 32 per compute thread)
+ * @param maxResultMatches {@code query.max_result_matches}: the most matches one query may gather from all its
+ *     partitions ({@code limit} × partitions); a query asking for more is rejected before it is sent
+ * @param detector {@code query.detector.*}
  * @param retry {@code query.retry.*}
  * @param circuitBreaker {@code query.circuit_breaker.*}
  * @param hedge {@code query.hedge.*}
@@ -36,7 +41,10 @@ public record QueryConfig(
         String defaultMergePolicy,
         Optional<String> defaultPlanningStrategy,
         int computeThreads,
-        int detectorFailureThreshold,
+        Duration maxTimeout,
+        int maxQueuedPartitions,
+        int maxResultMatches,
+        DetectorConfig detector,
         RetryConfig retry,
         CircuitBreakerConfig circuitBreaker,
         HedgeConfig hedge) {
@@ -47,6 +55,8 @@ public record QueryConfig(
         Names.check("merge policy", defaultMergePolicy);
         requireNonNull(defaultPlanningStrategy, "default planning strategy is null")
                 .ifPresent(n -> Names.check("planning strategy", n));
+        requireNonNull(maxTimeout, "max timeout is null");
+        requireNonNull(detector, "detector is null");
         requireNonNull(retry, "retry is null");
         requireNonNull(circuitBreaker, "circuit breaker is null");
         requireNonNull(hedge, "hedge is null");
@@ -93,7 +103,25 @@ public record QueryConfig(
             defaultStrategy = Optional.of(checkedName(r, "query.default_planning_strategy", strategy, "by-type"));
         }
         int computeThreads = r.intValue("query.compute_threads", 0, 0, 1024);
-        int detectorThreshold = r.intValue("query.detector.failure_threshold", 3, 1, 1000);
+        Duration maxTimeout = Duration.ofMillis(r.longValue("query.max_timeout_ms", 60_000, 1, 600_000));
+        if (maxTimeout.compareTo(scatterTimeout) < 0) {
+            r.problem("query.max_timeout_ms (" + maxTimeout.toMillis() + ") must be >= query.scatter_timeout_ms ("
+                    + scatterTimeout.toMillis() + ")");
+        }
+        int maxQueuedPartitions = r.intValue("query.max_queued_partitions", 0, 0, 1_000_000);
+        int maxResultMatches = r.intValue("query.max_result_matches", 100_000, 1, 10_000_000);
+        DetectorConfig detector = new DetectorConfig(
+                r.intValue("query.detector.failure_threshold", 3, 1, 1000),
+                Duration.ofMillis(r.longValue("query.detector.slow_call_ms", 1000, 1, 600_000)),
+                r.doubleValue("query.detector.slow_call_multiple", 5.0, 1.0, 1000.0),
+                Duration.ofMillis(r.longValue("query.detector.trial_backoff_ms", 1000, 1, 3_600_000)),
+                Duration.ofMillis(r.longValue("query.detector.max_trial_backoff_ms", 30_000, 1, 3_600_000)));
+        if (detector.maxTrialBackoff().compareTo(detector.trialBackoff()) < 0) {
+            r.problem("query.detector.max_trial_backoff_ms ("
+                    + detector.maxTrialBackoff().toMillis()
+                    + ") must be >= query.detector.trial_backoff_ms ("
+                    + detector.trialBackoff().toMillis() + ")");
+        }
 
         RetryConfig retry = new RetryConfig(
                 r.intValue("query.retry.max_attempts", 3, 1, 10),
@@ -132,7 +160,10 @@ public record QueryConfig(
                 merge,
                 defaultStrategy,
                 computeThreads,
-                detectorThreshold,
+                maxTimeout,
+                maxQueuedPartitions,
+                maxResultMatches,
+                detector,
                 retry,
                 breaker,
                 hedge);
@@ -154,6 +185,42 @@ public record QueryConfig(
     /** Threads for local partitions: the configured count, or one per core. */
     public int effectiveComputeThreads() {
         return computeThreads > 0 ? computeThreads : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Partition runs allowed to wait for a compute thread: the configured count, or 32 per compute thread. */
+    public int effectiveMaxQueuedPartitions() {
+        return maxQueuedPartitions > 0 ? maxQueuedPartitions : 32 * effectiveComputeThreads();
+    }
+
+    /**
+     * {@code query.detector.*}: when a call's failure counts against its node, and how a node marked down is tried
+     * again.
+     *
+     * @param failureThreshold consecutive failures after which the embedded partition detector marks a node
+     *     unreachable
+     * @param slowCallFloor a call cut short by a deadline or a timeout counts against its node only when it had run at
+     *     least this long ...
+     * @param slowCallMultiple ... and at least this multiple of the node's observed 99th percentile latency
+     * @param trialBackoff how long a node marked down waits before one trial call is let through (half-open)
+     * @param maxTrialBackoff the backoff doubles after each failed trial, up to this
+     */
+    public record DetectorConfig(
+            int failureThreshold,
+            Duration slowCallFloor,
+            double slowCallMultiple,
+            Duration trialBackoff,
+            Duration maxTrialBackoff) {
+        public DetectorConfig {
+            if (failureThreshold < 1) {
+                throw new IllegalArgumentException("failure threshold must be >= 1, got " + failureThreshold);
+            }
+            requireNonNull(slowCallFloor, "slow call floor is null");
+            if (!(slowCallMultiple >= 1.0)) {
+                throw new IllegalArgumentException("slow call multiple must be >= 1, got " + slowCallMultiple);
+            }
+            requireNonNull(trialBackoff, "trial backoff is null");
+            requireNonNull(maxTrialBackoff, "max trial backoff is null");
+        }
     }
 
     /**

@@ -62,6 +62,11 @@ public final class FaultInjectingTransport implements Transport {
         return count == null ? 0 : count.get();
     }
 
+    /** Calls started and not yet ended (answered, failed or cancelled). */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
     public int maxInFlight() {
         return maxInFlight.get();
     }

@@ -2,16 +2,21 @@ package io.engram.query.executor.local;
 
 import static java.util.Objects.requireNonNull;
 
+import com.codahale.metrics.MetricRegistry;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.PartialResult;
+import io.engram.query.executor.metrics.QueryMetrics;
 import io.engram.query.spi.LocalQueryEngine;
 import io.engram.query.spi.PartitionRequest;
 import io.engram.query.spi.TransportException;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs partition requests on this node's {@link LocalQueryEngine}, with no serialisation. Serves both the
@@ -21,29 +26,71 @@ import java.util.concurrent.Semaphore;
  * caller's thread: {@link #runInline} runs on the calling thread (a server thread that already has the request in
  * hand, saving a thread hand-off per partition) only when a permit is free at once, and queues on the pool otherwise,
  * so no more than {@code parallelism} partitions compute at the same time however they arrive.
+ *
+ * <p>Admission: at most {@code maxQueued} runs wait for a permit or a pool thread; one more is refused at once with
+ * {@link TransportException#overloaded}, so a coordinator fails over to another copy instead of queueing behind work
+ * this node can not finish in time (Elasticsearch's bounded search queue, answered with 429).
+ *
+ * <p>Cancellation: cancelling a returned future cancels the request's deadline, so the engine stops at its next
+ * deadline check and a run still waiting never starts; both count in {@code engram_query_partition_cancelled_total}.
  */
 public final class LocalPartitionRunner {
     private final LocalQueryEngine engine;
     private final Executor computePool;
     private final Optional<Semaphore> permits;
+    private final int maxQueued;
+    private final AtomicInteger queued = new AtomicInteger();
+    private final QueryMetrics metrics;
 
-    /** Runs every request on {@code computePool}; {@link #runInline} does too. */
+    /** Runs every request on {@code computePool}; {@link #runInline} does too. No queue bound. */
     public LocalPartitionRunner(LocalQueryEngine engine, Executor computePool) {
-        this.engine = requireNonNull(engine, "engine is null");
-        this.computePool = requireNonNull(computePool, "compute pool is null");
-        this.permits = Optional.empty();
+        this(engine, computePool, Optional.empty(), Integer.MAX_VALUE, new QueryMetrics(new MetricRegistry()));
     }
 
     /**
      * Bounds the partitions computing at once to {@code parallelism} (the compute pool's size), on the pool or inline.
+     * No queue bound.
      */
     public LocalPartitionRunner(LocalQueryEngine engine, Executor computePool, int parallelism) {
+        this(engine, computePool, parallelism, Integer.MAX_VALUE, new QueryMetrics(new MetricRegistry()));
+    }
+
+    /**
+     * Bounds the partitions computing at once to {@code parallelism} and those waiting to {@code maxQueued}.
+     *
+     * @param metrics where refused and cancelled runs are counted
+     */
+    public LocalPartitionRunner(
+            LocalQueryEngine engine, Executor computePool, int parallelism, int maxQueued, QueryMetrics metrics) {
+        this(engine, computePool, Optional.of(checkedPermits(parallelism)), maxQueued, metrics);
+    }
+
+    private LocalPartitionRunner(
+            LocalQueryEngine engine,
+            Executor computePool,
+            Optional<Semaphore> permits,
+            int maxQueued,
+            QueryMetrics metrics) {
         this.engine = requireNonNull(engine, "engine is null");
         this.computePool = requireNonNull(computePool, "compute pool is null");
+        this.permits = permits;
+        if (maxQueued < 0) {
+            throw new IllegalArgumentException("max queued partitions must be >= 0, got " + maxQueued);
+        }
+        this.maxQueued = maxQueued;
+        this.metrics = requireNonNull(metrics, "metrics is null");
+    }
+
+    private static Semaphore checkedPermits(int parallelism) {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
         }
-        this.permits = Optional.of(new Semaphore(parallelism, true));
+        return new Semaphore(parallelism, true);
+    }
+
+    /** Runs waiting for a compute permit or thread right now. */
+    public int queued() {
+        return queued.get();
     }
 
     public boolean holds(MemorySpaceId space) {
@@ -58,15 +105,44 @@ public final class LocalPartitionRunner {
      * Runs {@code request} on the compute pool. Fails with a {@link TransportException}: {@code UNREACHABLE} (not
      * retryable here, but another copy may answer) for a space this node does not hold, {@code REJECTED} for a
      * request the engine refuses (its message says why), {@code TIMEOUT} when the deadline passed before it started,
-     * {@code FAILED} when the engine broke.
+     * {@code FAILED} when the engine broke or ({@link TransportException#isOverloaded}) when {@code maxQueued} runs
+     * already wait; with a {@link CancellationException} when the request's deadline was cancelled.
      */
     public CompletableFuture<PartialResult> run(PartitionRequest request) {
         requireNonNull(request, "request is null");
+        if (queued.incrementAndGet() > maxQueued) {
+            queued.decrementAndGet();
+            metrics.overloaded("partition");
+            return CompletableFuture.failedFuture(TransportException.overloaded("node is at its partition queue cap ("
+                    + maxQueued + " waiting, query.max_queued_partitions); try another copy"));
+        }
+        // Whoever comes first, the pool thread starting the run or a cancel before it starts, accounts for the queue.
+        AtomicBoolean claimed = new AtomicBoolean();
+        CompletableFuture<PartialResult> future;
         try {
-            return CompletableFuture.supplyAsync(() -> runWithPermit(request), computePool);
+            future = CompletableFuture.supplyAsync(
+                    () -> {
+                        if (!claimed.compareAndSet(false, true)) {
+                            throw new CancellationException("partition " + request.space() + " was cancelled");
+                        }
+                        return runWithPermit(request);
+                    },
+                    computePool);
         } catch (RejectedExecutionException e) {
+            queued.decrementAndGet();
             return CompletableFuture.failedFuture(TransportException.failed("local engine is shutting down", false));
         }
+        future.whenComplete((answer, failure) -> {
+            if (failure instanceof CancellationException) {
+                // cancelled by whoever waited: the engine stops at its next deadline check
+                request.deadline().cancel();
+                if (claimed.compareAndSet(false, true)) {
+                    queued.decrementAndGet(); // never started: its pool task will find it claimed and do nothing
+                    metrics.partitionCancelled();
+                }
+            }
+        });
+        return future;
     }
 
     /**
@@ -81,6 +157,8 @@ public final class LocalPartitionRunner {
         }
         try {
             return CompletableFuture.completedFuture(runNow(request));
+        } catch (CancellationException e) {
+            return CompletableFuture.failedFuture(e);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         } finally {
@@ -100,6 +178,7 @@ public final class LocalPartitionRunner {
 
     private PartialResult runWithPermit(PartitionRequest request) {
         if (permits.isEmpty()) {
+            queued.decrementAndGet();
             return runNow(request);
         }
         Semaphore semaphore = permits.get();
@@ -108,6 +187,8 @@ public final class LocalPartitionRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw TransportException.failed("local engine is shutting down", false);
+        } finally {
+            queued.decrementAndGet();
         }
         try {
             return runNow(request);
@@ -124,11 +205,23 @@ public final class LocalPartitionRunner {
                     false,
                     "space " + request.space() + " is not held here");
         }
+        if (request.deadline().isCancelled()) {
+            metrics.partitionCancelled();
+            throw new CancellationException("partition " + request.space() + " was cancelled before it started");
+        }
         if (request.deadline().isExpired()) {
             throw TransportException.timeout("deadline passed before partition " + request.space() + " started");
         }
         try {
-            return engine.execute(request);
+            PartialResult answer = engine.execute(request);
+            if (request.deadline().isCancelled()) {
+                // stopped early at a deadline check, or finished after nobody waited: the answer goes nowhere
+                metrics.partitionCancelled();
+                throw new CancellationException("partition " + request.space() + " was cancelled while it ran");
+            }
+            return answer;
+        } catch (CancellationException e) {
+            throw e;
         } catch (IllegalArgumentException e) {
             throw TransportException.rejected(e.getMessage());
         } catch (TransportException e) {

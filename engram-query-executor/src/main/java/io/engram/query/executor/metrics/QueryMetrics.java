@@ -39,6 +39,14 @@ public final class QueryMetrics {
     public static final String BREAKER_STATE = "engram_query_circuit_breaker_state";
     public static final String IN_FLIGHT = "engram_query_in_flight";
     public static final String FAILED_QUERIES = "engram_query_failed_total";
+    /** Queries whose caller stopped waiting (client gone, future cancelled by the host), counted on the coordinator. */
+    public static final String CANCELLED = "engram_query_cancelled_total";
+    /** Partition runs on this node that stopped early or never started because their caller no longer waited. */
+    public static final String PARTITION_CANCELLED = "engram_query_partition_cancelled_total";
+    /** Requests refused at once because this node was at its admission cap, by {@code scope} (query, partition). */
+    public static final String OVERLOADED = "engram_query_overloaded_total";
+    /** Calls cut short by their query's deadline or timeout, by whether they counted against the node. */
+    public static final String CUT_SHORT = "engram_query_calls_cut_short_total";
     /** A summary of the rounds each distributed spread ran. */
     public static final String SPREAD_ROUNDS = "engram_query_spread_rounds";
     /** A summary of the frontier (activations carried into the next round) after each spread round. */
@@ -58,6 +66,12 @@ public final class QueryMetrics {
         registry.counter(HEDGES_SENT);
         registry.counter(HEDGES_WON);
         registry.counter(PARTITION_REQUESTS);
+        registry.counter(CANCELLED);
+        registry.counter(PARTITION_CANCELLED);
+        registry.counter(labelled(OVERLOADED, "scope", "query"));
+        registry.counter(labelled(OVERLOADED, "scope", "partition"));
+        registry.counter(labelled(CUT_SHORT, "blamed", "true"));
+        registry.counter(labelled(CUT_SHORT, "blamed", "false"));
         registry.histogram(SPREAD_ROUNDS);
         registry.histogram(SPREAD_FRONTIER);
         for (PlanStrategy strategy : PlanStrategy.values()) {
@@ -109,6 +123,11 @@ public final class QueryMetrics {
         latency(strategy).update(took.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** A query stopped without an answer because its caller cancelled it (not counted as finished). */
+    public void queryAbandoned() {
+        inFlight.decrementAndGet();
+    }
+
     public void queryFailed(String reason) {
         registry.counter(labelled(FAILED_QUERIES, "reason", reason)).inc();
     }
@@ -136,6 +155,27 @@ public final class QueryMetrics {
     /** A spread round ended with {@code size} activations to carry into the next round (0 when none). */
     public void spreadFrontier(int size) {
         registry.histogram(SPREAD_FRONTIER).update(size);
+    }
+
+    /** A query's caller stopped waiting for it. */
+    public void queryCancelled() {
+        registry.counter(CANCELLED).inc();
+    }
+
+    /** A partition run on this node stopped because its caller no longer waited. */
+    public void partitionCancelled() {
+        registry.counter(PARTITION_CANCELLED).inc();
+    }
+
+    /** A request was refused because this node was at its cap; {@code scope} is query or partition. */
+    public void overloaded(String scope) {
+        registry.counter(labelled(OVERLOADED, "scope", scope)).inc();
+    }
+
+    /** A call was cut short by its deadline; {@code blamed} says whether it counted against its node. */
+    public void callCutShort(boolean blamed) {
+        registry.counter(labelled(CUT_SHORT, "blamed", Boolean.toString(blamed)))
+                .inc();
     }
 
     public void retry() {

@@ -5,6 +5,7 @@ import dev.failsafe.Failsafe;
 import io.engram.query.aggregation.AggregatedAnswer;
 import io.engram.query.aggregation.Aggregator;
 import io.engram.query.api.ConsistencyException;
+import io.engram.query.api.Deadline;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.MissingPartition;
 import io.engram.query.api.MissingReason;
@@ -16,6 +17,7 @@ import io.engram.query.api.PlanTarget;
 import io.engram.query.api.Query;
 import io.engram.query.api.QueryPlan;
 import io.engram.query.api.QueryResult;
+import io.engram.query.executor.resilience.BlameRule;
 import io.engram.query.executor.resilience.NodeCallPolicy;
 import io.engram.query.spi.PartitionRequest;
 import io.engram.query.spi.TransportException;
@@ -42,6 +44,14 @@ import org.slf4j.LoggerFactory;
  * point after it lets go of the lock. Cancels go to a timer thread, because Failsafe completes and cancels its
  * futures under their own monitors: a thread completing one call (holding its monitor) must never wait for another
  * call's monitor, or two such threads could deadlock.
+ *
+ * <p>Blame: a call cut short by the deadline (or a timeout the transport set from it) counts against its node only
+ * when {@link BlameRule} says the node was slow by its own measure; a cancelled call (hedge lost, partition answered
+ * elsewhere, query cancelled) counts against no one. Every call runs under its own child of the query's deadline, so
+ * cancelling it stops the engine that serves it.
+ *
+ * <p>Cancellation: when the query's deadline is cancelled or the caller cancels {@link #result()}, every call in
+ * flight is cancelled and no new one starts.
  */
 final class QueryExecution {
     private static final Logger LOG = LoggerFactory.getLogger(QueryExecution.class);
@@ -94,6 +104,34 @@ final class QueryExecution {
             startLocked();
         }
         runDeferred();
+        plan.deadline().onCancel(this::onCancelled);
+        result.whenComplete((answer, failure) -> {
+            if (failure instanceof CancellationException) {
+                onCancelled();
+            }
+        });
+    }
+
+    /** Nobody waits for this query any more: stop every call, start none, answer nothing. */
+    private void onCancelled() {
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            draining = true;
+            finished = true;
+            queued.clear();
+            if (deadlineTimer != null) {
+                deadlineTimer.cancel(false);
+            }
+            for (Partition partition : partitions.values()) {
+                cancelOthers(partition);
+            }
+            executor.metrics().queryAbandoned();
+            LOG.debug("query {} cancelled by its caller", queryId);
+            deferred.add(() -> result.cancel(false));
+        }
+        runDeferred();
     }
 
     private void runDeferred() {
@@ -141,7 +179,12 @@ final class QueryExecution {
 
     private void startCall(Partition partition, boolean hedge) {
         NodeId node = partition.target.replicas().get(partition.nextReplica++);
-        Call call = new Call(partition, node, hedge, executor.ticker().nanoTime());
+        Call call = new Call(
+                partition,
+                node,
+                hedge,
+                executor.ticker().nanoTime(),
+                plan.deadline().child());
         partition.calls.add(call);
         partition.attempts++;
         partition.lastNode = node;
@@ -155,7 +198,7 @@ final class QueryExecution {
                 queryId,
                 round.queryFor(partition.target.space(), query),
                 partition.target.space(),
-                plan.deadline(),
+                call.deadline,
                 round.startsFor(partition.target.space()),
                 round.seedsOnly(),
                 round.imagineCue());
@@ -179,9 +222,13 @@ final class QueryExecution {
         return Failsafe.with(executor.callPolicy().retryPolicy(plan.deadline()))
                 .with(executor.failsafeScheduler())
                 .getStageAsync(() -> {
-                    if (plan.deadline().isExpired()) {
+                    if (call.deadline.isCancelled()) {
+                        throw new CancellationException("call to " + node + " cancelled before it was sent");
+                    }
+                    if (call.deadline.isExpired()) {
                         throw TransportException.timeout("deadline passed before the call to " + node);
                     }
+                    long attemptStart = executor.ticker().nanoTime();
                     if (!breaker.tryAcquirePermit()) {
                         throw new TransportException(
                                 MissingReason.UNREACHABLE, false, "circuit breaker of node " + node + " is open");
@@ -190,19 +237,41 @@ final class QueryExecution {
                             executor.transport().get().execute(node, request);
                     call.inner = inner;
                     return inner.whenComplete((answer, failure) -> {
-                        if (failure == null) {
+                        Throwable cause = failure == null ? null : NodeCallPolicy.unwrap(failure);
+                        if (cause == null) {
                             breaker.recordSuccess();
-                        } else if (NodeCallPolicy.unwrap(failure) instanceof CancellationException) {
-                            if (!call.timedOut) {
-                                breaker.recordSuccess(); // a lost hedge: the node was slow, not broken
+                        } else if (cause instanceof CancellationException) {
+                            if (!(call.timedOut && call.blamed(blameRule(), 0))) {
+                                releaseTrial(breaker); // cut short or lost a hedge: says nothing of the node
                             }
-                        } else if (NodeCallPolicy.countsAgainstNode(failure)) {
+                        } else if (reasonOf(cause) == MissingReason.TIMEOUT) {
+                            long ran = executor.ticker().nanoTime() - attemptStart;
+                            if (call.blamed(blameRule(), ran)) {
+                                breaker.recordFailure();
+                            } else {
+                                releaseTrial(breaker);
+                            }
+                        } else if (NodeCallPolicy.countsAgainstNode(cause)) {
                             breaker.recordFailure();
                         } else {
                             breaker.recordSuccess();
                         }
                     });
                 });
+    }
+
+    private BlameRule blameRule() {
+        return executor.blameRule();
+    }
+
+    /**
+     * A call that ended without saying anything of its node: in the closed state nothing is recorded (it would reset
+     * a real failure streak); a half-open breaker gets its trial permit back as a success, or it would wait forever.
+     */
+    private static void releaseTrial(CircuitBreaker<PartialResult> breaker) {
+        if (breaker.isHalfOpen()) {
+            breaker.recordSuccess();
+        }
     }
 
     private void scheduleHedge(Partition partition, NodeId node) {
@@ -247,7 +316,24 @@ final class QueryExecution {
             executor.replicaSelector().onCallSucceeded(call.node, latency);
             executor.detector().recordSuccess(call.node, latency);
             executor.metrics().partitionAnswered(call.node, latency);
-        } else if (!(cause instanceof CancellationException)) {
+        } else if (cause instanceof CancellationException) {
+            // blamed only when the deadline cut it short after the node was slow by its own measure (and the detector
+            // was told then)
+            if (call.timedOut && call.blamed(blameRule(), 0)) {
+                executor.replicaSelector().onCallFailed(call.node);
+            } else {
+                executor.replicaSelector().onCallAbandoned(call.node);
+            }
+        } else if (reasonOf(cause) == MissingReason.TIMEOUT) {
+            if (call.blamed(blameRule(), latency.toNanos())) {
+                executor.replicaSelector().onCallFailed(call.node);
+                executor.detector().recordFailure(call.node, MissingReason.TIMEOUT);
+            } else {
+                executor.replicaSelector().onCallAbandoned(call.node);
+            }
+        } else if (cause instanceof TransportException te && te.isOverloaded()) {
+            executor.replicaSelector().onCallFailed(call.node); // busy: rank it lower, but it is not down
+        } else {
             executor.replicaSelector().onCallFailed(call.node);
             if (NodeCallPolicy.countsAgainstNode(cause)) {
                 executor.detector().recordFailure(call.node, reasonOf(cause));
@@ -367,12 +453,16 @@ final class QueryExecution {
             if (partition.done) {
                 continue;
             }
+            long now = executor.ticker().nanoTime();
             for (Call call : new ArrayList<>(partition.calls)) {
-                // A call still running at the deadline counts against its node (a hung node opens its breaker).
+                // Still running at the deadline: counts against its node only when the node was slow by its own
+                // measure (a hung node still opens its breaker; a caller's 1 ms budget blames no one).
                 call.timedOut = true;
-                executor.detector().recordFailure(call.node, MissingReason.TIMEOUT);
-                if (!call.node.equals(executor.localNode())) {
-                    executor.callPolicy().breaker(call.node).recordFailure();
+                if (call.blamed(blameRule(), now - call.startNanos)) {
+                    executor.detector().recordFailure(call.node, MissingReason.TIMEOUT);
+                    if (!call.node.equals(executor.localNode())) {
+                        executor.callPolicy().breaker(call.node).recordFailure();
+                    }
                 }
             }
             lose(partition, MissingReason.TIMEOUT, "no answer within " + took + " ms");
@@ -508,18 +598,33 @@ final class QueryExecution {
         final NodeId node;
         final boolean hedge;
         final long startNanos;
+        /** This call's own child of the query's deadline: cancelling it stops the engine serving the call. */
+        final Deadline deadline;
+
         CompletableFuture<PartialResult> future;
         volatile CompletableFuture<PartialResult> inner;
         volatile boolean timedOut;
+        /** Whether being cut short counts against the node, judged once (by the first of deadline or timeout). */
+        private Boolean blamed;
 
-        Call(Partition partition, NodeId node, boolean hedge, long startNanos) {
+        Call(Partition partition, NodeId node, boolean hedge, long startNanos, Deadline deadline) {
             this.partition = partition;
             this.node = node;
             this.hedge = hedge;
             this.startNanos = startNanos;
+            this.deadline = deadline;
+        }
+
+        /** Judges the call cut short after {@code ranNanos}, or returns the earlier judgement. */
+        synchronized boolean blamed(BlameRule rule, long ranNanos) {
+            if (blamed == null) {
+                blamed = rule.blames(node, ranNanos);
+            }
+            return blamed;
         }
 
         void cancel() {
+            deadline.cancel();
             CompletableFuture<PartialResult> in = inner;
             if (in != null) {
                 in.cancel(true);

@@ -16,6 +16,7 @@ import io.engram.query.executor.hedging.HedgeBudget;
 import io.engram.query.executor.hedging.HedgeDelay;
 import io.engram.query.executor.local.LocalPartitionRunner;
 import io.engram.query.executor.metrics.QueryMetrics;
+import io.engram.query.executor.resilience.BlameRule;
 import io.engram.query.executor.resilience.InlineFirstAttemptScheduler;
 import io.engram.query.executor.resilience.NodeCallPolicy;
 import io.engram.query.planner.replica.ReplicaSelector;
@@ -54,6 +55,7 @@ public final class ScatterGatherExecutor {
     private final Ticker ticker;
     private final AtomicLong queryIds = new AtomicLong();
     private final InlineFirstAttemptScheduler failsafeScheduler;
+    private final BlameRule blameRule;
 
     public ScatterGatherExecutor(
             NodeId localNode,
@@ -85,6 +87,7 @@ public final class ScatterGatherExecutor {
         this.config = requireNonNull(config, "config is null");
         this.ticker = requireNonNull(ticker, "ticker is null");
         this.failsafeScheduler = new InlineFirstAttemptScheduler(scheduler);
+        this.blameRule = new BlameRule(config.detector(), metrics, ticker);
     }
 
     /**
@@ -113,6 +116,13 @@ public final class ScatterGatherExecutor {
             consistency = consistencyPolicies.get(query.options().consistency().orElse(config.defaultConsistency()));
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
+        }
+        long matches = (long) query.limit() * plan.expectedPartitions();
+        if (matches > config.maxResultMatches()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("limit " + query.limit() + " over "
+                    + plan.expectedPartitions() + " partitions could gather " + matches
+                    + " matches, more than this node allows for one query (query.max_result_matches "
+                    + config.maxResultMatches() + "); lower the limit or name fewer spaces"));
         }
         List<MemorySpaceId> expected = new ArrayList<>(plan.expectedPartitions());
         plan.targets().forEach(t -> expected.add(t.space()));
@@ -180,6 +190,10 @@ public final class ScatterGatherExecutor {
 
     ReplicaSelector replicaSelector() {
         return replicaSelector;
+    }
+
+    BlameRule blameRule() {
+        return blameRule;
     }
 
     PartitionDetector detector() {

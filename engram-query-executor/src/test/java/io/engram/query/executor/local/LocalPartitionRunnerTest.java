@@ -3,6 +3,7 @@ package io.engram.query.executor.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.codahale.metrics.MetricRegistry;
 import io.engram.query.api.Confidence;
 import io.engram.query.api.Cue;
 import io.engram.query.api.Deadline;
@@ -14,12 +15,14 @@ import io.engram.query.api.MissingReason;
 import io.engram.query.api.NodeId;
 import io.engram.query.api.PartialResult;
 import io.engram.query.api.RecallQuery;
+import io.engram.query.executor.metrics.QueryMetrics;
 import io.engram.query.spi.LocalQueryEngine;
 import io.engram.query.spi.PartitionRequest;
 import io.engram.query.spi.TransportException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -27,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -134,6 +138,72 @@ class LocalPartitionRunnerTest {
     }
 
     @Test
+    void aRunOverTheQueueCapIsRefusedAtOnceAsOverloaded() throws Exception {
+        GatedEngine engine = new GatedEngine();
+        QueryMetrics metrics = new QueryMetrics(new MetricRegistry());
+        LocalPartitionRunner runner = new LocalPartitionRunner(engine, pool, 1, 1, metrics);
+        CompletableFuture<PartialResult> running = runner.run(request(Duration.ofSeconds(5)));
+        assertThat(engine.started.await(5, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<PartialResult> waiting = runner.run(request(Duration.ofSeconds(5)));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> runner.queued() == 1);
+
+        CompletableFuture<PartialResult> refused = runner.runInline(request(Duration.ofSeconds(5)));
+
+        assertThat(refused).isCompletedExceptionally();
+        assertThatThrownBy(refused::get)
+                .cause()
+                .isInstanceOf(TransportException.class)
+                .hasMessage("node is at its partition queue cap (1 waiting, query.max_queued_partitions); try another"
+                        + " copy")
+                .satisfies(
+                        e -> assertThat(((TransportException) e).isOverloaded()).isTrue());
+        assertThat(metrics.count(QueryMetrics.labelled(QueryMetrics.OVERLOADED, "scope", "partition")))
+                .isEqualTo(1);
+        engine.release.countDown();
+        assertThat(running.get(5, TimeUnit.SECONDS).space()).isEqualTo(SPACE);
+        assertThat(waiting.get(5, TimeUnit.SECONDS).space()).isEqualTo(SPACE);
+        assertThat(runner.queued()).isZero();
+    }
+
+    @Test
+    void cancellingARunStopsTheEngineAtItsNextDeadlineCheck() throws Exception {
+        SpinningEngine engine = new SpinningEngine();
+        QueryMetrics metrics = new QueryMetrics(new MetricRegistry());
+        LocalPartitionRunner runner = new LocalPartitionRunner(engine, pool, 1, 10, metrics);
+        CompletableFuture<PartialResult> run = runner.run(request(Duration.ofSeconds(30)));
+        assertThat(engine.started.await(5, TimeUnit.SECONDS)).isTrue();
+
+        run.cancel(true);
+
+        assertThat(engine.stopped.await(5, TimeUnit.SECONDS))
+                .as("the engine saw the cancellation")
+                .isTrue();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> metrics.count(QueryMetrics.PARTITION_CANCELLED) == 1);
+    }
+
+    @Test
+    void aRunCancelledBeforeItStartsNeverReachesTheEngine() throws Exception {
+        GatedEngine engine = new GatedEngine();
+        QueryMetrics metrics = new QueryMetrics(new MetricRegistry());
+        LocalPartitionRunner runner = new LocalPartitionRunner(engine, pool, 1, 10, metrics);
+        CompletableFuture<PartialResult> first = runner.run(request(Duration.ofSeconds(5)));
+        assertThat(engine.started.await(5, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<PartialResult> second = runner.run(request(Duration.ofSeconds(5)));
+
+        second.cancel(true);
+        engine.release.countDown();
+
+        assertThat(first.get(5, TimeUnit.SECONDS).space()).isEqualTo(SPACE);
+        assertThatThrownBy(second::join).isInstanceOf(CancellationException.class);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> metrics.count(QueryMetrics.PARTITION_CANCELLED) == 1 && runner.queued() == 0);
+        assertThat(engine.threads).hasSize(1);
+    }
+
+    @Test
     void parallelismBelowOneIsRejected() {
         assertThatThrownBy(() -> new LocalPartitionRunner(new RecordingEngine(), pool, 0))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -167,6 +237,22 @@ class LocalPartitionRunnerTest {
         public PartialResult execute(PartitionRequest request) {
             threads.add(Thread.currentThread().getName());
             return answer();
+        }
+    }
+
+    /** Spins until its request's deadline expires (or is cancelled), as the embedded engine's scan loop does. */
+    private static final class SpinningEngine extends RecordingEngine {
+        final CountDownLatch started = new CountDownLatch(1);
+        final CountDownLatch stopped = new CountDownLatch(1);
+
+        @Override
+        public PartialResult execute(PartitionRequest request) {
+            started.countDown();
+            while (!request.deadline().isExpired()) {
+                Thread.onSpinWait();
+            }
+            stopped.countDown();
+            return super.execute(request);
         }
     }
 

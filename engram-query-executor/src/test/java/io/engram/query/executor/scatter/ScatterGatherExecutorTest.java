@@ -321,7 +321,9 @@ class ScatterGatherExecutorTest {
         Map<String, List<String>> layout = new LinkedHashMap<>();
         layout.put("s1", List.of("n1", "n2"));
         try (ExecutorFixture cluster = new ExecutorFixture(
-                layout, config("[query.circuit_breaker]\nfailure_threshold = 2\n[query.hedge]\nmode = \"off\"\n"))) {
+                layout,
+                config("[query.circuit_breaker]\nfailure_threshold = 2\n[query.hedge]\nmode = \"off\"\n"
+                        + "[query.detector]\nslow_call_ms = 50\n"))) {
             cluster.faults.inject(NodeId.of("n1"), Fault.hang());
 
             cluster.run(recall(List.of("s1"), 100, null));
@@ -336,6 +338,75 @@ class ScatterGatherExecutorTest {
                     .singleElement()
                     .satisfies(p -> assertThat(p.node()).contains(NodeId.of("n2")));
             assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(500);
+        }
+    }
+
+    @Test
+    void aCallersShortDeadlinesNeverMakeAFastNodeLookDown() throws Exception {
+        Map<String, List<String>> layout = ExecutorFixture.onePerNode(3);
+        try (ExecutorFixture cluster =
+                new ExecutorFixture(layout, config("[query.circuit_breaker]\nfailure_threshold" + " = 2\n"))) {
+            for (String node : List.of("n1", "n2", "n3")) {
+                cluster.faults.inject(NodeId.of(node), Fault.delay(Duration.ofMillis(5)));
+            }
+            for (int i = 0; i < 100; i++) {
+                QueryResult cut = cluster.run(recall(List.of("s1", "s2", "s3"), 1, null));
+                assertThat(cut.coverage().isComplete()).isFalse();
+            }
+
+            for (int i = 0; i < 20; i++) {
+                QueryResult normal = cluster.run(recall(List.of("s1", "s2", "s3"), 2000, null));
+                assertThat(normal.coverage().isComplete())
+                        .as("normal query %d", i)
+                        .isTrue();
+            }
+            for (String node : List.of("n1", "n2", "n3")) {
+                assertThat(cluster.callPolicy.state(NodeId.of(node))).isEqualTo("closed");
+            }
+            assertThat(cluster.metrics.count(QueryMetrics.labelled(QueryMetrics.CUT_SHORT, "blamed", "false")))
+                    .isGreaterThanOrEqualTo(100);
+            assertThat(cluster.metrics.count(QueryMetrics.labelled(QueryMetrics.CUT_SHORT, "blamed", "true")))
+                    .isZero();
+        }
+    }
+
+    @Test
+    void cancellingTheQueryCancelsItsCallsAndCountsIt() throws Exception {
+        try (ExecutorFixture cluster = new ExecutorFixture(ExecutorFixture.onePerNode(2), QueryConfig.defaults())) {
+            cluster.faults.inject(NodeId.of("n1"), Fault.hang());
+            cluster.faults.inject(NodeId.of("n2"), Fault.hang());
+            var answer = cluster.service.execute(recall(List.of("s1", "s2"), 30_000, null));
+            assertThat(cluster.metrics.inFlight()).isEqualTo(1);
+
+            answer.cancel(true);
+
+            assertThat(cluster.metrics.count(QueryMetrics.CANCELLED)).isEqualTo(1);
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> cluster.metrics.inFlight() == 0 && cluster.faults.inFlight() == 0);
+            assertThat(cluster.callPolicy.state(NodeId.of("n1"))).isEqualTo("closed");
+        }
+    }
+
+    @Test
+    void aQueryThatCouldGatherTooManyMatchesIsRejectedBeforeItIsSent() {
+        try (ExecutorFixture cluster =
+                new ExecutorFixture(ExecutorFixture.onePerNode(3), config("[query]\nmax_result_matches = 20\n"))) {
+            assertThatThrownBy(() -> cluster.run(recall(List.of("s1", "s2", "s3"), 2000, null)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("limit 10 over 3 partitions could gather 30 matches, more than this node allows for one"
+                            + " query (query.max_result_matches 20); lower the limit or name fewer spaces");
+            assertThat(cluster.metrics.count(QueryMetrics.PARTITION_REQUESTS)).isZero();
+        }
+    }
+
+    @Test
+    void aTimeoutAboveTheNodesMaximumIsRejected() {
+        try (ExecutorFixture cluster =
+                new ExecutorFixture(ExecutorFixture.onePerNode(1), config("[query]\nmax_timeout_ms = 5000\n"))) {
+            assertThatThrownBy(() -> cluster.run(recall(List.of("s1"), 6000, null)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("timeout_ms must be at most 5000 on this node (query.max_timeout_ms), got 6000");
         }
     }
 

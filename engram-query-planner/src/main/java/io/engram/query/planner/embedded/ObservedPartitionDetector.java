@@ -25,6 +25,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *       UNREACHABLE} or {@code FAILED}; a {@code REJECTED} call proves nothing either way and is ignored), and is
  *       unreachable while its circuit breaker is open.
  *   <li>One success makes it reachable again and clears its failure count.
+ *   <li>Half-open: a node marked down is tried again without a prober. Once {@code trialBackoff} has passed since it
+ *       was marked down, one {@link #tryAdmitTrial} answers {@code true}, so one query's plan includes the node as a
+ *       trial call; until the next backoff has passed every other plan leaves it out, and {@link #isReachable} and
+ *       {@link #state()} still report it down. A failed trial doubles the backoff, up to {@code maxTrialBackoff}; a
+ *       success clears it all. A trial that never reports (the plan chose another copy, or the call was cut short by
+ *       its caller) is simply followed by the next one.
  *   <li>The local node is always reachable.
  *   <li>{@link #state()}: {@code PARTITIONED} while some node is unreachable; {@code HEALING} when all are reachable
  *       but some node came back (a success after being unreachable, or its breaker seen closing) within {@code
@@ -36,12 +42,16 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ObservedPartitionDetector implements PartitionDetector {
     public static final int DEFAULT_FAILURE_THRESHOLD = 3;
     public static final Duration DEFAULT_HEALING_WINDOW = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_TRIAL_BACKOFF = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_MAX_TRIAL_BACKOFF = Duration.ofSeconds(30);
 
     private final NodeId localNode;
     private final int failureThreshold;
     private final CircuitBreakerView breakers;
     private final Ticker ticker;
     private final long healingWindowNanos;
+    private final long trialBackoffNanos;
+    private final long maxTrialBackoffNanos;
     private final Map<NodeId, NodeHealth> nodes = new ConcurrentHashMap<>();
 
     /** A detector with the default threshold (3 failures) and healing window (10 s), no breakers, the system clock. */
@@ -55,14 +65,7 @@ public final class ObservedPartitionDetector implements PartitionDetector {
                 DEFAULT_HEALING_WINDOW);
     }
 
-    /**
-     * @param nodes the cluster's nodes, distinct
-     * @param localNode this node, always reachable
-     * @param failureThreshold consecutive failures that make a node unreachable, >= 1
-     * @param breakers the executor's circuit breakers; an open one makes its node unreachable
-     * @param ticker the clock of the healing window
-     * @param healingWindow how long a node that came back keeps the cluster {@code HEALING}, >= 0
-     */
+    /** A detector with the default trial backoff (1 s, doubling up to 30 s). */
     public ObservedPartitionDetector(
             List<NodeId> nodes,
             NodeId localNode,
@@ -70,6 +73,36 @@ public final class ObservedPartitionDetector implements PartitionDetector {
             CircuitBreakerView breakers,
             Ticker ticker,
             Duration healingWindow) {
+        this(
+                nodes,
+                localNode,
+                failureThreshold,
+                breakers,
+                ticker,
+                healingWindow,
+                DEFAULT_TRIAL_BACKOFF,
+                DEFAULT_MAX_TRIAL_BACKOFF);
+    }
+
+    /**
+     * @param nodes the cluster's nodes, distinct
+     * @param localNode this node, always reachable
+     * @param failureThreshold consecutive failures that make a node unreachable, >= 1
+     * @param breakers the executor's circuit breakers; an open one makes its node unreachable
+     * @param ticker the clock of the healing window and of the trial backoff
+     * @param healingWindow how long a node that came back keeps the cluster {@code HEALING}, >= 0
+     * @param trialBackoff how long a node marked down waits for its first trial call, > 0
+     * @param maxTrialBackoff the ceiling of the doubling backoff after failed trials, >= trialBackoff
+     */
+    public ObservedPartitionDetector(
+            List<NodeId> nodes,
+            NodeId localNode,
+            int failureThreshold,
+            CircuitBreakerView breakers,
+            Ticker ticker,
+            Duration healingWindow,
+            Duration trialBackoff,
+            Duration maxTrialBackoff) {
         requireNonNull(nodes, "nodes is null");
         this.localNode = requireNonNull(localNode, "local node is null");
         if (failureThreshold < 1) {
@@ -83,6 +116,17 @@ public final class ObservedPartitionDetector implements PartitionDetector {
             throw new IllegalArgumentException("healing window must not be negative, got " + healingWindow);
         }
         this.healingWindowNanos = healingWindow.toNanos();
+        requireNonNull(trialBackoff, "trial backoff is null");
+        requireNonNull(maxTrialBackoff, "max trial backoff is null");
+        if (trialBackoff.isNegative() || trialBackoff.isZero()) {
+            throw new IllegalArgumentException("trial backoff must be positive, got " + trialBackoff);
+        }
+        if (maxTrialBackoff.compareTo(trialBackoff) < 0) {
+            throw new IllegalArgumentException(
+                    "max trial backoff must be >= trial backoff (" + trialBackoff + "), got " + maxTrialBackoff);
+        }
+        this.trialBackoffNanos = trialBackoff.toNanos();
+        this.maxTrialBackoffNanos = maxTrialBackoff.toNanos();
         Set<NodeId> seen = new HashSet<>();
         for (NodeId node : nodes) {
             requireNonNull(node, "nodes must not contain null");
@@ -107,6 +151,13 @@ public final class ObservedPartitionDetector implements PartitionDetector {
             return !breakerOpen;
         }
         return health.isReachable(breakerOpen, ticker);
+    }
+
+    @Override
+    public boolean tryAdmitTrial(NodeId node) {
+        requireNonNull(node, "node is null");
+        NodeHealth health = nodes.get(node);
+        return health != null && !breakers.isOpen(node) && health.tryAdmitTrial(ticker, trialBackoffNanos);
     }
 
     @Override
@@ -150,7 +201,7 @@ public final class ObservedPartitionDetector implements PartitionDetector {
     }
 
     private void failed(NodeId node) {
-        health(node).ifPresent(h -> h.failed(failureThreshold));
+        health(node).ifPresent(h -> h.failed(failureThreshold, ticker, trialBackoffNanos, maxTrialBackoffNanos));
     }
 
     private Optional<NodeHealth> health(NodeId node) {
@@ -168,6 +219,10 @@ public final class ObservedPartitionDetector implements PartitionDetector {
         private boolean breakerWasOpen;
         private boolean cameBack;
         private long cameBackAtNanos;
+        /** While down: when the next trial call may go out, and the backoff after a failed trial. */
+        private long nextTrialAtNanos;
+
+        private long backoffNanos;
 
         synchronized boolean isReachable(boolean breakerOpen, Ticker ticker) {
             if (breakerOpen) {
@@ -187,21 +242,44 @@ public final class ObservedPartitionDetector implements PartitionDetector {
             return cameBack && ticker.nanoTime() - cameBackAtNanos < windowNanos;
         }
 
+        /** While down and the backoff is over: admits one trial and starts the next backoff. */
+        synchronized boolean tryAdmitTrial(Ticker ticker, long initialBackoffNanos) {
+            if (!down) {
+                return false;
+            }
+            long now = ticker.nanoTime();
+            if (now - nextTrialAtNanos < 0) {
+                return false;
+            }
+            nextTrialAtNanos = now + Math.max(backoffNanos, initialBackoffNanos);
+            return true;
+        }
+
         synchronized void succeeded(Ticker ticker) {
             consecutiveFailures = 0;
+            backoffNanos = 0;
             if (down) {
                 down = false;
                 markCameBack(ticker);
             }
         }
 
-        synchronized void failed(int threshold) {
+        synchronized void failed(int threshold, Ticker ticker, long initialBackoffNanos, long maxBackoffNanos) {
             if (consecutiveFailures < Integer.MAX_VALUE) {
                 consecutiveFailures++;
             }
-            if (consecutiveFailures >= threshold) {
-                down = true;
+            if (consecutiveFailures < threshold) {
+                return;
             }
+            long now = ticker.nanoTime();
+            if (!down) {
+                down = true;
+                backoffNanos = initialBackoffNanos;
+            } else {
+                // a failed trial (or a late failure of a call sent before): wait longer before the next trial
+                backoffNanos = Math.min(maxBackoffNanos, Math.max(initialBackoffNanos, backoffNanos * 2));
+            }
+            nextTrialAtNanos = now + backoffNanos;
         }
 
         private void markCameBack(Ticker ticker) {

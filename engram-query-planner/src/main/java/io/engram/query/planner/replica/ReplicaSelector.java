@@ -78,6 +78,14 @@ public final class ReplicaSelector {
         observe(s, Math.max(MIN_FAILURE_PENALTY_MILLIS, 2 * estimate));
     }
 
+    /**
+     * A call to {@code node} ended without saying anything of its speed (cancelled, or cut short by a deadline that
+     * was too short to blame the node): ends its outstanding count, leaves its estimate alone.
+     */
+    public void onCallAbandoned(NodeId node) {
+        stats(node).end();
+    }
+
     /** The node's current score, lower is better; see the class comment for the formula. */
     public double score(NodeId node) {
         requireNonNull(node, "node is null");

@@ -134,7 +134,90 @@ class ObservedPartitionDetectorTest {
     }
 
     @Test
+    void nodeMarkedDownGetsOneTrialAfterTheBackoffAndASuccessClearsIt() {
+        failTimes(N2, 3);
+        assertThat(detector.tryAdmitTrial(N2)).isFalse();
+        now.addAndGet(Duration.ofSeconds(1).toNanos() - 1);
+        assertThat(detector.tryAdmitTrial(N2)).isFalse();
+
+        now.addAndGet(1);
+
+        assertThat(detector.tryAdmitTrial(N2)).isTrue();
+        assertThat(detector.tryAdmitTrial(N2)).as("one trial per backoff").isFalse();
+        assertThat(detector.isReachable(N2))
+                .as("still down until the trial answers")
+                .isFalse();
+        assertThat(detector.state()).isEqualTo(ClusterState.PARTITIONED);
+
+        detector.recordSuccess(N2, Duration.ofMillis(2));
+
+        assertThat(detector.isReachable(N2)).isTrue();
+        assertThat(detector.state()).isEqualTo(ClusterState.HEALING);
+    }
+
+    @Test
+    void failedTrialsDoubleTheBackoffUpToItsCeiling() {
+        failTimes(N2, 3);
+        long[] expectedBackoffsMs = {1000, 2000, 4000, 8000, 16000, 30000, 30000};
+        for (long backoffMs : expectedBackoffsMs) {
+            now.addAndGet(Duration.ofMillis(backoffMs).toNanos() - 1);
+            assertThat(detector.tryAdmitTrial(N2)).as("before %d ms", backoffMs).isFalse();
+            now.addAndGet(1);
+            assertThat(detector.tryAdmitTrial(N2)).as("after %d ms", backoffMs).isTrue();
+            detector.recordFailure(N2, MissingReason.TIMEOUT);
+        }
+        assertThat(detector.isReachable(N2)).isFalse();
+    }
+
+    @Test
+    void aTrialThatNeverReportsIsFollowedByTheNextOne() {
+        failTimes(N2, 3);
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertThat(detector.tryAdmitTrial(N2)).isTrue();
+
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+
+        assertThat(detector.tryAdmitTrial(N2)).isTrue();
+    }
+
+    @Test
+    void reachableNodesAndOpenBreakersAdmitNoTrial() {
+        assertThat(detector.tryAdmitTrial(N2)).as("not down").isFalse();
+        failTimes(N3, 3);
+        openBreakers.add(N3);
+        now.addAndGet(Duration.ofMinutes(1).toNanos());
+
+        assertThat(detector.tryAdmitTrial(N3))
+                .as("its breaker decides while open")
+                .isFalse();
+        openBreakers.remove(N3);
+        assertThat(detector.tryAdmitTrial(N3)).isTrue();
+    }
+
+    @Test
     void invalidSettingsAreRejected() {
+        assertThatThrownBy(() -> new ObservedPartitionDetector(
+                        List.of(N1),
+                        N1,
+                        3,
+                        openBreakers::contains,
+                        now::get,
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("max trial backoff must be >= trial backoff (PT2S), got PT1S");
+        assertThatThrownBy(() -> new ObservedPartitionDetector(
+                        List.of(N1),
+                        N1,
+                        3,
+                        openBreakers::contains,
+                        now::get,
+                        Duration.ofSeconds(1),
+                        Duration.ZERO,
+                        Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("trial backoff must be positive, got PT0S");
         assertThatThrownBy(() -> new ObservedPartitionDetector(
                         List.of(N1), N1, 0, openBreakers::contains, now::get, Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class)
