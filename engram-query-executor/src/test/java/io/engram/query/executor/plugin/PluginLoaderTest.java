@@ -1,36 +1,39 @@
 package io.engram.query.executor.plugin;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
+import static io.engram.query.executor.plugin.PluginJars.pluginSource;
+import static io.engram.query.executor.plugin.PluginJars.writePlugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.engram.query.aggregation.AggregationPlugin;
 import io.engram.query.planner.PlannerPlugin;
-import io.engram.query.spi.ConsistencyPolicy;
 import io.engram.query.spi.Named;
 import io.engram.query.spi.QueryPlugin;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
+import java.util.zip.ZipException;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PluginLoaderTest {
-    private static final String SERVICES = "META-INF/services/" + QueryPlugin.class.getName();
     private static final ClassLoader APPLICATION = PluginLoaderTest.class.getClassLoader();
 
     @TempDir
     Path directory;
+
+    @TempDir
+    Path work;
+
+    private PluginJars jars;
+
+    @BeforeEach
+    void setUp() {
+        jars = new PluginJars(work);
+    }
 
     @Test
     void classPathHoldsTheBuiltInsAndTheTestPlugin() {
@@ -51,54 +54,30 @@ class PluginLoaderTest {
     }
 
     @Test
-    void directoryWithoutJarsHoldsNoPlugin() throws IOException {
+    void directoryWithoutJarsHoldsNoPlugin() throws Exception {
         Files.writeString(directory.resolve("README.txt"), "not a jar");
+        Files.createDirectories(directory.resolve("empty"));
+        Files.writeString(Files.createDirectories(directory.resolve("docs")).resolve("NOTES.txt"), "not a jar");
 
         assertThat(PluginLoader.fromDirectory(directory, APPLICATION)).isEmpty();
     }
 
     @Test
-    void jarPluginIsLoadedInItsOwnClassLoaderWithoutTheClassPathOnes() throws Exception {
-        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-        assumeThat(compiler).as("a JDK with javax.tools").isNotNull();
-        Path classes = compile(compiler, "io.example.jarplugin.JarPlugin", """
-                package io.example.jarplugin;
-
-                import io.engram.query.spi.ConsistencyPolicy;
-                import io.engram.query.spi.CoverageProgress;
-                import io.engram.query.spi.QueryPlugin;
-                import java.util.List;
-
-                public final class JarPlugin implements QueryPlugin {
-                    @Override
-                    public List<ConsistencyPolicy> consistencyPolicies() {
-                        return List.of(new ConsistencyPolicy() {
-                            @Override
-                            public String name() {
-                                return "from-jar";
-                            }
-
-                            @Override
-                            public boolean isSatisfied(CoverageProgress progress) {
-                                return true;
-                            }
-
-                            @Override
-                            public boolean canStillSucceed(CoverageProgress progress) {
-                                return true;
-                            }
-                        });
-                    }
-                }
-                """);
-        jar("jar-plugin.jar", classes, Map.of(SERVICES, "io.example.jarplugin.JarPlugin\n"));
+    void jarPluginHasItsOwnClassLoaderAndSharesTheSpiTypes() throws Exception {
+        Path classes = jars.compile(Map.of(
+                "io.example.jarplugin.JarPlugin", pluginSource("io.example.jarplugin.JarPlugin", "", "\"from-jar\"")));
+        writePlugin(directory.resolve("jar-plugin.jar"), classes, "io.example.jarplugin.JarPlugin");
 
         List<QueryPlugin> plugins = PluginLoader.fromDirectory(directory, APPLICATION);
 
         assertThat(plugins).singleElement().satisfies(plugin -> {
+            ClassLoader loader = plugin.getClass().getClassLoader();
             assertThat(plugin.getClass().getName()).isEqualTo("io.example.jarplugin.JarPlugin");
-            assertThat(plugin.getClass().getClassLoader()).isNotSameAs(APPLICATION);
-            assertThat(plugin.getClass().getClassLoader().getParent()).isSameAs(APPLICATION);
+            assertThat(loader).isInstanceOf(PluginClassLoader.class);
+            assertThat(loader.getName()).isEqualTo("engram-query-plugin:jar-plugin.jar");
+            assertThat(loader.getParent()).isSameAs(ClassLoader.getPlatformClassLoader());
+            assertThat(plugin).isInstanceOf(QueryPlugin.class);
+            assertThat(loader.loadClass(QueryPlugin.class.getName())).isSameAs(QueryPlugin.class);
             assertThat(plugin.consistencyPolicies()).extracting(Named::name).containsExactly("from-jar");
         });
         assertThat(APPLICATION.getResource("io/example/jarplugin/JarPlugin.class"))
@@ -107,68 +86,210 @@ class PluginLoaderTest {
     }
 
     @Test
-    void jarNamingOnlyAClassPathPluginAddsNothing() throws IOException {
-        jar("names-a-class-path-plugin.jar", null, Map.of(SERVICES, TestMergePlugin.class.getName() + "\n"));
+    void pluginBundlingAConflictingJacksonUsesItsOwnBesideOurs() throws Exception {
+        // Not Jackson: a "version" of ObjectMapper with the same name and method and a different answer.
+        String bundled = """
+                package com.fasterxml.jackson.databind;
 
-        assertThat(PluginLoader.fromDirectory(directory, APPLICATION)).isEmpty();
+                public final class ObjectMapper {
+                    public String writeValueAsString(Object value) {
+                        return "bundled-" + value;
+                    }
+                }
+                """;
+        Path classes = jars.compile(Map.of(
+                ObjectMapper.class.getName(),
+                bundled,
+                "io.example.bundling.BundlingPlugin",
+                pluginSource(
+                        "io.example.bundling.BundlingPlugin",
+                        "",
+                        "new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(\"jackson\")")));
+        Path jar = writePlugin(directory.resolve("bundling.jar"), classes, "io.example.bundling.BundlingPlugin");
+
+        QueryPlugin plugin = PluginLoader.fromDirectory(directory, APPLICATION).get(0);
+
+        assertThat(plugin.consistencyPolicies()).extracting(Named::name).containsExactly("bundled-jackson");
+        Class<?> pluginMapper = plugin.getClass().getClassLoader().loadClass(ObjectMapper.class.getName());
+        assertThat(pluginMapper).isNotSameAs(ObjectMapper.class);
+        assertThat(pluginMapper.getProtectionDomain().getCodeSource().getLocation())
+                .isEqualTo(jar.toUri().toURL());
+        assertThat(ObjectMapper.class.getClassLoader()).isSameAs(APPLICATION);
+        assertThat(new ObjectMapper().writeValueAsString("jackson")).isEqualTo("\"jackson\"");
     }
 
     @Test
-    void jarNamingAMissingClassFailsSayingWhich() throws IOException {
-        jar("broken.jar", null, Map.of(SERVICES, "io.example.Missing\n"));
+    void pluginsInSeparateJarsDoNotSeeEachOther() throws Exception {
+        writePlugin(
+                directory.resolve("a.jar"),
+                jars.compile(Map.of("io.example.a.APlugin", pluginSource("io.example.a.APlugin", "", "\"a\""))),
+                "io.example.a.APlugin");
+        writePlugin(
+                directory.resolve("b.jar"),
+                jars.compile(Map.of("io.example.b.BPlugin", pluginSource("io.example.b.BPlugin", "", "\"b\""))),
+                "io.example.b.BPlugin");
+
+        List<QueryPlugin> plugins = PluginLoader.fromDirectory(directory, APPLICATION);
+
+        assertThat(plugins)
+                .extracting(p -> p.getClass().getName())
+                .containsExactly("io.example.a.APlugin", "io.example.b.BPlugin");
+        ClassLoader a = plugins.get(0).getClass().getClassLoader();
+        ClassLoader b = plugins.get(1).getClass().getClassLoader();
+        assertThat(a).isNotSameAs(b);
+        assertThatThrownBy(() -> a.loadClass("io.example.b.BPlugin"))
+                .isInstanceOf(ClassNotFoundException.class)
+                .hasMessage("io.example.b.BPlugin");
+        assertThatThrownBy(() -> b.loadClass("io.example.a.APlugin"))
+                .isInstanceOf(ClassNotFoundException.class)
+                .hasMessage("io.example.a.APlugin");
+    }
+
+    @Test
+    void directoryPluginSharesOneLoaderAcrossItsJarsAndKeepsThemToItself() throws Exception {
+        Path helper = jars.compile(Map.of("io.example.lib.Helper", """
+                package io.example.lib;
+
+                public final class Helper {
+                    public static String name() {
+                        return "helped";
+                    }
+                }
+                """));
+        Path needy = jars.compile(
+                Map.of(
+                        "io.example.needy.NeedyPlugin",
+                        pluginSource(
+                                "io.example.needy.NeedyPlugin",
+                                "private final String name = io.example.lib.Helper.name();",
+                                "this.name")),
+                helper);
+        PluginJars.write(directory.resolve("needy/helper-lib.jar"), helper, Map.of());
+        writePlugin(directory.resolve("needy/needy.jar"), needy, "io.example.needy.NeedyPlugin");
+        writePlugin(
+                directory.resolve("other.jar"),
+                jars.compile(Map.of("io.example.a.APlugin", pluginSource("io.example.a.APlugin", "", "\"a\""))),
+                "io.example.a.APlugin");
+
+        List<QueryPlugin> plugins = PluginLoader.fromDirectory(directory, APPLICATION);
+
+        assertThat(plugins)
+                .extracting(p -> p.getClass().getName())
+                .containsExactly("io.example.needy.NeedyPlugin", "io.example.a.APlugin");
+        QueryPlugin directoryPlugin = plugins.get(0);
+        assertThat(directoryPlugin.getClass().getClassLoader().getName()).isEqualTo("engram-query-plugin:needy");
+        assertThat(directoryPlugin.consistencyPolicies())
+                .extracting(Named::name)
+                .containsExactly("helped");
+        assertThatThrownBy(() -> plugins.get(1).getClass().getClassLoader().loadClass("io.example.lib.Helper"))
+                .isInstanceOf(ClassNotFoundException.class)
+                .hasMessage("io.example.lib.Helper");
+    }
+
+    @Test
+    void pluginIsInstantiatedWithItsOwnLoaderAsTheContextLoader() throws Exception {
+        String className = "io.example.context.ContextPlugin";
+        Path classes = jars.compile(Map.of(
+                className,
+                pluginSource(
+                        className,
+                        "private final boolean own = Thread.currentThread().getContextClassLoader()"
+                                + " == ContextPlugin.class.getClassLoader();",
+                        "own ? \"own-context\" : \"other-context\"")));
+        writePlugin(directory.resolve("context.jar"), classes, className);
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+
+        QueryPlugin plugin = PluginLoader.fromDirectory(directory, APPLICATION).get(0);
+
+        assertThat(plugin.consistencyPolicies()).extracting(Named::name).containsExactly("own-context");
+        assertThat(Thread.currentThread().getContextClassLoader()).isSameAs(before);
+    }
+
+    @Test
+    void jarNamingAClassPathPluginFailsBecauseThePluginCanNotSeeIt() throws Exception {
+        Path jar =
+                writePlugin(directory.resolve("names-a-class-path-plugin.jar"), null, TestMergePlugin.class.getName());
 
         assertThatThrownBy(() -> PluginLoader.fromDirectory(directory, APPLICATION))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("can not load a query plugin: io.engram.query.spi.QueryPlugin: "
+                .hasMessage("can not load a query plugin from " + jar + ": io.engram.query.spi.QueryPlugin: Provider "
+                        + TestMergePlugin.class.getName() + " not found");
+    }
+
+    @Test
+    void jarNamingAMissingClassFailsNamingTheJar() throws Exception {
+        Path jar = writePlugin(directory.resolve("broken.jar"), null, "io.example.Missing");
+
+        assertThatThrownBy(() -> PluginLoader.fromDirectory(directory, APPLICATION))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("can not load a query plugin from " + jar + ": io.engram.query.spi.QueryPlugin: "
                         + "Provider io.example.Missing not found");
     }
 
-    /** Compiles one class against the api jar only, as a third-party plugin would be built. */
-    private Path compile(JavaCompiler compiler, String className, String source)
-            throws IOException, URISyntaxException {
-        Path sources = Files.createDirectories(directory.resolve("build/src"));
-        Path file = sources.resolve(className.substring(className.lastIndexOf('.') + 1) + ".java");
-        Files.writeString(file, source);
-        Path classes = Files.createDirectories(directory.resolve("build/classes"));
-        Path api = Path.of(ConsistencyPolicy.class
-                .getProtectionDomain()
-                .getCodeSource()
-                .getLocation()
-                .toURI());
-        int status = compiler.run(
-                null,
-                null,
-                null,
-                "--release",
-                "17",
-                "-classpath",
-                api.toString(),
-                "-d",
-                classes.toString(),
-                file.toString());
-        assertThat(status).as("javac exit status").isZero();
-        return classes;
+    @Test
+    void fileThatIsNotAJarFailsNamingIt() throws Exception {
+        writePlugin(
+                directory.resolve("a.jar"),
+                jars.compile(Map.of("io.example.a.APlugin", pluginSource("io.example.a.APlugin", "", "\"a\""))),
+                "io.example.a.APlugin");
+        Path jar = Files.writeString(directory.resolve("not-a-zip.jar"), "not a jar");
+
+        assertThatThrownBy(() -> PluginLoader.fromDirectory(directory, APPLICATION))
+                .isInstanceOf(IllegalStateException.class)
+                .hasCauseInstanceOf(ZipException.class)
+                .satisfies(e -> assertThat(e)
+                        .hasMessage("can not open plugin jar " + jar + ": "
+                                + e.getCause().getMessage()));
     }
 
-    /** Writes a jar into the plugin directory: the class files under {@code classes} (if any) plus {@code texts}. */
-    private void jar(String name, Path classes, Map<String, String> texts) throws IOException {
-        try (OutputStream file = Files.newOutputStream(directory.resolve(name));
-                JarOutputStream jar = new JarOutputStream(file)) {
-            if (classes != null) {
-                try (Stream<Path> walk = Files.walk(classes)) {
-                    for (Path path : walk.filter(Files::isRegularFile).sorted().toList()) {
-                        jar.putNextEntry(
-                                new JarEntry(classes.relativize(path).toString().replace('\\', '/')));
-                        jar.write(Files.readAllBytes(path));
-                        jar.closeEntry();
+    @Test
+    void pluginDirectoryMissingADependencyFailsNamingTheDirectory() throws Exception {
+        Path helper = jars.compile(Map.of("io.example.lib.Helper", """
+                package io.example.lib;
+
+                public final class Helper {
+                    public static String name() {
+                        return "helped";
                     }
                 }
-            }
-            for (Map.Entry<String, String> text : texts.entrySet()) {
-                jar.putNextEntry(new JarEntry(text.getKey()));
-                jar.write(text.getValue().getBytes(UTF_8));
-                jar.closeEntry();
-            }
-        }
+                """));
+        Path needy = jars.compile(
+                Map.of(
+                        "io.example.needy.NeedyPlugin",
+                        pluginSource(
+                                "io.example.needy.NeedyPlugin",
+                                "private final String name = io.example.lib.Helper.name();",
+                                "this.name")),
+                helper);
+        writePlugin(directory.resolve("needy/needy.jar"), needy, "io.example.needy.NeedyPlugin");
+
+        assertThatThrownBy(() -> PluginLoader.fromDirectory(directory, APPLICATION))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("can not load a query plugin from " + directory.resolve("needy")
+                        + ": io.engram.query.spi.QueryPlugin: Provider io.example.needy.NeedyPlugin could not be"
+                        + " instantiated: java.lang.NoClassDefFoundError: io/example/lib/Helper");
+    }
+
+    @Test
+    void pluginWhoseSuperclassIsMissingFailsNamingTheJar() throws Exception {
+        Path base = jars.compile(Map.of("io.example.lib.Base", """
+                package io.example.lib;
+
+                public abstract class Base {}
+                """));
+        Path orphan = jars.compile(Map.of("io.example.orphan.OrphanPlugin", """
+                        package io.example.orphan;
+
+                        import io.engram.query.spi.QueryPlugin;
+
+                        public final class OrphanPlugin extends io.example.lib.Base implements QueryPlugin {}
+                        """), base);
+        Path jar = writePlugin(directory.resolve("orphan.jar"), orphan, "io.example.orphan.OrphanPlugin");
+
+        assertThatThrownBy(() -> PluginLoader.fromDirectory(directory, APPLICATION))
+                .isInstanceOf(IllegalStateException.class)
+                .hasCauseInstanceOf(NoClassDefFoundError.class)
+                .hasMessage("can not load a query plugin from " + jar
+                        + ": java.lang.NoClassDefFoundError: io/example/lib/Base");
     }
 }

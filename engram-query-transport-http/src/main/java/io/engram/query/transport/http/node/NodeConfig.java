@@ -42,8 +42,8 @@ import java.util.Optional;
  * @param apiToken from {@code http.api_token_file}: when set, {@code /v1/query} requires it
  * @param stopTimeout {@code http.stop_timeout_ms}: how long a stopping node lets in-flight queries finish
  * @param transportSettings {@code transport.http.*}, passed to the HTTP transport
- * @param pluginsDirectory {@code node.plugins_directory}: jars of extra {@code QueryPlugin}s, loaded with a class
- *     loader of their own
+ * @param pluginsDirectory {@code node.plugins_directory}: extra {@code QueryPlugin}s, each jar or subdirectory of
+ *     jars one plugin with an isolated class loader of its own
  * @param query the {@code [query]} section
  */
 public record NodeConfig(
