@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.HttpClientTransport;
@@ -60,6 +61,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class HttpTransport implements Transport {
     static final String PARTITION_PATH = "/internal/v1/partition-query";
     static final String DEADLINE_HEADER = "Engram-Deadline-Ms";
+    static final String CANCEL_PATH = "/internal/v1/partition-cancel";
+    /** Names one partition call, so that its caller can cancel it ({@link #CANCEL_PATH}). */
+    static final String CALL_ID_HEADER = "Engram-Call-Id";
+    /** How long a cancel message may take; it is best effort, the serving node's deadline ends the work anyway. */
+    private static final long CANCEL_TIMEOUT_MS = 1_000;
 
     private final TransportContext context;
     private final HttpTransportConfig config;
@@ -108,6 +114,8 @@ public final class HttpTransport implements Transport {
         return client;
     }
 
+    private final AtomicLong callIds = new AtomicLong();
+
     @Override
     public CompletableFuture<PartialResult> execute(NodeId node, PartitionRequest request) {
         requireNonNull(node, "node is null");
@@ -123,11 +131,13 @@ public final class HttpTransport implements Transport {
                     "the deadline passed before space '" + request.space() + "' could be asked of " + node));
         }
         byte[] body = format.writePartitionRequest(request);
+        String callId = request.queryId() + "." + callIds.incrementAndGet();
         Request http = client.newRequest(address.get())
                 .method(HttpMethod.POST)
                 .headers(h -> {
                     authorization.ifPresent(a -> h.put(HttpHeader.AUTHORIZATION, a));
                     h.put(DEADLINE_HEADER, Long.toString(remainingMs));
+                    h.put(CALL_ID_HEADER, callId);
                     h.put(HttpHeader.ACCEPT, format.mediaType());
                 })
                 .body(new BytesRequestContent(format.mediaType(), body))
@@ -136,10 +146,25 @@ public final class HttpTransport implements Transport {
         result.whenComplete((r, failure) -> {
             if (failure instanceof CancellationException) {
                 http.abort(failure);
+                // Over HTTP/1.1 the serving node does not notice an aborted connection while it computes (Jetty reads
+                // nothing until it answers), so the call is cancelled by name; over h2c the stream reset also does.
+                cancelRemote(address.get(), callId);
             }
         });
         http.send(new AnswerListener(node, request, remainingMs, result));
         return result;
+    }
+
+    /** Tells the serving node to stop call {@code callId}; best effort, its answer is not awaited. */
+    private void cancelRemote(URI partitionUri, String callId) {
+        client.newRequest(partitionUri.resolve(CANCEL_PATH))
+                .method(HttpMethod.POST)
+                .headers(h -> {
+                    authorization.ifPresent(a -> h.put(HttpHeader.AUTHORIZATION, a));
+                    h.put(CALL_ID_HEADER, callId);
+                })
+                .timeout(CANCEL_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .send(result -> {});
     }
 
     /** The node's partition endpoint, resolved once per address. */
@@ -277,6 +302,10 @@ public final class HttpTransport implements Transport {
             if (status == 401 || status == 403) {
                 throw new TransportException(
                         io.engram.query.api.MissingReason.FAILED, false, "cluster token rejected by " + node + detail);
+            }
+            if (status == 429) {
+                // healthy but at its cap: try another copy rather than adding to its queue
+                throw TransportException.overloaded(node + " is overloaded (429)" + detail);
             }
             if (status == 504) {
                 throw TransportException.timeout(node + " did not finish by the deadline" + detail);

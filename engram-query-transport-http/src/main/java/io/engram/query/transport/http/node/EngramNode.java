@@ -140,7 +140,8 @@ public final class EngramNode implements AutoCloseable {
                 config.clusterToken(),
                 config.apiToken(),
                 Optional.of(config.dimensions()),
-                config.stopTimeout());
+                config.stopTimeout(),
+                config.effectiveMaxConcurrentQueries());
         EngramHttpServer server = new EngramHttpServer(serverConfig, queryService, runner::runInline, health, registry);
         try {
             server.start();

@@ -41,6 +41,8 @@ import java.util.Optional;
  * @param maxBodyBytes {@code http.max_body_bytes}
  * @param apiToken from {@code http.api_token_file}: when set, {@code /v1/query} requires it
  * @param stopTimeout {@code http.stop_timeout_ms}: how long a stopping node lets in-flight queries finish
+ * @param maxConcurrentQueries {@code http.max_concurrent_queries}: client queries this node coordinates at once; more
+ *     get 429 (0 = 8 per core)
  * @param transportSettings {@code transport.http.*}, passed to the HTTP transport
  * @param pluginsDirectory {@code node.plugins_directory}: extra {@code QueryPlugin}s, each jar or subdirectory of
  *     jars one plugin with an isolated class loader of its own
@@ -62,6 +64,7 @@ public record NodeConfig(
         int maxBodyBytes,
         Optional<String> apiToken,
         Duration stopTimeout,
+        int maxConcurrentQueries,
         Map<String, String> transportSettings,
         Optional<Path> pluginsDirectory,
         QueryConfig query) {
@@ -75,6 +78,13 @@ public record NodeConfig(
         explicitSpaces = List.copyOf(explicitSpaces);
         dataSpaces = List.copyOf(dataSpaces);
         transportSettings = Map.copyOf(transportSettings);
+    }
+
+    /** Client queries coordinated at once: the configured count, or 8 per core. */
+    public int effectiveMaxConcurrentQueries() {
+        return maxConcurrentQueries > 0
+                ? maxConcurrentQueries
+                : 8 * Runtime.getRuntime().availableProcessors();
     }
 
     /** Loads {@code file}, with overrides from system properties and the environment. */
@@ -205,6 +215,7 @@ public record NodeConfig(
                 .filter(f -> !f.isBlank())
                 .flatMap(f -> readSecret(r, "http.api_token_file", base.resolve(f)));
         Duration stopTimeout = Duration.ofMillis(r.longValue("http.stop_timeout_ms", 5000, 0, 600_000));
+        int maxConcurrentQueries = r.intValue("http.max_concurrent_queries", 0, 0, 100_000);
 
         Map<String, String> transport = new LinkedHashMap<>();
         transport.put("transport.http.h2c", String.valueOf(r.boolValue("transport.http.h2c", false)));
@@ -248,6 +259,7 @@ public record NodeConfig(
                 maxBody,
                 apiToken,
                 stopTimeout,
+                maxConcurrentQueries,
                 transport,
                 plugins,
                 query);

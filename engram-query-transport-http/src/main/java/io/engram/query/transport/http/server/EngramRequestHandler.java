@@ -9,6 +9,7 @@ import io.engram.query.api.PartialResult;
 import io.engram.query.api.Query;
 import io.engram.query.api.QueryResult;
 import io.engram.query.api.QueryService;
+import io.engram.query.executor.metrics.QueryMetrics;
 import io.engram.query.spi.PartitionRequest;
 import io.engram.query.spi.TransportException;
 import io.engram.query.transport.http.json.WireFormat;
@@ -28,6 +29,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,13 +51,27 @@ final class EngramRequestHandler extends Handler.Abstract {
     static final String HEALTH_PATH = "/cluster/health";
     static final String METRICS_PATH = "/metrics";
     static final String DEADLINE_HEADER = "Engram-Deadline-Ms";
+    static final String PARTITION_CANCEL_PATH = "/internal/v1/partition-cancel";
+    static final String CALL_ID_HEADER = "Engram-Call-Id";
+    private static final java.util.regex.Pattern CALL_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._@:-]{1,200}");
     static final long MAX_DEADLINE_MS = 600_000;
     /** How long past its deadline a partition query may run before the server answers 504 on its own. */
     private static final long DEADLINE_GRACE_MS = 1_000;
+    /** What a 429 asks the client to wait, in seconds: the time a query at the cap usually takes to make room. */
+    static final int RETRY_AFTER_SECONDS = 1;
 
     private static final Logger LOG = LoggerFactory.getLogger(EngramRequestHandler.class);
-    private static final Map<String, String> METHODS =
-            Map.of(QUERY_PATH, "POST", PARTITION_PATH, "POST", HEALTH_PATH, "GET", METRICS_PATH, "GET");
+    private static final Map<String, String> METHODS = Map.of(
+            QUERY_PATH,
+            "POST",
+            PARTITION_PATH,
+            "POST",
+            PARTITION_CANCEL_PATH,
+            "POST",
+            HEALTH_PATH,
+            "GET",
+            METRICS_PATH,
+            "GET");
 
     private final HttpServerConfig config;
     private final QueryService queryService;
@@ -66,6 +82,11 @@ final class EngramRequestHandler extends Handler.Abstract {
     private final WireFormat smile;
     private final Optional<BearerToken> clusterToken;
     private final Optional<BearerToken> apiToken;
+    private final Semaphore queryPermits;
+    /** Partition runs in progress by their caller's call id, so that the caller can cancel one by name. */
+    private final Map<String, Runnable> runningCalls = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final MetricRegistry registry;
 
     EngramRequestHandler(
             HttpServerConfig config,
@@ -85,6 +106,8 @@ final class EngramRequestHandler extends Handler.Abstract {
         this.smile = WireFormat.smile(limits);
         this.clusterToken = config.clusterToken().map(t -> new BearerToken(t, "cluster"));
         this.apiToken = config.apiToken().map(t -> new BearerToken(t, "api"));
+        this.queryPermits = new Semaphore(config.maxConcurrentQueries());
+        this.registry = registry;
     }
 
     @Override
@@ -98,7 +121,13 @@ final class EngramRequestHandler extends Handler.Abstract {
                         404,
                         "Not Found",
                         "no endpoint at '" + printable(path) + "'; known: "
-                                + String.join(", ", QUERY_PATH, PARTITION_PATH, HEALTH_PATH, METRICS_PATH)));
+                                + String.join(
+                                        ", ",
+                                        QUERY_PATH,
+                                        PARTITION_PATH,
+                                        PARTITION_CANCEL_PATH,
+                                        HEALTH_PATH,
+                                        METRICS_PATH)));
             }
             if (!method.equals(request.getMethod())) {
                 response.getHeaders().put(HttpHeader.ALLOW, method);
@@ -110,6 +139,7 @@ final class EngramRequestHandler extends Handler.Abstract {
             switch (path) {
                 case QUERY_PATH -> query(exchange);
                 case PARTITION_PATH -> partitionQuery(exchange);
+                case PARTITION_CANCEL_PATH -> cancelPartition(exchange);
                 case HEALTH_PATH -> exchange.send(200, WireFormat.JSON_MEDIA_TYPE, json.write(health.health()));
                 default ->
                     exchange.send(
@@ -123,13 +153,30 @@ final class EngramRequestHandler extends Handler.Abstract {
         return true;
     }
 
+    /**
+     * Admission: at most {@code http.max_concurrent_queries} client queries at once; one more is answered at once
+     * with 429 and {@code Retry-After} rather than queued (a queued query would spend its deadline waiting). The time
+     * a request spent before it got here (Jetty's queue, reading its body) counts inside its deadline. A client that
+     * goes away cancels its query on every node.
+     */
     private void query(Exchange exchange) {
         apiToken.ifPresent(token -> token.check(exchange.header(HttpHeader.AUTHORIZATION)));
         requireMediaType(exchange, json);
+        if (!queryPermits.tryAcquire()) {
+            registry.counter(QueryMetrics.labelled(QueryMetrics.OVERLOADED, "scope", "query"))
+                    .inc();
+            throw new ProblemException(overloaded("this node is serving its cap of " + config.maxConcurrentQueries()
+                    + " concurrent queries (http.max_concurrent_queries); retry after " + RETRY_AFTER_SECONDS
+                    + " s or on another node"));
+        }
+        Request.addCompletionListener(exchange.request, t -> queryPermits.release());
         readBody(exchange)
                 .thenCompose(body -> {
                     Query query = json.readQuery(body);
-                    return queryService.execute(query);
+                    CompletableFuture<QueryResult> answer = queryService.execute(query, waited(exchange.request));
+                    // the client went away (closed the connection, reset the stream): nobody waits for the answer
+                    exchange.request.addFailureListener(t -> answer.cancel(true));
+                    return answer;
                 })
                 .whenComplete((QueryResult result, Throwable failure) -> {
                     if (failure != null) {
@@ -140,17 +187,43 @@ final class EngramRequestHandler extends Handler.Abstract {
                 });
     }
 
+    /**
+     * Time since Jetty began the request. Jetty stamps it with {@code System.nanoTime()}, so it is read on that clock
+     * and not on the injected ticker.
+     */
+    private static Duration waited(Request request) {
+        return Duration.ofNanos(Math.max(0, System.nanoTime() - request.getBeginNanoTime()));
+    }
+
+    static Problem overloaded(String detail) {
+        return new Problem("urn:engram:problem:overloaded", "Too Many Requests", 429, detail, Map.of());
+    }
+
     private void partitionQuery(Exchange exchange) {
         clusterToken.ifPresent(token -> token.check(exchange.header(HttpHeader.AUTHORIZATION)));
         long deadlineMs = deadlineMillis(exchange.header(DEADLINE_HEADER));
+        Optional<String> callId = exchange.header(CALL_ID_HEADER).map(EngramRequestHandler::callId);
         WireFormat format = requireMediaType(exchange, json, smile);
         readBody(exchange)
                 .thenCompose(body -> {
-                    Deadline deadline = Deadline.after(Duration.ofMillis(deadlineMs));
+                    // the caller's remaining time, less what this request already spent here before the handler
+                    Duration left = Duration.ofMillis(deadlineMs).minus(waited(exchange.request));
+                    Deadline deadline = Deadline.after(left.isNegative() ? Duration.ZERO : left);
                     PartitionRequest request = format.readPartitionRequest(body, deadline);
                     CompletableFuture<PartialResult> work = partitionHandler.execute(request);
-                    // the caller went away (aborted, timed out): stop the work it no longer waits for
-                    exchange.request.addFailureListener(t -> work.cancel(true));
+                    // the caller no longer waits (it cancelled the call by name, or its connection or stream failed):
+                    // the cancelled deadline stops the engine at its next check
+                    Runnable stop = () -> {
+                        deadline.cancel();
+                        work.cancel(true);
+                    };
+                    callId.ifPresent(id -> {
+                        if (!work.isDone()) {
+                            runningCalls.put(id, stop);
+                            work.whenComplete((p, f) -> runningCalls.remove(id, stop));
+                        }
+                    });
+                    exchange.request.addFailureListener(t -> stop.run());
                     return work.orTimeout(deadlineMs + DEADLINE_GRACE_MS, TimeUnit.MILLISECONDS);
                 })
                 .whenComplete((PartialResult partial, Throwable failure) -> {
@@ -160,6 +233,28 @@ final class EngramRequestHandler extends Handler.Abstract {
                         exchange.send(200, format.mediaType(), format.writePartialResult(partial));
                     }
                 });
+    }
+
+    /** A caller cancels one of its partition calls: 204 whether it still ran or had already ended. */
+    private void cancelPartition(Exchange exchange) {
+        clusterToken.ifPresent(token -> token.check(exchange.header(HttpHeader.AUTHORIZATION)));
+        String id = callId(exchange.header(CALL_ID_HEADER)
+                .orElseThrow(() -> new ProblemException(
+                        Problem.badRequest("header " + CALL_ID_HEADER + " is required: the call to cancel"))));
+        Runnable stop = runningCalls.remove(id);
+        if (stop != null) {
+            stop.run();
+        }
+        exchange.send(204, WireFormat.JSON_MEDIA_TYPE, new byte[0]);
+    }
+
+    private static String callId(String value) {
+        String trimmed = value.trim();
+        if (!CALL_ID.matcher(trimmed).matches()) {
+            throw new ProblemException(Problem.badRequest("header " + CALL_ID_HEADER
+                    + " must be 1 to 200 characters of [A-Za-z0-9._@:-], got '" + printable(value) + "'"));
+        }
+        return trimmed;
     }
 
     private static long deadlineMillis(Optional<String> header) {
@@ -255,6 +350,9 @@ final class EngramRequestHandler extends Handler.Abstract {
             if (problem.status() == 401) {
                 response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"engram\"");
             }
+            if (problem.status() == 429) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            }
             if (problem.status() == 401 || problem.status() == 413) {
                 // Answered without reading the whole body: the rest of it would be read as the next request, so the
                 // connection ends here and the client does not reuse it (a reused one failed with "no bytes").
@@ -286,6 +384,9 @@ final class EngramRequestHandler extends Handler.Abstract {
             }
             if (cause instanceof IllegalArgumentException e) {
                 return Problem.badRequest(String.valueOf(e.getMessage()));
+            }
+            if (cause instanceof TransportException e && e.isOverloaded()) {
+                return overloaded(e.getMessage());
             }
             if (cause instanceof TransportException e) {
                 return switch (e.reason()) {

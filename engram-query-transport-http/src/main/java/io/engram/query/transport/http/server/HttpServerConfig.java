@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param apiToken when present, {@code /v1/query} requires it as a bearer token
  * @param dimensions when present, embeddings in queries must have exactly this many dimensions
  * @param stopTimeout how long {@link EngramHttpServer#stop()} lets in-flight requests finish
+ * @param maxConcurrentQueries client queries ({@code POST /v1/query}) served at once; one more is answered at once with
+ *     429 and {@code Retry-After}
  */
 public record HttpServerConfig(
         String host,
@@ -24,9 +26,11 @@ public record HttpServerConfig(
         Optional<String> clusterToken,
         Optional<String> apiToken,
         Optional<Integer> dimensions,
-        Duration stopTimeout) {
+        Duration stopTimeout,
+        int maxConcurrentQueries) {
     public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(5);
+    public static final int DEFAULT_MAX_CONCURRENT_QUERIES = 256;
 
     public HttpServerConfig {
         requireNonNull(host, "host is null");
@@ -53,6 +57,9 @@ public record HttpServerConfig(
         if (stopTimeout.isNegative()) {
             throw new IllegalArgumentException("stop timeout must not be negative, got " + stopTimeout);
         }
+        if (maxConcurrentQueries < 1) {
+            throw new IllegalArgumentException("max concurrent queries must be >= 1, got " + maxConcurrentQueries);
+        }
     }
 
     /** Loopback on {@code port}, default limits, no tokens, no dimension check. */
@@ -64,25 +71,46 @@ public record HttpServerConfig(
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
-                DEFAULT_STOP_TIMEOUT);
+                DEFAULT_STOP_TIMEOUT,
+                DEFAULT_MAX_CONCURRENT_QUERIES);
     }
 
     public HttpServerConfig withClusterToken(String token) {
-        return new HttpServerConfig(host, port, maxBodyBytes, Optional.of(token), apiToken, dimensions, stopTimeout);
+        return new HttpServerConfig(
+                host, port, maxBodyBytes, Optional.of(token), apiToken, dimensions, stopTimeout, maxConcurrentQueries);
     }
 
     public HttpServerConfig withApiToken(String token) {
         return new HttpServerConfig(
-                host, port, maxBodyBytes, clusterToken, Optional.of(token), dimensions, stopTimeout);
+                host,
+                port,
+                maxBodyBytes,
+                clusterToken,
+                Optional.of(token),
+                dimensions,
+                stopTimeout,
+                maxConcurrentQueries);
     }
 
     public HttpServerConfig withMaxBodyBytes(int bytes) {
-        return new HttpServerConfig(host, port, bytes, clusterToken, apiToken, dimensions, stopTimeout);
+        return new HttpServerConfig(
+                host, port, bytes, clusterToken, apiToken, dimensions, stopTimeout, maxConcurrentQueries);
     }
 
     public HttpServerConfig withDimensions(int expected) {
         return new HttpServerConfig(
-                host, port, maxBodyBytes, clusterToken, apiToken, Optional.of(expected), stopTimeout);
+                host,
+                port,
+                maxBodyBytes,
+                clusterToken,
+                apiToken,
+                Optional.of(expected),
+                stopTimeout,
+                maxConcurrentQueries);
+    }
+
+    public HttpServerConfig withMaxConcurrentQueries(int queries) {
+        return new HttpServerConfig(host, port, maxBodyBytes, clusterToken, apiToken, dimensions, stopTimeout, queries);
     }
 
     private static void checkToken(String field, String token) {

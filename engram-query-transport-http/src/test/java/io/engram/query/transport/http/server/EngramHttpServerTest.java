@@ -36,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -130,6 +131,126 @@ class EngramHttpServerTest {
         assertThat(response.body()).isEqualTo(new String(json.writeResult(SampleMessages.result()), UTF_8));
         assertThat(received).hasSize(1);
         assertThat(received.get(0).spaces()).containsExactly(MemorySpaceId.of("s1"));
+    }
+
+    @Test
+    void aQueryOverTheConcurrencyCapGets429WithRetryAfterAtOnce() throws Exception {
+        List<CompletableFuture<QueryResult>> pending = new CopyOnWriteArrayList<>();
+        answer = q -> {
+            CompletableFuture<QueryResult> future = new CompletableFuture<>();
+            pending.add(future);
+            return future;
+        };
+        start(HttpServerConfig.loopback(0).withMaxConcurrentQueries(1));
+        CompletableFuture<HttpResponse<String>> first = http.sendAsync(
+                HttpRequest.newBuilder(uri("/v1/query"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(RECALL))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> pending.size() == 1);
+
+        HttpResponse<String> refused = postJson("/v1/query", RECALL);
+
+        assertProblem(
+                refused,
+                429,
+                "this node is serving its cap of 1 concurrent queries (http.max_concurrent_queries); retry after 1 s"
+                        + " or on another node");
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(registry.counter("engram_query_overloaded_total{scope=query}")
+                        .getCount())
+                .isEqualTo(1);
+        pending.get(0).complete(SampleMessages.result());
+        assertThat(first.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        answer = q -> CompletableFuture.completedFuture(SampleMessages.result());
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> postJson("/v1/query", RECALL).statusCode() == 200);
+    }
+
+    @Test
+    void anHttp2ClientThatResetsItsStreamCancelsItsQuery() throws Exception {
+        CompletableFuture<QueryResult> pending = new CompletableFuture<>();
+        answer = q -> pending;
+        start(HttpServerConfig.loopback(0));
+        org.eclipse.jetty.client.HttpClient h2c = new org.eclipse.jetty.client.HttpClient(
+                new org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2(
+                        new org.eclipse.jetty.http2.client.HTTP2Client()));
+        h2c.start();
+        try {
+            org.eclipse.jetty.client.Request request = h2c.POST(uri("/v1/query"))
+                    .body(new org.eclipse.jetty.client.StringRequestContent("application/json", RECALL));
+            request.send(result -> {});
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 1);
+
+            request.abort(new IOException("the client gave up"));
+
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(pending::isCancelled);
+        } finally {
+            h2c.stop();
+        }
+    }
+
+    @Test
+    void aCallerCancelsItsPartitionCallByName() throws Exception {
+        CompletableFuture<PartialResult> pending = new CompletableFuture<>();
+        partitionAnswer = r -> pending;
+        start(HttpServerConfig.loopback(0));
+        byte[] body = WireFormat.json(WireLimits.defaults())
+                .writePartitionRequest(new PartitionRequest(
+                        "q1",
+                        SampleMessages.recall(),
+                        MemorySpaceId.of("s1"),
+                        io.engram.query.api.Deadline.after(Duration.ofSeconds(10))));
+        CompletableFuture<HttpResponse<String>> call = http.sendAsync(
+                HttpRequest.newBuilder(uri("/internal/v1/partition-query"))
+                        .header("Content-Type", "application/json")
+                        .header("Engram-Deadline-Ms", "10000")
+                        .header("Engram-Call-Id", "q1@n2.7")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> partitionRequests.size() == 1);
+
+        HttpResponse<String> cancelled = post("/internal/v1/partition-cancel", "", "Engram-Call-Id", "q1@n2.7");
+
+        assertThat(cancelled.statusCode()).isEqualTo(204);
+        assertThat(pending).isCancelled();
+        assertThat(partitionRequests.get(0).deadline().isCancelled()).isTrue();
+        assertThat(call.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
+        assertThat(post("/internal/v1/partition-cancel", "", "Engram-Call-Id", "q1@n2.7")
+                        .statusCode())
+                .as("cancelling again, or a call that already ended, is not an error")
+                .isEqualTo(204);
+        assertProblem(
+                post("/internal/v1/partition-cancel", "", "Engram-Call-Id", "bad id!"),
+                400,
+                "header Engram-Call-Id must be 1 to 200 characters of [A-Za-z0-9._@:-], got 'bad id!'");
+    }
+
+    @Test
+    void anOverloadedPartitionRunGets429SoTheCallerTriesAnotherCopy() throws Exception {
+        partitionAnswer = r -> CompletableFuture.failedFuture(
+                io.engram.query.spi.TransportException.overloaded("node is at its partition queue cap"));
+        start(HttpServerConfig.loopback(0));
+        byte[] body = WireFormat.json(WireLimits.defaults())
+                .writePartitionRequest(new PartitionRequest(
+                        "q1",
+                        SampleMessages.recall(),
+                        MemorySpaceId.of("s1"),
+                        io.engram.query.api.Deadline.after(Duration.ofSeconds(1))));
+
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(uri("/internal/v1/partition-query"))
+                        .header("Content-Type", "application/json")
+                        .header("Engram-Deadline-Ms", "1000")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertProblem(response, 429, "node is at its partition queue cap");
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
     }
 
     @Test
@@ -294,7 +415,7 @@ class EngramHttpServerTest {
                 get("/v2/query"),
                 404,
                 "no endpoint at '/v2/query'; known: /v1/query,"
-                        + " /internal/v1/partition-query, /cluster/health, /metrics");
+                        + " /internal/v1/partition-query, /internal/v1/partition-cancel, /cluster/health, /metrics");
         HttpResponse<String> wrongMethod = get("/v1/query");
         assertProblem(wrongMethod, 405, "/v1/query accepts POST, got GET");
         assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
