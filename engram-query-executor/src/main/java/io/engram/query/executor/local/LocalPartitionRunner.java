@@ -40,6 +40,7 @@ public final class LocalPartitionRunner {
     private final Optional<Semaphore> permits;
     private final int maxQueued;
     private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicInteger running = new AtomicInteger();
     private final QueryMetrics metrics;
 
     /** Runs every request on {@code computePool}; {@link #runInline} does too. No queue bound. */
@@ -79,6 +80,7 @@ public final class LocalPartitionRunner {
         }
         this.maxQueued = maxQueued;
         this.metrics = requireNonNull(metrics, "metrics is null");
+        metrics.registry().gauge(QueryMetrics.PARTITIONS_RUNNING, () -> running::get);
     }
 
     private static Semaphore checkedPermits(int parallelism) {
@@ -86,6 +88,11 @@ public final class LocalPartitionRunner {
             throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
         }
         return new Semaphore(parallelism, true);
+    }
+
+    /** Runs in the engine right now. */
+    public int running() {
+        return running.get();
     }
 
     /** Runs waiting for a compute permit or thread right now. */
@@ -212,6 +219,7 @@ public final class LocalPartitionRunner {
         if (request.deadline().isExpired()) {
             throw TransportException.timeout("deadline passed before partition " + request.space() + " started");
         }
+        running.incrementAndGet();
         try {
             PartialResult answer = engine.execute(request);
             if (request.deadline().isCancelled()) {
@@ -233,6 +241,8 @@ public final class LocalPartitionRunner {
                     "local engine failed on " + request.space() + ": "
                             + e.getClass().getSimpleName(),
                     e);
+        } finally {
+            running.decrementAndGet();
         }
     }
 }

@@ -43,6 +43,8 @@ public final class QueryMetrics {
     public static final String CANCELLED = "engram_query_cancelled_total";
     /** Partition runs on this node that stopped early or never started because their caller no longer waited. */
     public static final String PARTITION_CANCELLED = "engram_query_partition_cancelled_total";
+    /** Partition runs in this node's engine right now. */
+    public static final String PARTITIONS_RUNNING = "engram_query_partitions_running";
     /** Requests refused at once because this node was at its admission cap, by {@code scope} (query, partition). */
     public static final String OVERLOADED = "engram_query_overloaded_total";
     /** Calls cut short by their query's deadline or timeout, by whether they counted against the node. */

@@ -40,9 +40,19 @@ final class ExecutorFixture implements AutoCloseable {
     final FaultInjectingTransport faults;
     final CoordinatorQueryService service;
     final NodeCallPolicy callPolicy;
+    final ObservedPartitionDetector detector;
 
     /** @param assignments space to its copies, primary first */
     ExecutorFixture(Map<String, List<String>> assignments, QueryConfig config) {
+        this(assignments, config, 1000, Ticker.system());
+    }
+
+    /**
+     * With the embedded detector a host gets by default: {@code detectorThreshold} failures mark a node down, and its
+     * trial backoff runs on {@code detectorTicker} (a fake clock in tests).
+     */
+    ExecutorFixture(
+            Map<String, List<String>> assignments, QueryConfig config, int detectorThreshold, Ticker detectorTicker) {
         Map<NodeId, Set<MemorySpaceId>> held = new LinkedHashMap<>();
         List<SpaceAssignment> directoryEntries = new ArrayList<>();
         assignments.forEach((space, copies) -> {
@@ -61,8 +71,15 @@ final class ExecutorFixture implements AutoCloseable {
         StaticSpaceDirectory directory = new StaticSpaceDirectory(directoryEntries);
         List<NodeId> allNodes = new ArrayList<>(held.keySet());
         allNodes.add(COORDINATOR);
-        ObservedPartitionDetector detector = new ObservedPartitionDetector(
-                allNodes, COORDINATOR, 1000, callPolicy::isOpen, Ticker.system(), Duration.ofSeconds(1));
+        detector = new ObservedPartitionDetector(
+                allNodes,
+                COORDINATOR,
+                detectorThreshold,
+                callPolicy::isOpen,
+                detectorTicker,
+                Duration.ofSeconds(1),
+                config.detector().trialBackoff(),
+                config.detector().maxTrialBackoff());
         service = CoordinatorAssembly.coordinator(
                 COORDINATOR,
                 new LocalPartitionRunner(new FixedEngine(COORDINATOR, Set.of()), threads.compute()),

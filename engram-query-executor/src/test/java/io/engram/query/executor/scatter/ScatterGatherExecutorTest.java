@@ -371,6 +371,42 @@ class ScatterGatherExecutorTest {
     }
 
     @Test
+    void aNodeMarkedDownHealsThroughATrialCallWithoutAProber() throws Exception {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        try (ExecutorFixture cluster = new ExecutorFixture(
+                ExecutorFixture.onePerNode(2),
+                config("[query.detector]\ntrial_backoff_ms = 1000\n[query.hedge]\nmode = \"off\"\n"),
+                2,
+                clock::get)) {
+            NodeId n1 = NodeId.of("n1");
+            cluster.faults.inject(n1, Fault.fail(TransportException.failed("n1 is broken", false)));
+            cluster.run(recall(List.of("s1", "s2"), 2000, null));
+            cluster.run(recall(List.of("s1", "s2"), 2000, null));
+            assertThat(cluster.detector.isReachable(n1)).isFalse();
+            cluster.faults.heal();
+            long callsWhileDown = cluster.faults.calls(n1);
+
+            QueryResult skipped = cluster.run(recall(List.of("s1", "s2"), 2000, null));
+            assertThat(skipped.coverage().missing())
+                    .singleElement()
+                    .satisfies(m -> assertThat(m.reason()).isEqualTo(MissingReason.UNREACHABLE));
+            assertThat(cluster.faults.calls(n1)).isEqualTo(callsWhileDown);
+
+            clock.addAndGet(Duration.ofSeconds(1).toNanos());
+            QueryResult trial = cluster.run(recall(List.of("s1", "s2"), 2000, null));
+
+            assertThat(trial.coverage().isComplete())
+                    .as("the trial call answered")
+                    .isTrue();
+            assertThat(cluster.detector.isReachable(n1)).isTrue();
+            assertThat(cluster.run(recall(List.of("s1", "s2"), 2000, null))
+                            .coverage()
+                            .isComplete())
+                    .isTrue();
+        }
+    }
+
+    @Test
     void cancellingTheQueryCancelsItsCallsAndCountsIt() throws Exception {
         try (ExecutorFixture cluster = new ExecutorFixture(ExecutorFixture.onePerNode(2), QueryConfig.defaults())) {
             cluster.faults.inject(NodeId.of("n1"), Fault.hang());

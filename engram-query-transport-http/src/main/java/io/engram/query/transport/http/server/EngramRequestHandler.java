@@ -85,6 +85,19 @@ final class EngramRequestHandler extends Handler.Abstract {
     private final Semaphore queryPermits;
     /** Partition runs in progress by their caller's call id, so that the caller can cancel one by name. */
     private final Map<String, Runnable> runningCalls = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Calls cancelled before their request was seen (the cancel overtook it on another connection, or this node was
+     * paused): a request naming one is refused at once. The most recent {@value #REMEMBERED_CANCELS} are kept.
+     */
+    private final Map<String, Boolean> cancelledEarly =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > REMEMBERED_CANCELS;
+                }
+            });
+
+    private static final int REMEMBERED_CANCELS = 4096;
 
     private final MetricRegistry registry;
 
@@ -210,6 +223,11 @@ final class EngramRequestHandler extends Handler.Abstract {
                     Duration left = Duration.ofMillis(deadlineMs).minus(waited(exchange.request));
                     Deadline deadline = Deadline.after(left.isNegative() ? Duration.ZERO : left);
                     PartitionRequest request = format.readPartitionRequest(body, deadline);
+                    if (callId.isPresent() && cancelledEarly.remove(callId.get()) != null) {
+                        registry.counter(QueryMetrics.PARTITION_CANCELLED).inc();
+                        throw new java.util.concurrent.CancellationException(
+                                "call " + callId.get() + " was cancelled by its caller before it arrived");
+                    }
                     CompletableFuture<PartialResult> work = partitionHandler.execute(request);
                     // the caller no longer waits (it cancelled the call by name, or its connection or stream failed):
                     // the cancelled deadline stops the engine at its next check
@@ -244,6 +262,8 @@ final class EngramRequestHandler extends Handler.Abstract {
         Runnable stop = runningCalls.remove(id);
         if (stop != null) {
             stop.run();
+        } else {
+            cancelledEarly.put(id, Boolean.TRUE);
         }
         exchange.send(204, WireFormat.JSON_MEDIA_TYPE, new byte[0]);
     }
