@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The executor's threads: a compute pool bounded to the cores for local partitions (more search threads than cores
- * only slows every query), and a small scheduler for deadlines, hedges and retry backoff. Daemon threads, so a host
+ * only slows every query), and a small scheduler for deadlines, hedges and retry backoff. The compute pool's queue
+ * has no bound of its own: every task on it comes through {@code LocalPartitionRunner}, which admits at most
+ * {@code query.max_queued_partitions} waiting runs and refuses the next as overloaded. Daemon threads, so a host
  * that forgets {@link #close()} still exits.
  */
 public final class QueryThreads implements AutoCloseable {

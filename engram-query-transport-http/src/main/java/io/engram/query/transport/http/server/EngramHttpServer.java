@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,7 @@ public final class EngramHttpServer {
     private final HttpServerConfig config;
     private final Server server;
     private final ServerConnector connector;
+    static final int MAX_QUEUED_JOBS = 8192;
 
     public EngramHttpServer(
             HttpServerConfig config,
@@ -36,7 +38,10 @@ public final class EngramHttpServer {
             HealthReporter health,
             MetricRegistry registry) {
         this.config = requireNonNull(config, "config is null");
-        QueuedThreadPool threads = new QueuedThreadPool();
+        // Bounded like every queue here: past 8192 waiting jobs Jetty refuses new work (the connection is closed)
+        // instead of holding it; queries are shed long before that with 429 (http.max_concurrent_queries).
+        QueuedThreadPool threads =
+                new QueuedThreadPool(200, 8, 60_000, new BlockingArrayQueue<>(1024, 1024, MAX_QUEUED_JOBS));
         threads.setName("engram-http");
         this.server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
