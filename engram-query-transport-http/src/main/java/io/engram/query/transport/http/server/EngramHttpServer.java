@@ -11,7 +11,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +28,6 @@ public final class EngramHttpServer {
     private final HttpServerConfig config;
     private final Server server;
     private final ServerConnector connector;
-    static final int MAX_QUEUED_JOBS = 8192;
 
     public EngramHttpServer(
             HttpServerConfig config,
@@ -38,10 +36,7 @@ public final class EngramHttpServer {
             HealthReporter health,
             MetricRegistry registry) {
         this.config = requireNonNull(config, "config is null");
-        // Bounded like every queue here: past 8192 waiting jobs Jetty refuses new work (the connection is closed)
-        // instead of holding it; queries are shed long before that with 429 (http.max_concurrent_queries).
-        QueuedThreadPool threads =
-                new QueuedThreadPool(200, 8, 60_000, new BlockingArrayQueue<>(1024, 1024, MAX_QUEUED_JOBS));
+        QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("engram-http");
         this.server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
