@@ -40,6 +40,15 @@ public final class ConfigReader {
     private final List<ConfigReader> children = new ArrayList<>();
     private Map<String, String> systemProperties = Map.of();
     private Map<String, String> environment = Map.of();
+    /** {@code ENGRAM_*} variables that are not key overrides, so not reported as unknown. */
+    private final Set<String> otherVariables = new LinkedHashSet<>(NOT_KEYS);
+
+    /**
+     * Variables of the {@code ENGRAM_} namespace that name no key: the cluster token, and the launcher script's JVM
+     * options.
+     */
+    private static final Set<String> NOT_KEYS =
+            Set.of("ENGRAM_CLUSTER_TOKEN", "ENGRAM_API_TOKEN", "ENGRAM_QUERY_JAVA_OPTS");
 
     private ConfigReader(
             String prefix, Map<String, JsonNode> values, Map<String, String> origins, List<String> problems) {
@@ -115,6 +124,12 @@ public final class ConfigReader {
         Map<String, String> properties = new LinkedHashMap<>();
         System.getProperties().forEach((k, v) -> properties.put(String.valueOf(k), String.valueOf(v)));
         return withOverrides(properties, System.getenv());
+    }
+
+    /** An {@code ENGRAM_*} environment variable read for something other than a key, not to be reported. */
+    public ConfigReader acceptEnvironmentVariable(String name) {
+        otherVariables.add(requireNonNull(name, "name is null"));
+        return this;
     }
 
     /** The environment variable that overrides {@code key}. */
@@ -346,9 +361,57 @@ public final class ConfigReader {
             problems.add("unknown key " + key + (origin == null ? "" : " (from " + origin + ")")
                     + nearest.map(n -> "; did you mean " + n + "?").orElse(""));
         }
+        problems.addAll(unknownOverrides(known));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
+    }
+
+    /**
+     * Overrides that name no key this reader knows: {@code ENGRAM_QUERY_MAX_FANUOT} would otherwise be ignored without
+     * a word. Only variables and properties under a section this reader reads are judged, so a host reading only
+     * {@code [query]} does not trip over a node's {@code ENGRAM_HTTP_*} in the same environment.
+     */
+    private List<String> unknownOverrides(Set<String> known) {
+        if (!prefix.isEmpty()) {
+            return List.of();
+        }
+        Set<String> sections = new LinkedHashSet<>();
+        Map<String, String> keyByVariable = new LinkedHashMap<>();
+        for (String key : known) {
+            if (key.contains("[")) {
+                continue; // array entries have no override
+            }
+            sections.add(key.substring(0, Math.max(0, key.indexOf('.'))));
+            keyByVariable.put(environmentVariable(key), key);
+        }
+        sections.remove("");
+        List<String> unknown = new ArrayList<>();
+        for (String variable : new java.util.TreeSet<>(environment.keySet())) {
+            boolean inSection =
+                    sections.stream().anyMatch(section -> variable.startsWith(environmentVariable(section) + "_"));
+            if (!inSection || keyByVariable.containsKey(variable) || otherVariables.contains(variable)) {
+                continue;
+            }
+            Optional<String> nearest = nearest(variable, keyByVariable.keySet());
+            unknown.add("unknown environment variable " + variable
+                    + nearest.map(n -> "; did you mean " + n + " (" + keyByVariable.get(n) + ")?")
+                            .orElse(""));
+        }
+        for (String property : new java.util.TreeSet<>(systemProperties.keySet())) {
+            if (!property.startsWith("engram.")) {
+                continue;
+            }
+            String key = property.substring("engram.".length());
+            int dot = key.indexOf('.');
+            if (dot < 0 || !sections.contains(key.substring(0, dot)) || known.contains(key)) {
+                continue;
+            }
+            Optional<String> nearest = nearest(key, known);
+            unknown.add("unknown system property " + property
+                    + nearest.map(n -> "; did you mean engram." + n + "?").orElse(""));
+        }
+        return unknown;
     }
 
     /** Keys nothing read, with where each came from. */

@@ -96,6 +96,29 @@ class QueryConfigTest {
     }
 
     @Test
+    void aMistypedOverrideIsAnErrorNamingTheKeyItMeant() {
+        ConfigReader reader = ConfigReader.empty()
+                .withOverrides(
+                        Map.of("engram.query.max_fanuot", "3", "java.version", "17"),
+                        Map.of("ENGRAM_QUERY_MAX_FANUOT", "3", "ENGRAM_QUERY_JAVA_OPTS", "-Xmx1g", "PATH", "/bin"));
+        QueryConfig.read(reader);
+        assertThatThrownBy(reader::finish)
+                .hasMessage("invalid configuration (2 problems):\n"
+                        + "  - unknown environment variable ENGRAM_QUERY_MAX_FANUOT; did you mean"
+                        + " ENGRAM_QUERY_MAX_FANOUT (query.max_fanout)?\n"
+                        + "  - unknown system property engram.query.max_fanuot; did you mean engram.query.max_fanout?");
+    }
+
+    @Test
+    void overridesOfSectionsThisReaderDoesNotReadAreLeftToTheirOwner() {
+        // a host reads only [query]; the node runtime's variables in the same environment are not its business
+        ConfigReader reader = ConfigReader.empty()
+                .withOverrides(Map.of("engram.http.max_body_bytes", "1"), Map.of("ENGRAM_HTTP_MAX_BODY_BYTES", "1"));
+        QueryConfig.read(reader);
+        reader.finish();
+    }
+
+    @Test
     void crossKeyRulesAreChecked() {
         assertThatThrownBy(() -> QueryConfig.fromToml("[query.retry]\ninitial_backoff_ms = 100\nmax_backoff_ms = 10\n"
                         + "[query.hedge]\nmin_delay_ms = 20\nmax_delay_ms = 10\nmode = \"sometimes\"\n"))

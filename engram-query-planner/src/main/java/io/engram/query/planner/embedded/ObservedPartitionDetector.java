@@ -34,7 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>The local node is always reachable.
  *   <li>{@link #state()}: {@code PARTITIONED} while some node is unreachable; {@code HEALING} when all are reachable
  *       but some node came back (a success after being unreachable, or its breaker seen closing) within {@code
- *       healingWindow}; otherwise {@code CONNECTED}.
+ *       healingWindow}; otherwise {@code CONNECTED}. A node that had never answered before (a peer still starting
+ *       when this node came up) joins without healing, so a new cluster is {@code CONNECTED} as soon as every peer
+ *       answers.
  * </ul>
  *
  * <p>A node first heard of through a {@code record} call joins the nodes it tracks.
@@ -218,6 +220,9 @@ public final class ObservedPartitionDetector implements PartitionDetector {
         private boolean down;
         private boolean breakerWasOpen;
         private boolean cameBack;
+        /** Whether the node ever answered: one that was never reached and answers now is joining, not healing. */
+        private boolean everReached;
+
         private long cameBackAtNanos;
         /** While down: when the next trial call may go out, and the backoff after a failed trial. */
         private long nextTrialAtNanos;
@@ -231,7 +236,7 @@ public final class ObservedPartitionDetector implements PartitionDetector {
             }
             if (breakerWasOpen) {
                 breakerWasOpen = false;
-                if (!down) {
+                if (!down && everReached) {
                     markCameBack(ticker);
                 }
             }
@@ -260,8 +265,11 @@ public final class ObservedPartitionDetector implements PartitionDetector {
             backoffNanos = 0;
             if (down) {
                 down = false;
-                markCameBack(ticker);
+                if (everReached) {
+                    markCameBack(ticker);
+                }
             }
+            everReached = true;
         }
 
         synchronized void failed(int threshold, Ticker ticker, long initialBackoffNanos, long maxBackoffNanos) {

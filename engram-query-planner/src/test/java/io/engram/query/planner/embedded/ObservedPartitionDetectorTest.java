@@ -63,7 +63,18 @@ class ObservedPartitionDetectorTest {
     }
 
     @Test
+    void aPeerThatAnswersForTheFirstTimeJoinsWithoutHealing() {
+        failTimes(N2, 3); // still starting when this node came up
+        assertThat(detector.state()).isEqualTo(ClusterState.PARTITIONED);
+
+        detector.recordProbe(N2, true);
+
+        assertThat(detector.state()).isEqualTo(ClusterState.CONNECTED);
+    }
+
+    @Test
     void nodeThatComesBackHealsThenConnectsAfterTheWindow() {
+        detector.recordSuccess(N2, Duration.ofMillis(3));
         failTimes(N2, 3);
         now.addAndGet(Duration.ofSeconds(30).toNanos());
 
@@ -79,6 +90,7 @@ class ObservedPartitionDetectorTest {
 
     @Test
     void partitionedWinsOverHealing() {
+        detector.recordSuccess(N2, Duration.ofMillis(3));
         failTimes(N2, 3);
         detector.recordSuccess(N2, Duration.ofMillis(3));
         failTimes(N3, 3);
@@ -88,6 +100,7 @@ class ObservedPartitionDetectorTest {
 
     @Test
     void openBreakerMakesANodeUnreachableAndItsClosingHeals() {
+        detector.recordSuccess(N3, Duration.ofMillis(3));
         openBreakers.add(N3);
         assertThat(detector.isReachable(N3)).isFalse();
         assertThat(detector.state()).isEqualTo(ClusterState.PARTITIONED);
@@ -111,6 +124,7 @@ class ObservedPartitionDetectorTest {
 
     @Test
     void probesCountLikeCalls() {
+        detector.recordProbe(N2, true);
         detector.recordProbe(N2, false);
         detector.recordProbe(N2, false);
         detector.recordProbe(N2, false);
@@ -135,6 +149,7 @@ class ObservedPartitionDetectorTest {
 
     @Test
     void nodeMarkedDownGetsOneTrialAfterTheBackoffAndASuccessClearsIt() {
+        detector.recordSuccess(N2, Duration.ofMillis(2));
         failTimes(N2, 3);
         assertThat(detector.tryAdmitTrial(N2)).isFalse();
         now.addAndGet(Duration.ofSeconds(1).toNanos() - 1);

@@ -5,6 +5,7 @@ import io.engram.query.transport.http.node.EngramNode;
 import io.engram.query.transport.http.node.NodeConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -34,7 +35,13 @@ final class ServeCommand implements Callable<Integer> {
         try {
             node = EngramNode.start(nodeConfig);
         } catch (RuntimeException e) {
-            err.println("engram-query: node " + nodeConfig.nodeId() + " did not start: " + EngramQueryCli.oneLine(e));
+            List<String> problems = StartupFailure.problems(e);
+            if (problems.size() == 1) {
+                err.println("engram-query: node " + nodeConfig.nodeId() + " did not start: " + problems.get(0));
+            } else {
+                err.println("engram-query: node " + nodeConfig.nodeId() + " did not start:");
+                problems.forEach(p -> err.println("  " + p));
+            }
             return EngramQueryCli.USAGE;
         }
         spec.commandLine()

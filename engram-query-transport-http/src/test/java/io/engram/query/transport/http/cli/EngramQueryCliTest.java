@@ -85,6 +85,69 @@ class EngramQueryCliTest {
     }
 
     @Test
+    void aNodeWhosePluginsClashExitsTwoNamingTheClashNotGuicesWrapper() throws Exception {
+        // a second copy of the built-in aggregation plugin, in its own jar: it brings 'max' a second time
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        jar(
+                Path.of(io.engram.query.aggregation.AggregationPlugin.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI()),
+                plugins.resolve("aggregation-copy.jar"));
+        Path config = dir.resolve("node.toml");
+        Files.writeString(config, """
+                [node]
+                id = "n1"
+                listen = "127.0.0.1:0"
+                plugins_directory = "plugins"
+                [engine]
+                dimensions = 4
+                [engine.synthetic]
+                spaces = 1
+                memories_per_space = 10
+                clusters = 2
+                """);
+
+        Run run = run("serve", "--config", config.toString());
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err())
+                .startsWith("engram-query: node n1 did not start: merge policy 'max' is already registered (by "
+                        + "io.engram.query.aggregation.merge.MaxMergePolicy; again by ")
+                .doesNotContain("Unable to create injector")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void startupFailuresListEveryProblemOfTheCauseChainOnItsOwnLine() {
+        Throwable chain = new IllegalStateException(
+                "can not start the HTTP server on 127.0.0.1:1",
+                new java.io.UncheckedIOException(new java.net.BindException("Permission denied")));
+
+        assertThat(StartupFailure.problems(chain))
+                .as("the UncheckedIOException only repeats its cause, so it adds no line")
+                .containsExactly("can not start the HTTP server on 127.0.0.1:1", "Permission denied");
+    }
+
+    /** The classes and resources of {@code classes} (a directory or a jar) copied into a new jar at {@code target}. */
+    private static void jar(Path classes, Path target) throws Exception {
+        if (Files.isRegularFile(classes)) {
+            Files.copy(classes, target);
+            return;
+        }
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(target));
+                var files = Files.walk(classes)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                out.putNextEntry(new java.util.jar.JarEntry(
+                        classes.relativize(f).toString().replace('\\', '/')));
+                out.write(Files.readAllBytes(f));
+                out.closeEntry();
+            }
+        }
+    }
+
+    @Test
     void queryPrintsATableForAPerson() throws Exception {
         Path query = dir.resolve("q.json");
         Files.writeString(query, "{\"type\":\"recall\",\"spaces\":[],\"cue\":{\"content\":\"memory\"},\"limit\":3}");
