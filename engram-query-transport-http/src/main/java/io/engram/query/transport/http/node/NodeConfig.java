@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A node's configuration file ({@code serve --config node.toml}): who this node is, the cluster, the data, the HTTP
@@ -103,6 +104,13 @@ public record NodeConfig(
     /** Parses TOML text; relative paths resolve against {@code base}. */
     public static NodeConfig fromToml(String toml, Path base, Map<String, String> environment) {
         return read(ConfigReader.fromToml(toml, "configuration"), base, environment);
+    }
+
+    /** Every key a node's configuration may set, tables' keys in their generic form ({@code cluster.nodes[].id}). */
+    static Set<String> knownKeys() {
+        ConfigReader r = ConfigReader.empty();
+        read(r, Path.of("."), Map.of());
+        return r.knownKeys();
     }
 
     private static NodeConfig read(ConfigReader r, Path base, Map<String, String> environment) {
