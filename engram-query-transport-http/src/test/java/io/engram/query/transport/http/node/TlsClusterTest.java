@@ -118,7 +118,10 @@ class TlsClusterTest {
         JsonNode fromN2 = query(toN2, n2, Optional.empty());
         assertThat(fromN2.path("coverage").path("missing_partitions"))
                 .isNotEmpty()
-                .allSatisfy(m -> assertThat(m.path("node").asText()).isEqualTo("n1"));
+                .allSatisfy(m -> {
+                    assertThat(m.path("node").asText()).isEqualTo("n1");
+                    assertThat(m.path("reason").asText()).isEqualTo("unreachable");
+                });
         assertThat(fromN2.path("coverage").path("responding_partitions").asInt())
                 .isEqualTo(n2.heldSpaces().size());
 
