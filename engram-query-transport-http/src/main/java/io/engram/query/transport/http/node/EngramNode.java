@@ -142,9 +142,11 @@ public final class EngramNode implements AutoCloseable {
                 Optional.of(config.dimensions()),
                 config.stopTimeout(),
                 config.effectiveMaxConcurrentQueries());
-        EngramHttpServer server =
-                new EngramHttpServer(serverConfig, config.tls(), queryService, runner::runInline, health, registry);
+        EngramHttpServer server;
         try {
+            // with [tls] the constructor reads the PEM files, which may have changed since the configuration was read
+            server =
+                    new EngramHttpServer(serverConfig, config.tls(), queryService, runner::runInline, health, registry);
             server.start();
         } catch (RuntimeException e) {
             transport.close();
