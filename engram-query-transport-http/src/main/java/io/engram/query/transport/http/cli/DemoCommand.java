@@ -228,6 +228,8 @@ final class DemoCommand implements Callable<Integer> {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().remove("ENGRAM_CLUSTER_TOKEN");
+        // the demo's loopback nodes keep /v1/query open, whatever token the caller's shell holds
+        builder.environment().remove(NodeConfig.API_TOKEN_VARIABLE);
         Process process = builder.start();
         synchronized (processes) {
             processes.add(process);

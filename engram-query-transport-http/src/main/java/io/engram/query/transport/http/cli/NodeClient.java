@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 
 /** The CLI's small HTTP client for a node's public endpoints. */
 final class NodeClient {
@@ -20,21 +22,26 @@ final class NodeClient {
     private final HttpClient client;
 
     NodeClient(String url, Optional<String> apiToken) {
+        this(url, apiToken, Optional.empty());
+    }
+
+    /** {@code ssl} verifies an {@code https://} node (the JDK's default context when empty). */
+    NodeClient(String url, Optional<String> apiToken, Optional<SSLContext> ssl) {
         URI uri;
         try {
             uri = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--node must be a URL like http://127.0.0.1:7401, got '" + url + "'");
         }
-        if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
             throw new UsageException("--node must be a URL like http://127.0.0.1:7401, got '" + url + "'");
         }
         this.base = uri;
         this.apiToken = apiToken;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
+        HttpClient.Builder builder =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5));
+        ssl.ifPresent(builder::sslContext);
+        this.client = builder.build();
     }
 
     record Response(int status, JsonNode body) {}
@@ -68,6 +75,10 @@ final class NodeClient {
             return new Response(response.statusCode(), body);
         } catch (ConnectException e) {
             throw new IllegalStateException("can not connect to " + base + " (is the node running?)");
+        } catch (SSLHandshakeException e) {
+            throw new IllegalStateException("TLS handshake with " + base + " failed: " + EngramQueryCli.oneLine(e)
+                    + " (--ca-file names the CA that signed the node's certificate; a node with tls.client_auth ="
+                    + " \"require\" also needs --cert-file and --key-file)");
         } catch (IOException e) {
             throw new IllegalStateException("request to " + base + " failed: " + EngramQueryCli.oneLine(e));
         } catch (InterruptedException e) {

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,7 +25,7 @@ final class QueryCommand implements Callable<Integer> {
             names = "--node",
             required = true,
             paramLabel = "URL",
-            description = "the coordinator, e.g. http://127.0.0.1:7401")
+            description = "the coordinator, e.g. http://127.0.0.1:7401 or https://node1:7401")
     String node;
 
     @Option(
@@ -38,6 +37,9 @@ final class QueryCommand implements Callable<Integer> {
 
     @Option(names = "--format", defaultValue = "json", description = "json (default) or table")
     Format format;
+
+    @CommandLine.Mixin
+    ConnectionOptions connection;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -52,7 +54,7 @@ final class QueryCommand implements Callable<Integer> {
         } catch (NoSuchFileException e) {
             throw new NodeClient.UsageException("--file " + file + " does not exist");
         }
-        NodeClient client = new NodeClient(node, Optional.ofNullable(System.getenv("ENGRAM_API_TOKEN")));
+        NodeClient client = connection.client(node);
         NodeClient.Response response = client.postQuery(body);
         if (response.status() == 200) {
             out.print(

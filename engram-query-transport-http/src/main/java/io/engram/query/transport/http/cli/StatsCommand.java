@@ -1,6 +1,5 @@
 package io.engram.query.transport.http.cli;
 
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,12 +11,15 @@ final class StatsCommand implements Callable<Integer> {
     @Option(names = "--node", required = true, paramLabel = "URL", description = "the node, e.g. http://127.0.0.1:7401")
     String node;
 
+    @CommandLine.Mixin
+    ConnectionOptions connection;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        NodeClient.Response response = new NodeClient(node, Optional.empty()).health();
+        NodeClient.Response response = connection.client(node).health();
         if (response.status() != 200) {
             spec.commandLine().getErr().println("engram-query: " + node + " answered " + response.status());
             return EngramQueryCli.QUERY_FAILED;

@@ -13,6 +13,7 @@ import io.engram.query.spi.TransportException;
 import io.engram.query.transport.http.json.WireFormat;
 import io.engram.query.transport.http.json.WireFormatException;
 import io.engram.query.transport.http.json.WireLimits;
+import io.engram.query.transport.http.tls.TlsConfig;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -78,6 +79,15 @@ public final class HttpTransport implements Transport {
     private final Map<URI, URI> partitionUris = new ConcurrentHashMap<>();
 
     public HttpTransport(TransportContext context, HttpTransportConfig config) {
+        this(context, config, Optional.empty());
+    }
+
+    /** With {@code tls}, peers are called over HTTPS (HTTP/1.1; h2c is HTTP/2 without TLS and is refused). */
+    public HttpTransport(TransportContext context, HttpTransportConfig config, Optional<TlsConfig> tls) {
+        if (tls.isPresent() && config.h2c()) {
+            throw new IllegalArgumentException(
+                    HttpTransportConfig.H2C + " is HTTP/2 without TLS; it can not be used" + " with TLS");
+        }
         this.context = requireNonNull(context, "context is null");
         this.config = requireNonNull(config, "config is null");
         WireLimits limits = WireLimits.defaults().withMaxDocumentBytes(config.maxResponseBytes());
@@ -85,10 +95,10 @@ public final class HttpTransport implements Transport {
         this.smile = WireFormat.smile(limits);
         this.format = config.smile() ? smile : json;
         this.authorization = context.clusterToken().map(t -> "Bearer " + t);
-        this.client = startClient(config);
+        this.client = startClient(config, tls);
     }
 
-    private static HttpClient startClient(HttpTransportConfig config) {
+    private static HttpClient startClient(HttpTransportConfig config, Optional<TlsConfig> tls) {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("engram-http-client");
         threads.setDaemon(true);
@@ -106,6 +116,7 @@ public final class HttpTransport implements Transport {
         client.setConnectTimeout(config.connectTimeout().toMillis());
         client.setMaxConnectionsPerDestination(config.maxConnectionsPerNode());
         client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "engram-query"));
+        tls.ifPresent(t -> t.applyTo(connector, client));
         try {
             client.start();
         } catch (Exception e) {

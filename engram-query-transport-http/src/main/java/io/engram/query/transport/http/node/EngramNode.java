@@ -142,8 +142,11 @@ public final class EngramNode implements AutoCloseable {
                 Optional.of(config.dimensions()),
                 config.stopTimeout(),
                 config.effectiveMaxConcurrentQueries());
-        EngramHttpServer server = new EngramHttpServer(serverConfig, queryService, runner::runInline, health, registry);
+        EngramHttpServer server;
         try {
+            // with [tls] the constructor reads the PEM files, which may have changed since the configuration was read
+            server =
+                    new EngramHttpServer(serverConfig, config.tls(), queryService, runner::runInline, health, registry);
             server.start();
         } catch (RuntimeException e) {
             transport.close();
@@ -152,9 +155,17 @@ public final class EngramNode implements AutoCloseable {
         }
         PeerProber prober = new PeerProber(config, detector, threads.scheduler());
         prober.start();
+        if (config.servesPlainHttpOffLoopback()) {
+            LOG.warn(
+                    "tls.allow_insecure = true: node {} serves plain HTTP on {}; queries, answers and tokens cross the"
+                            + " network unencrypted",
+                    config.nodeId(),
+                    config.listen());
+        }
         LOG.info(
-                "node {} listening on http://{}:{}; holds {} of {} spaces: {}",
+                "node {} listening on {}://{}:{}; holds {} of {} spaces: {}",
                 config.nodeId(),
+                config.scheme(),
                 config.host(),
                 server.port(),
                 held.size(),
@@ -206,7 +217,7 @@ public final class EngramNode implements AutoCloseable {
     }
 
     public URI url() {
-        return URI.create("http://" + config.host() + ":" + server.port());
+        return URI.create(config.scheme() + "://" + config.host() + ":" + server.port());
     }
 
     public NodeId nodeId() {

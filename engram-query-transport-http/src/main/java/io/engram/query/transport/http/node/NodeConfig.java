@@ -8,6 +8,7 @@ import io.engram.query.executor.config.ConfigReader;
 import io.engram.query.executor.config.QueryConfig;
 import io.engram.query.executor.engine.SyntheticSpec;
 import io.engram.query.spi.SpaceAssignment;
+import io.engram.query.transport.http.tls.TlsConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A node's configuration file ({@code serve --config node.toml}): who this node is, the cluster, the data, the HTTP
@@ -39,13 +41,15 @@ import java.util.Optional;
  * @param dataSpaces {@code engine.spaces}: the spaces of the data file (when {@code cluster.spaces} lists none)
  * @param synthetic {@code [engine.synthetic]}: generated data instead of a file
  * @param maxBodyBytes {@code http.max_body_bytes}
- * @param apiToken from {@code http.api_token_file}: when set, {@code /v1/query} requires it
+ * @param apiToken from {@code ENGRAM_API_TOKEN} or {@code http.api_token_file}: when set, {@code /v1/query} requires it
  * @param stopTimeout {@code http.stop_timeout_ms}: how long a stopping node lets in-flight queries finish
  * @param maxConcurrentQueries {@code http.max_concurrent_queries}: client queries this node coordinates at once; more
  *     get 429 (0 = 8 per core)
  * @param transportSettings {@code transport.http.*}, passed to the HTTP transport
  * @param pluginsDirectory {@code node.plugins_directory}: extra {@code QueryPlugin}s, each jar or subdirectory of
  *     jars one plugin with an isolated class loader of its own
+ * @param tls the {@code [tls]} section: when present the node serves HTTPS and calls its peers over HTTPS
+ * @param allowInsecure {@code tls.allow_insecure}: plain HTTP on a non-loopback address, explicitly
  * @param query the {@code [query]} section
  */
 public record NodeConfig(
@@ -67,12 +71,16 @@ public record NodeConfig(
         int maxConcurrentQueries,
         Map<String, String> transportSettings,
         Optional<Path> pluginsDirectory,
+        Optional<TlsConfig> tls,
+        boolean allowInsecure,
         QueryConfig query) {
     public static final String TOKEN_VARIABLE = "ENGRAM_CLUSTER_TOKEN";
+    public static final String API_TOKEN_VARIABLE = "ENGRAM_API_TOKEN";
 
     public NodeConfig {
         requireNonNull(nodeId, "node id is null");
         requireNonNull(pluginsDirectory, "plugins directory is null");
+        requireNonNull(tls, "tls is null");
         // In the file's order (Map.copyOf would not keep it): peers are listed and probed in that order.
         nodes = Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
         explicitSpaces = List.copyOf(explicitSpaces);
@@ -98,6 +106,13 @@ public record NodeConfig(
         return read(ConfigReader.fromToml(toml, "configuration"), base, environment);
     }
 
+    /** Every key a node's configuration may set, tables' keys in their generic form ({@code cluster.nodes[].id}). */
+    static Set<String> knownKeys() {
+        ConfigReader r = ConfigReader.empty();
+        read(r, Path.of("."), Map.of());
+        return r.knownKeys();
+    }
+
     private static NodeConfig read(ConfigReader r, Path base, Map<String, String> environment) {
         NodeId nodeId = nodeId(r, "node.id", r.stringValue("node.id", "n1"));
         String listen = r.stringValue("node.listen", "127.0.0.1:7401");
@@ -118,6 +133,10 @@ public record NodeConfig(
             }
         }
 
+        Optional<TlsConfig> tls = TlsConfig.read(r, base);
+        boolean allowInsecure = r.boolValue(TlsConfig.ALLOW_INSECURE, false);
+        // Every node serves what this one does: all https with [tls], all http without.
+        String scheme = tls.isPresent() ? "https" : "http";
         Map<NodeId, URI> nodes = new LinkedHashMap<>();
         for (ConfigReader n : r.tables("cluster.nodes")) {
             NodeId id = nodeId(n, "id", n.stringValue("id", ""));
@@ -125,8 +144,10 @@ public record NodeConfig(
             URI uri = null;
             try {
                 uri = URI.create(url);
-                if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0) {
-                    n.problem("cluster.nodes url of " + id + " must look like http://host:port, got '" + url + "'");
+                if (!scheme.equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0) {
+                    n.problem("cluster.nodes url of " + id + " must look like " + scheme + "://host:port"
+                            + (tls.isPresent() ? " ([tls] is configured)" : " (https needs a [tls] section)")
+                            + ", got '" + url + "'");
                     uri = null;
                 }
             } catch (IllegalArgumentException e) {
@@ -137,7 +158,7 @@ public record NodeConfig(
             }
         }
         if (nodes.isEmpty()) {
-            nodes.put(nodeId, URI.create("http://" + host + ":" + port));
+            nodes.put(nodeId, URI.create(scheme + "://" + host + ":" + port));
         } else if (!nodes.containsKey(nodeId)) {
             r.problem("node.id '" + nodeId + "' is not among cluster.nodes (" + nodes.keySet() + ")");
         }
@@ -211,9 +232,12 @@ public record NodeConfig(
         }
 
         int maxBody = r.intValue("http.max_body_bytes", 1 << 20, 1024, 256 << 20);
-        Optional<String> apiToken = r.optionalString("http.api_token_file")
-                .filter(f -> !f.isBlank())
-                .flatMap(f -> readSecret(r, "http.api_token_file", base.resolve(f)));
+        Optional<String> apiToken =
+                Optional.ofNullable(environment.get(API_TOKEN_VARIABLE)).filter(t -> !t.isBlank());
+        Optional<String> apiTokenFile = r.optionalString("http.api_token_file").filter(f -> !f.isBlank());
+        if (apiToken.isEmpty() && apiTokenFile.isPresent()) {
+            apiToken = readSecret(r, "http.api_token_file", base.resolve(apiTokenFile.get()));
+        }
         Duration stopTimeout = Duration.ofMillis(r.longValue("http.stop_timeout_ms", 5000, 0, 600_000));
         int maxConcurrentQueries = r.intValue("http.max_concurrent_queries", 0, 0, 100_000);
 
@@ -229,6 +253,13 @@ public record NodeConfig(
         transport.put(
                 "transport.http.max_connections_per_node",
                 String.valueOf(r.intValue("transport.http.max_connections_per_node", 64, 1, 10_000)));
+        if (tls.isPresent()) {
+            transport.putAll(tls.get().settings());
+            if (transport.get("transport.http.h2c").equals("true")) {
+                r.problem("transport.http.h2c is HTTP/2 without TLS; with [tls] nodes speak HTTP/1.1 over TLS, so"
+                        + " leave it false");
+            }
+        }
 
         Optional<Path> plugins = r.optionalString("node.plugins_directory")
                 .filter(d -> !d.isBlank())
@@ -241,6 +272,15 @@ public record NodeConfig(
         if (token.isEmpty() && !isLoopback(host)) {
             r.problem("node.listen " + listen + " is not a loopback address: a cluster token is required (set "
                     + TOKEN_VARIABLE + " or cluster.token_file)");
+        }
+        if (tls.isEmpty() && !allowInsecure && !isLoopback(host)) {
+            r.problem("node.listen " + listen + " is not a loopback address: TLS is required (set "
+                    + TlsConfig.CERT_FILE + " and " + TlsConfig.KEY_FILE + ", or " + TlsConfig.ALLOW_INSECURE
+                    + " = true to serve plain HTTP)");
+        }
+        if (apiToken.isEmpty() && !isLoopback(host)) {
+            r.problem("node.listen " + listen + " is not a loopback address: an API token is required for /v1/query"
+                    + " (set " + API_TOKEN_VARIABLE + " or http.api_token_file)");
         }
         r.finish();
         return new NodeConfig(
@@ -262,6 +302,8 @@ public record NodeConfig(
                 maxConcurrentQueries,
                 transport,
                 plugins,
+                tls,
+                allowInsecure,
                 query);
     }
 
@@ -308,6 +350,16 @@ public record NodeConfig(
                 + "\nmemories_per_space = " + spec.memoriesPerSpace() + "\nclusters = " + spec.clusters()
                 + "\nedges_per_memory = " + spec.edgesPerMemory() + "\ncross_space_edge_fraction = "
                 + spec.crossSpaceEdgeFraction() + "\nseed = " + spec.seed() + "\n\n";
+    }
+
+    /** {@code https} with {@code [tls]}, else {@code http}. */
+    public String scheme() {
+        return tls.isPresent() ? "https" : "http";
+    }
+
+    /** Off loopback without TLS, as {@code tls.allow_insecure = true} allows. */
+    public boolean servesPlainHttpOffLoopback() {
+        return tls.isEmpty() && !isLoopback(host);
     }
 
     /** The listen address, for messages. */

@@ -58,6 +58,7 @@ final class PeerProber implements AutoCloseable {
         client.setExecutor(threads);
         client.setFollowRedirects(false);
         client.setConnectTimeout(config.probeInterval().toMillis());
+        config.tls().ifPresent(tls -> tls.applyTo(connector, client));
         try {
             client.start();
         } catch (Exception e) {

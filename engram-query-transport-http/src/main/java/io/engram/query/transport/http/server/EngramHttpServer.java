@@ -4,13 +4,20 @@ import static java.util.Objects.requireNonNull;
 
 import com.codahale.metrics.MetricRegistry;
 import io.engram.query.api.QueryService;
+import io.engram.query.transport.http.tls.CertificateReloader;
+import io.engram.query.transport.http.tls.TlsConfig;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * The node's HTTP endpoint, on Jetty 12 core handlers: {@code POST /v1/query} (this node coordinates a client's
  * query), {@code POST /internal/v1/partition-query} (another node asks for one partition), {@code GET
  * /cluster/health} and {@code GET /metrics}. Speaks HTTP/1.1 and h2c (HTTP/2 over cleartext, prior knowledge) on the
- * same port. Errors are {@code application/problem+json}. {@link #stop()} is graceful: new requests get 503, in-flight
- * ones may finish within {@link HttpServerConfig#stopTimeout()}.
+ * same port, or HTTP/1.1 over TLS only when given a {@link TlsConfig}. Errors are {@code application/problem+json}.
+ * {@link #stop()} is graceful: new requests get 503, in-flight ones may finish within {@link
+ * HttpServerConfig#stopTimeout()}.
  */
 public final class EngramHttpServer {
     private static final Logger LOG = LoggerFactory.getLogger(EngramHttpServer.class);
@@ -28,6 +36,7 @@ public final class EngramHttpServer {
     private final HttpServerConfig config;
     private final Server server;
     private final ServerConnector connector;
+    private final String scheme;
 
     public EngramHttpServer(
             HttpServerConfig config,
@@ -35,15 +44,40 @@ public final class EngramHttpServer {
             PartitionQueryHandler partitionHandler,
             HealthReporter health,
             MetricRegistry registry) {
+        this(config, Optional.empty(), queryService, partitionHandler, health, registry);
+    }
+
+    /**
+     * With {@code tls}, the port speaks HTTP/1.1 over TLS only (no h2c, no plain HTTP), and renewed certificates are
+     * reloaded every {@link TlsConfig#reloadInterval()}.
+     */
+    public EngramHttpServer(
+            HttpServerConfig config,
+            Optional<TlsConfig> tls,
+            QueryService queryService,
+            PartitionQueryHandler partitionHandler,
+            HealthReporter health,
+            MetricRegistry registry) {
         this.config = requireNonNull(config, "config is null");
+        this.scheme = tls.isPresent() ? "https" : "http";
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("engram-http");
         this.server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        this.connector =
-                new ServerConnector(server, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
+        if (tls.isPresent()) {
+            SslContextFactory.Server ssl = tls.get().newServerFactory();
+            http.addCustomizer(new SecureRequestCustomizer());
+            this.connector = new ServerConnector(
+                    server,
+                    new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                    new HttpConnectionFactory(http));
+            CertificateReloader.of(tls.get(), ssl).ifPresent(server::addBean);
+        } else {
+            this.connector = new ServerConnector(
+                    server, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
+        }
         connector.setHost(config.host());
         connector.setPort(config.port());
         server.addConnector(connector);
@@ -72,7 +106,7 @@ public final class EngramHttpServer {
                     "no cluster token configured: {} accepts unauthenticated requests",
                     EngramRequestHandler.PARTITION_PATH);
         }
-        LOG.info("HTTP server listening on {}:{}", config.host(), port());
+        LOG.info("HTTP server listening on {}://{}:{}", scheme, config.host(), port());
     }
 
     /** Stops accepting requests and waits up to the stop timeout for in-flight ones. */

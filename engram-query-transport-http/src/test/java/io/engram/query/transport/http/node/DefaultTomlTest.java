@@ -3,6 +3,7 @@ package io.engram.query.transport.http.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.engram.query.api.NodeId;
+import io.engram.query.executor.config.ConfigReader;
 import io.engram.query.executor.config.QueryConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,5 +32,25 @@ class DefaultTomlTest {
                 .containsEntry("transport.http.h2c", "false")
                 .containsEntry("transport.http.format", "smile");
         assertThat(config.query()).isEqualTo(QueryConfig.defaults());
+        assertThat(config.tls()).isEmpty();
+        assertThat(config.allowInsecure()).isFalse();
+        assertThat(config.apiToken()).isEmpty();
+    }
+
+    @Test
+    void defaultTomlDocumentsEveryKeyANodeReads() throws Exception {
+        Path file = Path.of("..", "config", "default.toml");
+        String text = Files.readString(file);
+        ConfigReader reader = ConfigReader.fromToml(text, file.toString());
+
+        assertThat(NodeConfig.knownKeys()).isNotEmpty().allSatisfy(key -> {
+            String last = key.substring(key.lastIndexOf('.') + 1);
+            // Tables of nodes and spaces, and [engine.synthetic] (which switches generated data on), are documented
+            // commented out.
+            boolean documented = reader.has(key)
+                    || text.contains("#   [[" + key + "]]")
+                    || (key.startsWith("engine.synthetic.") && text.contains("#   " + last + " = "));
+            assertThat(documented).as("config/default.toml documents " + key).isTrue();
+        });
     }
 }

@@ -15,6 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeConfigTest {
     private static final Map<String, String> NO_ENVIRONMENT = Map.of();
     private static final String PUBLIC_LISTEN = "[node]\nid = \"n1\"\nlisten = \"0.0.0.0:7401\"\n";
+    /** Off loopback, plain HTTP allowed explicitly and an API token set: only the cluster token is left to decide. */
+    private static final String PUBLIC_INSECURE = PUBLIC_LISTEN + "[tls]\nallow_insecure = true\n";
+
+    private static final Map<String, String> API_TOKEN = Map.of(NodeConfig.API_TOKEN_VARIABLE, "api-s3cret");
 
     @TempDir
     Path dir;
@@ -25,7 +29,7 @@ class NodeConfigTest {
 
     @Test
     void aNonLoopbackListenAddressWithoutATokenIsRefused() {
-        assertThatThrownBy(() -> parse(PUBLIC_LISTEN, NO_ENVIRONMENT))
+        assertThatThrownBy(() -> parse(PUBLIC_INSECURE, API_TOKEN))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("invalid configuration: node.listen 0.0.0.0:7401 is not a loopback address: a cluster"
                         + " token is required (set ENGRAM_CLUSTER_TOKEN or cluster.token_file)");
@@ -43,7 +47,8 @@ class NodeConfigTest {
 
     @Test
     void theTokenComesFromTheEnvironment() {
-        NodeConfig config = parse(PUBLIC_LISTEN, Map.of(NodeConfig.TOKEN_VARIABLE, "s3cret"));
+        NodeConfig config =
+                parse(PUBLIC_INSECURE, Map.of(NodeConfig.TOKEN_VARIABLE, "s3cret", NodeConfig.API_TOKEN_VARIABLE, "a"));
 
         assertThat(config.clusterToken()).hasValue("s3cret");
         assertThat(config.listen()).isEqualTo("0.0.0.0:7401");
@@ -52,10 +57,11 @@ class NodeConfigTest {
     @Test
     void theTokenComesFromATokenFileRelativeToTheConfiguration() throws Exception {
         Files.writeString(dir.resolve("cluster.token"), "  from-file\n");
-        String toml = PUBLIC_LISTEN + "[cluster]\ntoken_file = \"cluster.token\"\n";
+        String toml = PUBLIC_INSECURE + "[cluster]\ntoken_file = \"cluster.token\"\n";
 
-        assertThat(parse(toml, NO_ENVIRONMENT).clusterToken()).hasValue("from-file");
-        assertThat(parse(toml, Map.of(NodeConfig.TOKEN_VARIABLE, "from-env")).clusterToken())
+        assertThat(parse(toml, API_TOKEN).clusterToken()).hasValue("from-file");
+        assertThat(parse(toml, Map.of(NodeConfig.TOKEN_VARIABLE, "from-env", NodeConfig.API_TOKEN_VARIABLE, "a"))
+                        .clusterToken())
                 .as("the environment wins over the file")
                 .hasValue("from-env");
     }

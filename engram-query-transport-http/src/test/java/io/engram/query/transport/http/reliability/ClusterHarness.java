@@ -21,12 +21,14 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real multi-process cluster for integration tests: every node is its own JVM started from the shaded
@@ -52,6 +54,7 @@ final class ClusterHarness implements AutoCloseable {
     private final List<Process> everStarted = new ArrayList<>();
     private final Thread shutdownHook;
     private final HttpClient http;
+    private final String scheme;
 
     private ClusterHarness(Builder builder) throws IOException {
         this.dir = Files.createDirectories(builder.dir.toAbsolutePath());
@@ -72,11 +75,13 @@ final class ClusterHarness implements AutoCloseable {
         this.urlOverrides = Map.copyOf(builder.urlOverrides);
         this.spaces = new LinkedHashMap<>(builder.spaces);
         this.settings = new TreeMap<>(builder.settings);
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2))
-                .executor(Executors.newFixedThreadPool(4, daemon()))
-                .build();
+                .executor(Executors.newFixedThreadPool(4, daemon()));
+        builder.tls.ifPresent(http::sslContext);
+        this.http = http.build();
+        this.scheme = builder.tls.isPresent() ? "https" : "http";
         this.shutdownHook = new Thread(this::killAll, "cluster-harness-cleanup");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -109,7 +114,7 @@ final class ClusterHarness implements AutoCloseable {
     }
 
     URI url(String node) {
-        return URI.create("http://127.0.0.1:" + port(node));
+        return URI.create(scheme + "://127.0.0.1:" + port(node));
     }
 
     Path log(String node) {
@@ -438,6 +443,7 @@ final class ClusterHarness implements AutoCloseable {
         private final Map<String, Map<String, URI>> urlOverrides = new LinkedHashMap<>();
         private final Map<String, List<String>> spaces = new LinkedHashMap<>();
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private Optional<SSLContext> tls = Optional.empty();
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -473,6 +479,15 @@ final class ClusterHarness implements AutoCloseable {
         /** Space {@code s<n>} (in order of calls) held by {@code copies}, primary first. */
         Builder space(String... copies) {
             spaces.put("s" + (spaces.size() + 1), List.of(copies));
+            return this;
+        }
+
+        /**
+         * Nodes serve https (their {@code tls.*} keys are given with {@link #set}); the harness's client uses {@code
+         * client}, which must trust their CA.
+         */
+        Builder tls(SSLContext client) {
+            this.tls = Optional.of(client);
             return this;
         }
 
