@@ -88,6 +88,20 @@ public record NodeConfig(
         transportSettings = Map.copyOf(transportSettings);
     }
 
+    /** The record's fields, with the cluster and API tokens masked: a configuration may be logged, a secret not. */
+    @Override
+    public String toString() {
+        return "NodeConfig[nodeId=" + nodeId + ", host=" + host + ", port=" + port + ", nodes=" + nodes
+                + ", explicitSpaces=" + explicitSpaces + ", replicationFactor=" + replicationFactor + ", clusterToken="
+                + clusterToken.map(t -> "***").orElse("none") + ", probeInterval=" + probeInterval + ", dimensions="
+                + dimensions + ", dataFile=" + dataFile + ", dataSpaces=" + dataSpaces + ", synthetic=" + synthetic
+                + ", maxBodyBytes=" + maxBodyBytes + ", apiToken="
+                + apiToken.map(t -> "***").orElse("none")
+                + ", stopTimeout=" + stopTimeout + ", maxConcurrentQueries=" + maxConcurrentQueries
+                + ", transportSettings=" + transportSettings + ", pluginsDirectory=" + pluginsDirectory + ", tls=" + tls
+                + ", allowInsecure=" + allowInsecure + ", query=" + query + "]";
+    }
+
     /** Client queries coordinated at once: the configured count, or 8 per core. */
     public int effectiveMaxConcurrentQueries() {
         return maxConcurrentQueries > 0

@@ -174,4 +174,18 @@ class NodeConfigSecurityTest {
         assertThat(config.scheme()).isEqualTo("http");
         assertThat(config.servesPlainHttpOffLoopback()).isFalse();
     }
+
+    @Test
+    void printingAConfigurationNeverPrintsItsTokens() {
+        NodeConfig config = NodeConfig.fromToml(
+                "[node]\nid = \"n1\"\nlisten = \"127.0.0.1:0\"\n",
+                java.nio.file.Path.of("."),
+                java.util.Map.of("ENGRAM_CLUSTER_TOKEN", "cluster-secret-123", "ENGRAM_API_TOKEN", "api-secret-456"));
+
+        assertThat(config.clusterToken()).contains("cluster-secret-123");
+        assertThat(config.toString())
+                .doesNotContain("cluster-secret-123")
+                .doesNotContain("api-secret-456")
+                .contains("clusterToken=***", "apiToken=***");
+    }
 }
