@@ -32,6 +32,7 @@ import io.engram.query.planner.replica.ReplicaSelector;
 import io.engram.query.spi.LocalQueryEngine;
 import io.engram.query.spi.PartitionDetector;
 import io.engram.query.spi.QueryPlugin;
+import io.engram.query.spi.SpaceAssignment;
 import io.engram.query.spi.SpaceDirectory;
 import io.engram.query.spi.Transport;
 import java.util.ArrayList;
@@ -164,13 +165,21 @@ public final class EngramQueryModule extends AbstractModule {
     @Provides
     @Singleton
     QueryMetrics queryMetrics(MetricRegistry registry) {
-        return new QueryMetrics(registry);
+        return new QueryMetrics(registry, config.maxTimeout());
     }
 
     @Provides
     @Singleton
-    NodeCallPolicy nodeCallPolicy(QueryMetrics metrics) {
-        return new NodeCallPolicy(config, metrics);
+    NodeCallPolicy nodeCallPolicy(QueryMetrics metrics, SpaceDirectory directory) {
+        NodeCallPolicy policy = new NodeCallPolicy(config, metrics);
+        // every peer's series (breaker state, call latency) show from start, at 0, not from its first call
+        for (SpaceAssignment assignment : directory.assignments()) {
+            for (NodeId node : assignment.copies()) {
+                policy.breaker(node);
+                metrics.peer(node);
+            }
+        }
+        return policy;
     }
 
     @Provides

@@ -74,16 +74,18 @@ public final class ImagineCoordinator {
         long startNanos = ticker.nanoTime();
         MergePolicy merge;
         ConsistencyPolicy consistency;
+        QueryPlan asked;
         QueryPlan fetch;
         try {
             merge = executor.mergePolicy(query);
             consistency = executor.consistencyPolicy(query);
-            planner.plan(query, deadline); // refuses a query that can not be planned before any call is made
+            asked = planner.plan(query, deadline); // refuses a query that can not be planned before any call is made
             fetch = planSeedFetch(query, deadline);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
         CompletableFuture<QueryResult> result = new CompletableFuture<>();
+        executor.metrics().clientQuery(asked.strategy(), asked.expectedPartitions(), ticker, startNanos, result);
         Map<MemoryId, Embedding> found = new ConcurrentHashMap<>();
         ScatterRound round = ScatterRound.seedFetch(partial -> {
             for (SeedEmbedding seed : partial.seeds()) {

@@ -127,7 +127,9 @@ final class QueryExecution {
             for (Partition partition : partitions.values()) {
                 cancelOthers(partition);
             }
-            executor.metrics().queryAbandoned();
+            if (round.phase() == ScatterPhase.QUERY) {
+                executor.metrics().queryAbandoned();
+            }
             LOG.debug("query {} cancelled by its caller", queryId);
             deferred.add(() -> result.cancel(false));
         }
@@ -152,7 +154,10 @@ final class QueryExecution {
     }
 
     private void startLocked() {
-        executor.metrics().queryStarted(plan.strategy(), plan.expectedPartitions());
+        executor.metrics().scatterStarted(round.phase());
+        if (round.phase() == ScatterPhase.QUERY) { // a spread or imagine counts itself once, in its coordinator
+            executor.metrics().queryStarted(plan.strategy(), plan.expectedPartitions());
+        }
         for (MissingPartition missing : plan.unreachable()) {
             aggregator.markMissing(missing);
             executor.metrics().partitionMissing(missing.reason());
@@ -507,7 +512,9 @@ final class QueryExecution {
             cancelOthers(partition);
         }
         Duration took = Duration.ofNanos(executor.ticker().nanoTime() - startNanos);
-        executor.metrics().queryFinished(plan.strategy(), took);
+        if (round.phase() == ScatterPhase.QUERY) {
+            executor.metrics().queryFinished(plan.strategy(), took);
+        }
         AggregatedAnswer answer;
         try {
             answer = aggregator.finish();

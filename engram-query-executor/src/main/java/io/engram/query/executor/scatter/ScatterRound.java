@@ -26,25 +26,29 @@ import java.util.function.Consumer;
  * @param seedsOnly every partition request of the round asks only for the imagine query's seeds (a distributed
  *     imagine's seed fetch)
  * @param imagineCue the cue every partition request of the round recalls (a distributed imagine's second phase)
+ * @param phase what this execution is to its client query (metrics count client queries apart from executions)
  */
 public record ScatterRound(
         Map<MemorySpaceId, List<SpreadStart>> starts,
         Map<MemorySpaceId, ? extends Query> queries,
         Consumer<PartialResult> onAnswer,
         boolean seedsOnly,
-        Optional<Embedding> imagineCue) {
-    private static final ScatterRound NONE = new ScatterRound(Map.of(), partial -> {});
+        Optional<Embedding> imagineCue,
+        ScatterPhase phase) {
+    private static final ScatterRound NONE =
+            new ScatterRound(Map.of(), Map.of(), partial -> {}, false, Optional.empty(), ScatterPhase.QUERY);
 
     public ScatterRound {
         starts = Map.copyOf(requireNonNull(starts, "starts is null"));
         queries = Map.copyOf(requireNonNull(queries, "queries is null"));
         requireNonNull(onAnswer, "on answer is null");
         requireNonNull(imagineCue, "imagine cue is null");
+        requireNonNull(phase, "phase is null");
     }
 
     /** A round of spread starts, every space getting the round's query. */
     public ScatterRound(Map<MemorySpaceId, List<SpreadStart>> starts, Consumer<PartialResult> onAnswer) {
-        this(starts, Map.of(), onAnswer, false, Optional.empty());
+        this(starts, Map.of(), onAnswer, false, Optional.empty(), ScatterPhase.SPREAD_ROUND);
     }
 
     /** A round of spread starts, with the query of each space listed in {@code queries}. */
@@ -52,18 +56,23 @@ public record ScatterRound(
             Map<MemorySpaceId, List<SpreadStart>> starts,
             Map<MemorySpaceId, ? extends Query> queries,
             Consumer<PartialResult> onAnswer) {
-        return new ScatterRound(starts, queries, onAnswer, false, Optional.empty());
+        return new ScatterRound(starts, queries, onAnswer, false, Optional.empty(), ScatterPhase.SPREAD_ROUND);
     }
 
     /** The seed fetch of a distributed imagine: each accepted partial result goes to {@code onAnswer}. */
     public static ScatterRound seedFetch(Consumer<PartialResult> onAnswer) {
-        return new ScatterRound(Map.of(), Map.of(), onAnswer, true, Optional.empty());
+        return new ScatterRound(Map.of(), Map.of(), onAnswer, true, Optional.empty(), ScatterPhase.IMAGINE_SEEDS);
     }
 
     /** The recall of a distributed imagine with the coordinator's cue. */
     public static ScatterRound imagineRecall(Embedding cue) {
         return new ScatterRound(
-                Map.of(), Map.of(), partial -> {}, false, Optional.of(requireNonNull(cue, "cue is null")));
+                Map.of(),
+                Map.of(),
+                partial -> {},
+                false,
+                Optional.of(requireNonNull(cue, "cue is null")),
+                ScatterPhase.IMAGINE_RECALL);
     }
 
     /** An ordinary scatter: no starts, no listener. */

@@ -99,6 +99,8 @@ public final class SpreadCoordinator {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
+        executor.metrics()
+                .clientQuery(first.strategy(), first.expectedPartitions(), ticker, run.startNanos, run.result);
         run.round(1, first, query, Map.of());
         return run.result;
     }

@@ -23,6 +23,7 @@ import io.engram.query.executor.engine.MemoryStore;
 import io.engram.query.executor.engine.SyntheticDataGenerator;
 import io.engram.query.executor.engine.SyntheticSpec;
 import io.engram.query.executor.fault.Fault;
+import io.engram.query.executor.metrics.QueryMetrics;
 import io.engram.query.executor.spread.SpreadCluster;
 import io.engram.query.spi.PartitionRequest;
 import io.engram.query.spi.TransportException;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 class ImagineCoordinatorTest {
@@ -74,6 +76,16 @@ class ImagineCoordinatorTest {
         QueryResult distributed;
         try (SpreadCluster cluster = threeNodes(BY_NAME)) {
             distributed = cluster.run(query);
+            // one client query, two executions: the seed fetch and the recall
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> cluster.clientQueriesFinished() == 1);
+            assertThat(cluster.clientQueriesStarted()).isEqualTo(1);
+            assertThat(cluster.metrics.count(QueryMetrics.labelled(QueryMetrics.SCATTERS, "phase", "imagine_seeds")))
+                    .isEqualTo(1);
+            assertThat(cluster.metrics.count(QueryMetrics.labelled(QueryMetrics.SCATTERS, "phase", "imagine_recall")))
+                    .isEqualTo(1);
+            assertThat(cluster.metrics.count(QueryMetrics.labelled(QueryMetrics.SCATTERS, "phase", "query")))
+                    .isZero();
+            assertThat(cluster.metrics.inFlight()).isZero();
         }
 
         assertSameAnswer(distributed, single);

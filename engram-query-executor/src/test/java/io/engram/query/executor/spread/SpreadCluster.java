@@ -4,6 +4,7 @@ import com.codahale.metrics.MetricRegistry;
 import io.engram.query.api.MemoryId;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.NodeId;
+import io.engram.query.api.PlanStrategy;
 import io.engram.query.api.Query;
 import io.engram.query.api.QueryResult;
 import io.engram.query.api.Ticker;
@@ -25,6 +26,7 @@ import io.engram.query.spi.SpaceAssignment;
 import io.engram.query.spi.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +89,20 @@ public final class SpreadCluster implements AutoCloseable {
                 metrics,
                 threads,
                 config);
+    }
+
+    /** Client queries counted as started, over every strategy. */
+    public long clientQueriesStarted() {
+        return Arrays.stream(PlanStrategy.values())
+                .mapToLong(metrics::scatterCount)
+                .sum();
+    }
+
+    /** Client queries counted as finished (latency observations), over every strategy. */
+    public long clientQueriesFinished() {
+        return Arrays.stream(PlanStrategy.values())
+                .mapToLong(s -> metrics.latency(s).getCount())
+                .sum();
     }
 
     public QueryResult run(Query query) throws Exception {

@@ -43,6 +43,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 class SpreadCoordinatorTest {
@@ -201,6 +202,14 @@ class SpreadCoordinatorTest {
             assertThat(rounds.getCount()).isEqualTo(1);
             assertThat(rounds.getSnapshot().getValues()).containsExactly(2);
             assertThat(frontier.getSnapshot().getValues()).containsExactly(0, 2);
+            // one client query, one execution per round
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> cluster.clientQueriesFinished() == 1);
+            assertThat(cluster.clientQueriesStarted()).isEqualTo(1);
+            assertThat(cluster.metrics.count(QueryMetrics.labelled(QueryMetrics.SCATTERS, "phase", "spread_round")))
+                    .isEqualTo(2);
+            assertThat(cluster.metrics.count(QueryMetrics.labelled(QueryMetrics.SCATTERS, "phase", "query")))
+                    .isZero();
+            assertThat(cluster.metrics.inFlight()).isZero();
         }
 
         assertThat(result.spread()).contains(new SpreadStats(2, false));

@@ -2,34 +2,60 @@ package io.engram.query.transport.http.metrics;
 
 import static java.util.Objects.requireNonNull;
 
+import com.codahale.metrics.Metric;
 import com.codahale.metrics.MetricFilter;
 import com.codahale.metrics.MetricRegistry;
+import io.engram.query.executor.metrics.BucketCounts;
+import io.engram.query.executor.metrics.QueryMetrics;
 import io.prometheus.client.Collector;
 import io.prometheus.client.Collector.MetricFamilySamples;
+import io.prometheus.client.Collector.MetricFamilySamples.Sample;
+import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.dropwizard.DropwizardExports;
 import io.prometheus.client.exporter.common.TextFormat;
+import io.prometheus.client.hotspot.DefaultExports;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Renders a Dropwizard registry in the Prometheus text format 0.0.4, with labels taken from metric names (see {@link
- * LabelledSampleBuilder}). Metrics sharing a base name are merged into one family, so each family has one {@code
- * # TYPE} line; a Dropwizard counter whose name ends in {@code _total} is exposed as a Prometheus counter.
+ * LabelledSampleBuilder}), plus the JVM and process collectors of {@code simpleclient_hotspot}. Metrics sharing a base
+ * name are merged into one family, so each family has one {@code # TYPE} line; a Dropwizard counter whose name ends in
+ * {@code _total} is exposed as a Prometheus counter. A metric that is also a {@link BucketCounts} (the executor's
+ * latencies and sizes) is exposed as a Prometheus histogram with its own buckets, {@code _sum} and {@code _count},
+ * instead of the Dropwizard summary. HELP texts are ours ({@link QueryMetrics#help()}), not Dropwizard's.
  */
 public final class PrometheusTextRenderer {
     /** {@code text/plain; version=0.0.4; charset=utf-8}. */
     public static final String CONTENT_TYPE = TextFormat.CONTENT_TYPE_004;
 
+    private static final MetricFilter NOT_BUCKETED = (name, metric) -> !(metric instanceof BucketCounts);
+
+    private final MetricRegistry registry;
     private final DropwizardExports exports;
+    private final Map<String, String> help;
+    /** A registry of this renderer's own, not the static default one, so two nodes in a JVM do not collide. */
+    private final CollectorRegistry jvm = new CollectorRegistry(true);
 
     public PrometheusTextRenderer(MetricRegistry registry) {
-        this.exports = new DropwizardExports(
-                requireNonNull(registry, "registry is null"), MetricFilter.ALL, new LabelledSampleBuilder());
+        this(registry, QueryMetrics.help());
+    }
+
+    /** With {@code help} the HELP text of each family, by family name. */
+    public PrometheusTextRenderer(MetricRegistry registry, Map<String, String> help) {
+        this.registry = requireNonNull(registry, "registry is null");
+        this.help = Map.copyOf(requireNonNull(help, "help is null"));
+        this.exports = new DropwizardExports(registry, NOT_BUCKETED, new LabelledSampleBuilder());
+        DefaultExports.register(jvm);
     }
 
     public String render() {
@@ -45,8 +71,10 @@ public final class PrometheusTextRenderer {
             if (type == Collector.Type.GAUGE && family.name.endsWith("_total")) {
                 type = Collector.Type.COUNTER;
             }
-            families.add(new MetricFamilySamples(family.name, type, help(family), family.samples));
+            families.add(new MetricFamilySamples(family.name, type, help(family.name), family.samples));
         }
+        families.addAll(histograms());
+        families.addAll(Collections.list(jvm.metricFamilySamples()));
         families.sort((a, b) -> a.name.compareTo(b.name));
         try {
             TextFormat.write004(out, Collections.enumeration(families));
@@ -55,8 +83,39 @@ public final class PrometheusTextRenderer {
         }
     }
 
-    /** The help text without the labels of whichever metric of the family came first. */
-    private static String help(MetricFamilySamples family) {
-        return family.help.replaceAll("\\{[^}]*}", "");
+    private List<MetricFamilySamples> histograms() {
+        SortedMap<String, Metric> bucketed = new TreeMap<>();
+        MetricFilter only = (name, metric) -> metric instanceof BucketCounts;
+        bucketed.putAll(registry.getTimers(only));
+        bucketed.putAll(registry.getHistograms(only));
+        Map<String, List<Sample>> byFamily = new LinkedHashMap<>();
+        for (Map.Entry<String, Metric> entry : bucketed.entrySet()) {
+            LabelledSampleBuilder.ParsedName parsed = LabelledSampleBuilder.ParsedName.parse(entry.getKey());
+            String base = Collector.sanitizeMetricName(parsed.base());
+            BucketCounts metric = (BucketCounts) entry.getValue();
+            List<Double> bounds = metric.buckets().upperBounds();
+            long[] cumulative = metric.cumulativeCounts();
+            List<Sample> samples = byFamily.computeIfAbsent(base, b -> new ArrayList<>());
+            List<String> leNames = new ArrayList<>(parsed.labelNames());
+            leNames.add("le");
+            for (int i = 0; i <= bounds.size(); i++) {
+                List<String> leValues = new ArrayList<>(parsed.labelValues());
+                leValues.add(i < bounds.size() ? Collector.doubleToGoString(bounds.get(i)) : "+Inf");
+                samples.add(new Sample(base + "_bucket", leNames, leValues, cumulative[i]));
+            }
+            // _count from the same read as the buckets, so that it always equals the +Inf bucket
+            samples.add(
+                    new Sample(base + "_count", parsed.labelNames(), parsed.labelValues(), cumulative[bounds.size()]));
+            samples.add(new Sample(base + "_sum", parsed.labelNames(), parsed.labelValues(), metric.sum()));
+        }
+        List<MetricFamilySamples> families = new ArrayList<>();
+        byFamily.forEach((name, samples) ->
+                families.add(new MetricFamilySamples(name, Collector.Type.HISTOGRAM, help(name), samples)));
+        return families;
+    }
+
+    private String help(String family) {
+        String text = help.get(family);
+        return text != null ? text : family.replace('_', ' ');
     }
 }

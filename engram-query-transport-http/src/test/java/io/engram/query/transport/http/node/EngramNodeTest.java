@@ -324,10 +324,22 @@ class EngramNodeTest {
         String text = response.body();
         assertThat(text.lines())
                 .anyMatch(l -> l.startsWith("engram_query_scatter_count{strategy=\"multi_partition\",} 3.0"))
-                .anyMatch(l -> l.startsWith("engram_query_latency_seconds{strategy=\"multi_partition\""))
+                .contains("# TYPE engram_query_latency_seconds histogram")
+                .anyMatch(l -> l.startsWith(
+                        "engram_query_latency_seconds_bucket{strategy=\"multi_partition\",le=\"+Inf\",} 3.0"))
                 .anyMatch(l -> l.startsWith("engram_query_latency_seconds_count{strategy=\"multi_partition\",} 3.0"))
+                .anyMatch(l -> l.startsWith("engram_query_latency_seconds_sum{strategy=\"multi_partition\",} "))
+                .contains("engram_query_scatters_total{phase=\"query\",} 3.0")
+                .contains("engram_query_scatters_total{phase=\"spread_round\",} 0.0")
+                .anyMatch(l -> l.startsWith("engram_query_partition_latency_seconds_bucket{peer=\"n2\","))
+                .anyMatch(l -> l.startsWith("engram_query_circuit_breaker_state{peer=\"n3\",} "))
+                .anyMatch(l -> l.startsWith("engram_query_build_info{version=\""))
                 .anyMatch(l -> l.startsWith("engram_query_partial_timeouts_total "))
-                .anyMatch(l -> l.startsWith("engram_query_missing_partitions_total "));
+                .anyMatch(l -> l.startsWith("engram_query_missing_partitions_total "))
+                .anyMatch(l -> l.startsWith("jvm_memory_bytes_used{area=\"heap\",} "))
+                .anyMatch(l -> l.startsWith("process_cpu_seconds_total "))
+                .noneMatch(l -> l.contains("Generated from Dropwizard"))
+                .noneMatch(l -> l.startsWith("engram_") && l.contains("node=\""));
         int lostSpaces = cluster.node("n3").heldSpaces().size();
         assertThat(text.lines()).contains("engram_query_missing_partitions_total " + (double) lostSpaces);
 
