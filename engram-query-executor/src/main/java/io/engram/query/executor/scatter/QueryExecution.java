@@ -381,6 +381,8 @@ final class QueryExecution {
         } else if (!cancelled) {
             MissingReason reason = reasonOf(cause);
             partition.lastDetail = detailOf(cause);
+            partition.tried.put(
+                    call.node, reason.name().toLowerCase(java.util.Locale.ROOT) + ": " + partition.lastDetail);
             if (reason != MissingReason.UNREACHABLE) {
                 partition.allUnreachable = false;
             }
@@ -391,7 +393,7 @@ final class QueryExecution {
                 startCall(partition, false);
             } else if (partition.calls.isEmpty()) {
                 MissingReason lost = partition.allUnreachable ? MissingReason.UNREACHABLE : reason;
-                lose(partition, lost, partition.lastDetail);
+                lose(partition, lost, triedDetail(partition));
             }
         }
         pump();
@@ -414,6 +416,20 @@ final class QueryExecution {
                         partition.attempts,
                         partition.hedged,
                         0));
+    }
+
+    /**
+     * Why a partition is lost when more than one copy was tried: every copy with its reason, by node id so that the
+     * same failure reads the same from query to query; one copy keeps its own detail.
+     */
+    private static String triedDetail(Partition partition) {
+        if (partition.tried.size() < 2) {
+            return partition.lastDetail;
+        }
+        return partition.tried.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining("; ", "every copy failed: ", ""));
     }
 
     private void cancelOthers(Partition partition) {
@@ -591,6 +607,9 @@ final class QueryExecution {
         boolean allUnreachable = true;
         NodeId lastNode;
         String lastDetail = "";
+        /** Each copy that failed, with its reason and detail. */
+        final Map<NodeId, String> tried = new LinkedHashMap<>(2);
+
         ScheduledFuture<?> hedgeTimer;
 
         Partition(PlanTarget target, long startNanos) {

@@ -447,6 +447,23 @@ class ScatterGatherExecutorTest {
     }
 
     @Test
+    void aPartitionLostOnEveryCopyNamesEachCopyAndWhyInAStableOrder() throws Exception {
+        Map<String, List<String>> layout = new LinkedHashMap<>();
+        layout.put("s1", List.of("n2", "n1"));
+        try (ExecutorFixture cluster = new ExecutorFixture(layout, config("[query.hedge]\nmode = \"off\"\n"))) {
+            cluster.faults.inject(NodeId.of("n1"), Fault.fail(TransportException.failed("n1 broke", false)));
+            cluster.faults.inject(NodeId.of("n2"), Fault.fail(TransportException.unreachable("n2 refused")));
+
+            QueryResult result = cluster.run(recall(List.of("s1"), 2000, null));
+
+            assertThat(result.coverage().missing())
+                    .singleElement()
+                    .satisfies(m -> assertThat(m.detail())
+                            .isEqualTo("every copy failed: n1 failed: n1 broke; n2 unreachable: n2 refused"));
+        }
+    }
+
+    @Test
     void unknownMergePolicyFailsListingTheKnownOnes() {
         try (ExecutorFixture cluster = new ExecutorFixture(ExecutorFixture.onePerNode(1), QueryConfig.defaults())) {
             RecallQuery query = new RecallQuery(
