@@ -164,7 +164,13 @@ final class QueryExecution {
             outcomes.put(
                     missing.space(),
                     new PartitionOutcome(
-                            missing.space(), missing.node(), PartitionStatus.UNREACHABLE, Duration.ZERO, 0, false, 0));
+                            missing.space(),
+                            missing.node(),
+                            PartitionStatus.of(missing.reason()), // one reason per cause, in every field
+                            Duration.ZERO,
+                            0,
+                            false,
+                            0));
         }
         long remaining = plan.deadline().remainingNanos();
         deadlineTimer = executor.scheduler().schedule(this::onDeadline, remaining, TimeUnit.NANOSECONDS);

@@ -464,6 +464,21 @@ class ScatterGatherExecutorTest {
     }
 
     @Test
+    void anUnknownSpaceIsRejectedInEveryFieldThatNamesIt() throws Exception {
+        try (ExecutorFixture cluster = new ExecutorFixture(ExecutorFixture.onePerNode(1), QueryConfig.defaults())) {
+            QueryResult result = cluster.run(recall(List.of("s1", "nope"), 2000, null));
+
+            assertThat(result.coverage().missing())
+                    .singleElement()
+                    .satisfies(m -> assertThat(m.reason()).isEqualTo(MissingReason.REJECTED));
+            assertThat(result.partitions())
+                    .filteredOn(p -> p.space().equals(MemorySpaceId.of("nope")))
+                    .singleElement()
+                    .satisfies(p -> assertThat(p.status()).isEqualTo(PartitionStatus.REJECTED));
+        }
+    }
+
+    @Test
     void unknownMergePolicyFailsListingTheKnownOnes() {
         try (ExecutorFixture cluster = new ExecutorFixture(ExecutorFixture.onePerNode(1), QueryConfig.defaults())) {
             RecallQuery query = new RecallQuery(
