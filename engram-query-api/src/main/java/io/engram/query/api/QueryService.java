@@ -4,7 +4,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs a query across the cluster, this node acting as coordinator. The host application gets one from the Guice
- * injector built with {@code EngramQueryModule}.
+ * injector built with {@code EngramQueryModule}, through {@code QueryNode}, which the host closes when it stops. The
+ * service itself is not closeable: it is shared by every caller, and none of them owns the node.
  */
 public interface QueryService {
     /**

@@ -45,7 +45,10 @@ import java.util.Set;
  * through {@link #spaceDirectory(Binder)}, {@link #partitionDetector(Binder)}, {@link #localQueryEngine(Binder)} and
  * {@link #transport(Binder)}; what it leaves unbound gets the embedded default: the in-memory engine (empty), a
  * directory assigning the engine's spaces to this node, a detector fed by call outcomes, and no transport (a
- * single-node deployment). Plugins come from {@code META-INF/services} and from {@link #plugins(Binder)}.
+ * single-node deployment). Plugins come from {@code META-INF/services} (searched once, when the injector is created;
+ * or given to the constructor by a host that searched already) and from {@link #plugins(Binder)}.
+ *
+ * <p>The host closes what the module started through {@link QueryNode}; what the host bound stays the host's to close.
  */
 public final class EngramQueryModule extends AbstractModule {
     /** The node id used when the host names none. */
@@ -53,14 +56,30 @@ public final class EngramQueryModule extends AbstractModule {
 
     private final QueryConfig config;
     private final NodeId localNode;
+    private final Optional<List<QueryPlugin>> discovered;
 
     public EngramQueryModule(QueryConfig config) {
         this(config, DEFAULT_NODE);
     }
 
+    /** Plugins are the ones found on this module's class path with {@code ServiceLoader}, and the host's. */
     public EngramQueryModule(QueryConfig config, NodeId localNode) {
+        this(config, localNode, Optional.empty());
+    }
+
+    /**
+     * For a host that found the plugins already (on the class path, in a plugin directory) and needs them before the
+     * injector exists, as a node does to create its transport: the module takes {@code plugins} as found, and
+     * searches the class path no second time. Plugins bound through {@link #plugins(Binder)} are added.
+     */
+    public EngramQueryModule(QueryConfig config, NodeId localNode, List<QueryPlugin> plugins) {
+        this(config, localNode, Optional.of(List.copyOf(requireNonNull(plugins, "plugins is null"))));
+    }
+
+    private EngramQueryModule(QueryConfig config, NodeId localNode, Optional<List<QueryPlugin>> discovered) {
         this.config = requireNonNull(config, "config is null");
         this.localNode = requireNonNull(localNode, "local node is null");
+        this.discovered = discovered;
     }
 
     /** Where a host binds its {@link SpaceDirectory}. */
@@ -123,14 +142,14 @@ public final class EngramQueryModule extends AbstractModule {
         // Eager, so that what can only be checked once plugins are gathered (a duplicate plugin name, an unknown
         // configured default policy or strategy) fails injector creation, at start, and not the first query.
         bind(QueryService.class).to(CoordinatorQueryService.class).asEagerSingleton();
+        bind(QueryNode.class).asEagerSingleton();
     }
 
     @Provides
     @Singleton
     PluginCatalog pluginCatalog(Set<QueryPlugin> hostPlugins) {
         List<QueryPlugin> all = new ArrayList<>(hostPlugins);
-        ClassLoader loader = EngramQueryModule.class.getClassLoader();
-        all.addAll(PluginLoader.fromClassPath(loader));
+        all.addAll(discovered.orElseGet(() -> PluginLoader.fromClassPath(EngramQueryModule.class.getClassLoader())));
         return new PluginCatalog(all);
     }
 

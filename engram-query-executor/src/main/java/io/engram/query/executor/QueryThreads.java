@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * only slows every query), and a small scheduler for deadlines, hedges and retry backoff. The compute pool's queue
  * has no bound of its own: every task on it comes through {@code LocalPartitionRunner}, which admits at most
  * {@code query.max_queued_partitions} waiting runs and refuses the next as overloaded. Daemon threads, so a host
- * that forgets {@link #close()} still exits.
+ * that forgets {@link #close()} still exits. The module's are closed by {@link QueryNode}.
  */
 public final class QueryThreads implements AutoCloseable {
     private final ThreadPoolExecutor compute;

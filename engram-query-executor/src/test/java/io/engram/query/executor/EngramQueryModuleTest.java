@@ -64,7 +64,7 @@ class EngramQueryModuleTest {
 
     @AfterEach
     void stopThreads() {
-        injectors.forEach(injector -> injector.getInstance(QueryThreads.class).close());
+        injectors.forEach(injector -> injector.getInstance(QueryNode.class).close());
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,7 +42,8 @@ class ReadmeSnippetTest {
     private static final String README_MARKER = "<!-- ReadmeSnippetTest -->";
 
     @Test
-    void snippetAnswersARecallWithFullCoverage() {
+    void snippetAnswersARecallWithFullCoverageAndStopsEveryThreadItStarted() {
+        Set<Thread> before = QueryNodeTest.queryThreads();
         // README snippet begin
         // The host's own store; here the embedded engine loaded with generated data: 4 spaces of 1,000 memories.
         SyntheticDataGenerator data = new SyntheticDataGenerator(new SyntheticSpec(4, 1_000, 64, 8, 4, 42L));
@@ -55,28 +57,29 @@ class ReadmeSnippetTest {
             EngramQueryModule.localQueryEngine(binder).toInstance(engine);
             EngramQueryModule.spaceDirectory(binder).toInstance(directory);
         });
-        QueryService queries = injector.getInstance(QueryService.class);
 
-        // Recall across every space (an empty space list is a broadcast), cued by a stored memory's embedding.
-        Embedding cue = data.memories(data.spaces().get(0)).get(0).embedding();
-        RecallQuery query = RecallQuery.of(List.of(), Cue.of(cue), 10);
-        QueryResult result = queries.execute(query).join();
+        // The QueryNode owns the threads the module started; closing it (when the host stops) stops them.
+        QueryResult result;
+        try (QueryNode queryNode = injector.getInstance(QueryNode.class)) {
+            QueryService queries = queryNode.queryService();
+            // Recall across every space (an empty space list is a broadcast), cued by a stored memory's embedding.
+            Embedding cue = data.memories(data.spaces().get(0)).get(0).embedding();
+            RecallQuery query = RecallQuery.of(List.of(), Cue.of(cue), 10);
+            result = queries.execute(query).join();
+        }
         Confidence confidence = result.confidence(); // base × (1 − λ × (1 − coverage))
         Coverage coverage = result.coverage(); // expected 4 partitions, 4 responding, ratio 1.0
         // README snippet end
 
-        try {
-            assertThat(coverage.expectedPartitions()).isEqualTo(4);
-            assertThat(coverage.respondingPartitions()).isEqualTo(4);
-            assertThat(coverage.ratio()).isEqualTo(1.0);
-            assertThat(result.matches()).hasSize(10);
-            assertThat(result.matches().get(0).memoryId())
-                    .isEqualTo(SyntheticDataGenerator.memoryId(data.spaces().get(0), 0));
-            assertThat(confidence).isEqualTo(result.baseConfidence());
-            assertThat(confidence.value()).isGreaterThan(0.99);
-        } finally {
-            injector.getInstance(QueryThreads.class).close();
-        }
+        assertThat(coverage.expectedPartitions()).isEqualTo(4);
+        assertThat(coverage.respondingPartitions()).isEqualTo(4);
+        assertThat(coverage.ratio()).isEqualTo(1.0);
+        assertThat(result.matches()).hasSize(10);
+        assertThat(result.matches().get(0).memoryId())
+                .isEqualTo(SyntheticDataGenerator.memoryId(data.spaces().get(0), 0));
+        assertThat(confidence).isEqualTo(result.baseConfidence());
+        assertThat(confidence.value()).isGreaterThan(0.99);
+        QueryNodeTest.awaitNoThreadsBut(before);
     }
 
     @Test

@@ -8,7 +8,7 @@ import io.engram.query.api.NodeId;
 import io.engram.query.api.QueryService;
 import io.engram.query.api.Ticker;
 import io.engram.query.executor.EngramQueryModule;
-import io.engram.query.executor.QueryThreads;
+import io.engram.query.executor.QueryNode;
 import io.engram.query.executor.config.QueryConfig;
 import io.engram.query.executor.engine.EmbeddedQueryEngine;
 import io.engram.query.executor.engine.MemoryStore;
@@ -51,6 +51,6 @@ final class Coordinator implements AutoCloseable {
 
     @Override
     public void close() {
-        injector.getInstance(QueryThreads.class).close();
+        injector.getInstance(QueryNode.class).close(); // the transport stays the caller's to close
     }
 }

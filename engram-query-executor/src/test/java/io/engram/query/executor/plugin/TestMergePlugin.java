@@ -8,6 +8,7 @@ import io.engram.query.spi.MergePolicy;
 import io.engram.query.spi.QueryPlugin;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A plugin found on the test class path through {@code META-INF/services/io.engram.query.spi.QueryPlugin}, as a
@@ -16,9 +17,24 @@ import java.util.List;
  * <p>The services file puts it on the class path of every executor test, so it brings only a name no built-in or other
  * test uses; a test that asserts the list of known merge policies built from {@link PluginLoader#fromClassPath} sees
  * it.
+ *
+ * <p>It counts its instances, so a test can show the class path is searched once per node; the count is the one
+ * static mutable state allowed here, read as a difference around the code under test (test classes run one at a
+ * time).
  */
 public final class TestMergePlugin implements QueryPlugin {
     public static final String LOWEST = "lowest";
+
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    public TestMergePlugin() {
+        INSTANCES.incrementAndGet();
+    }
+
+    /** How many times this class was instantiated in this JVM, by {@code ServiceLoader} or by a test. */
+    public static int instances() {
+        return INSTANCES.get();
+    }
 
     @Override
     public List<MergePolicy> mergePolicies() {

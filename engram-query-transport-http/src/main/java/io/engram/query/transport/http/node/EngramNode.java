@@ -10,14 +10,13 @@ import io.engram.query.api.NodeId;
 import io.engram.query.api.QueryService;
 import io.engram.query.api.Ticker;
 import io.engram.query.executor.EngramQueryModule;
-import io.engram.query.executor.QueryThreads;
+import io.engram.query.executor.QueryNode;
 import io.engram.query.executor.engine.EmbeddedQueryEngine;
 import io.engram.query.executor.engine.EngineOptions;
 import io.engram.query.executor.engine.JsonLinesLoader;
 import io.engram.query.executor.engine.LoadReport;
 import io.engram.query.executor.engine.MemoryStore;
 import io.engram.query.executor.engine.SyntheticDataGenerator;
-import io.engram.query.executor.local.LocalPartitionRunner;
 import io.engram.query.executor.metrics.QueryMetrics;
 import io.engram.query.executor.plugin.PluginCatalog;
 import io.engram.query.executor.plugin.PluginLoader;
@@ -25,7 +24,6 @@ import io.engram.query.executor.resilience.NodeCallPolicy;
 import io.engram.query.planner.embedded.StaticSpaceDirectory;
 import io.engram.query.planner.replica.ReplicaSelector;
 import io.engram.query.spi.NamedRegistry;
-import io.engram.query.spi.PartitionDetector;
 import io.engram.query.spi.QueryPlugin;
 import io.engram.query.spi.SpaceAssignment;
 import io.engram.query.spi.SpaceDirectory;
@@ -58,27 +56,24 @@ public final class EngramNode implements AutoCloseable {
     private final NodeConfig config;
     private final EngramHttpServer server;
     private final Transport transport;
-    private final QueryThreads threads;
+    private final QueryNode queryNode;
     private final PeerProber prober;
     private final Set<MemorySpaceId> held;
-    private final Injector injector;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EngramNode(
             NodeConfig config,
             EngramHttpServer server,
             Transport transport,
-            QueryThreads threads,
+            QueryNode queryNode,
             PeerProber prober,
-            Set<MemorySpaceId> held,
-            Injector injector) {
+            Set<MemorySpaceId> held) {
         this.config = config;
         this.server = server;
         this.transport = transport;
-        this.threads = threads;
+        this.queryNode = queryNode;
         this.prober = prober;
         this.held = held;
-        this.injector = injector;
     }
 
     /**
@@ -102,33 +97,37 @@ public final class EngramNode implements AutoCloseable {
         EmbeddedQueryEngine engine = new EmbeddedQueryEngine(config.nodeId(), store, Ticker.system(), engineOptions);
         MetricRegistry registry = new MetricRegistry();
 
+        // Found once, here, because the transport factory is needed before the injector exists; the module takes
+        // the same plugins and does not search the class path again.
         ClassLoader loader = EngramNode.class.getClassLoader();
-        List<QueryPlugin> directoryPlugins = config.pluginsDirectory()
-                .map(dir -> PluginLoader.fromDirectory(dir, loader))
-                .orElse(List.of());
         List<QueryPlugin> plugins = new ArrayList<>(PluginLoader.fromClassPath(loader));
-        plugins.addAll(directoryPlugins);
+        config.pluginsDirectory()
+                .map(dir -> PluginLoader.fromDirectory(dir, loader))
+                .ifPresent(plugins::addAll);
         PluginCatalog catalog = new PluginCatalog(plugins);
         TransportFactory factory = new NamedRegistry<TransportFactory>("transport", catalog.transportFactories())
                 .get(HttpTransportFactory.NAME);
+        // This node made the transport, so this node closes it; the QueryNode closes what the module started.
         Transport transport = factory.create(new NodeTransportContext(config));
 
-        Injector injector = Guice.createInjector(new EngramQueryModule(config.query(), config.nodeId()), binder -> {
-            EngramQueryModule.spaceDirectory(binder).toInstance(directory);
-            EngramQueryModule.localQueryEngine(binder).toInstance(engine);
-            EngramQueryModule.transport(binder).toInstance(transport);
-            EngramQueryModule.metricRegistry(binder).toInstance(registry);
-            directoryPlugins.forEach(
-                    p -> EngramQueryModule.plugins(binder).addBinding().toInstance(p));
-        });
-        QueryService queryService = injector.getInstance(QueryService.class);
-        LocalPartitionRunner runner = injector.getInstance(LocalPartitionRunner.class);
-        PartitionDetector detector = injector.getInstance(PartitionDetector.class);
-        QueryThreads threads = injector.getInstance(QueryThreads.class);
+        Injector injector;
+        try {
+            injector = Guice.createInjector(
+                    new EngramQueryModule(config.query(), config.nodeId(), catalog.plugins()), binder -> {
+                        EngramQueryModule.spaceDirectory(binder).toInstance(directory);
+                        EngramQueryModule.localQueryEngine(binder).toInstance(engine);
+                        EngramQueryModule.transport(binder).toInstance(transport);
+                        EngramQueryModule.metricRegistry(binder).toInstance(registry);
+                    });
+        } catch (RuntimeException e) {
+            closeAfter(transport, e);
+            throw e;
+        }
+        QueryNode queryNode = injector.getInstance(QueryNode.class);
         ClusterHealth health = new ClusterHealth(
                 config,
                 held,
-                detector,
+                queryNode.partitionDetector(),
                 injector.getInstance(NodeCallPolicy.class),
                 injector.getInstance(ReplicaSelector.class),
                 injector.getInstance(QueryMetrics.class));
@@ -145,15 +144,20 @@ public final class EngramNode implements AutoCloseable {
         EngramHttpServer server;
         try {
             // with [tls] the constructor reads the PEM files, which may have changed since the configuration was read
-            server =
-                    new EngramHttpServer(serverConfig, config.tls(), queryService, runner::runInline, health, registry);
+            server = new EngramHttpServer(
+                    serverConfig,
+                    config.tls(),
+                    queryNode.queryService(),
+                    queryNode.localPartitions()::runInline,
+                    health,
+                    registry);
             server.start();
         } catch (RuntimeException e) {
-            transport.close();
-            threads.close();
+            closeAfter(queryNode, e);
+            closeAfter(transport, e);
             throw e;
         }
-        PeerProber prober = new PeerProber(config, detector, threads.scheduler());
+        PeerProber prober = new PeerProber(config, queryNode.partitionDetector(), queryNode.scheduler());
         prober.start();
         if (config.servesPlainHttpOffLoopback()) {
             LOG.warn(
@@ -171,7 +175,7 @@ public final class EngramNode implements AutoCloseable {
                 held.size(),
                 directory.assignments().size(),
                 held.stream().map(MemorySpaceId::value).collect(Collectors.joining(", ")));
-        return new EngramNode(config, server, transport, threads, prober, held, injector);
+        return new EngramNode(config, server, transport, queryNode, prober, held);
     }
 
     static SpaceDirectory directory(NodeConfig config) {
@@ -229,12 +233,13 @@ public final class EngramNode implements AutoCloseable {
     }
 
     public QueryService queryService() {
-        return injector.getInstance(QueryService.class);
+        return queryNode.queryService();
     }
 
     /**
-     * Stops accepting, lets in-flight queries finish up to {@code http.stop_timeout_ms}, then releases everything,
-     * even when a step fails (the first failure is thrown after the rest are released). Closing again does nothing.
+     * Stops accepting, lets in-flight queries finish up to {@code http.stop_timeout_ms}, then releases everything in
+     * the reverse order of start (prober, server, the query node's threads, transport), even when a step fails (the
+     * first failure is thrown after the rest are released). Closing again does nothing.
      */
     @Override
     public void close() {
@@ -242,7 +247,7 @@ public final class EngramNode implements AutoCloseable {
             return;
         }
         RuntimeException failure = null;
-        for (Runnable step : List.<Runnable>of(prober::close, server::stop, transport::close, threads::close)) {
+        for (Runnable step : List.<Runnable>of(prober::close, server::stop, queryNode::close, transport::close)) {
             try {
                 step.run();
             } catch (RuntimeException e) {
@@ -255,6 +260,15 @@ public final class EngramNode implements AutoCloseable {
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /** Closes {@code resource} after {@code failure}, keeping a failure to close as suppressed. */
+    private static void closeAfter(AutoCloseable resource, RuntimeException failure) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            failure.addSuppressed(e);
         }
     }
 

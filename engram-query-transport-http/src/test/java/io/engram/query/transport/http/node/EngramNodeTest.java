@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -429,6 +430,17 @@ class EngramNodeTest {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(engramThreads()).isSubsetOf(before));
+    }
+
+    @Test
+    void startSearchesTheClassPathForPluginsOnce() {
+        NodeConfig config = LoopbackCluster.builder(SPEC).config("n1", Map.of("n1", LoopbackCluster.freePort()));
+        int before = CountingPlugin.instances();
+
+        closeLater(EngramNode.start(config));
+
+        // once for the transport factory, and the query module takes the same plugins instead of searching again
+        assertThat(CountingPlugin.instances() - before).isEqualTo(1);
     }
 
     /** Live threads of the node's pools: Jetty's server and client, the query compute and timer threads. */
