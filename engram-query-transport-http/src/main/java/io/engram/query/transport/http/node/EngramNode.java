@@ -20,6 +20,7 @@ import io.engram.query.executor.engine.SyntheticDataGenerator;
 import io.engram.query.executor.local.LocalPartitionRunner;
 import io.engram.query.executor.metrics.QueryMetrics;
 import io.engram.query.executor.plugin.PluginCatalog;
+import io.engram.query.executor.plugin.PluginDescription;
 import io.engram.query.executor.plugin.PluginLoader;
 import io.engram.query.executor.resilience.NodeCallPolicy;
 import io.engram.query.planner.embedded.StaticSpaceDirectory;
@@ -109,6 +110,11 @@ public final class EngramNode implements AutoCloseable {
         List<QueryPlugin> plugins = new ArrayList<>(PluginLoader.fromClassPath(loader));
         plugins.addAll(directoryPlugins);
         PluginCatalog catalog = new PluginCatalog(plugins);
+        List<PluginDescription> pluginDescriptions = catalog.descriptions();
+        LOG.info(
+                "node {} plugins: {}",
+                config.nodeId(),
+                pluginDescriptions.stream().map(PluginDescription::summary).collect(Collectors.joining(" | ")));
         TransportFactory factory = new NamedRegistry<TransportFactory>("transport", catalog.transportFactories())
                 .get(HttpTransportFactory.NAME);
         Transport transport = factory.create(new NodeTransportContext(config));
@@ -128,6 +134,7 @@ public final class EngramNode implements AutoCloseable {
         ClusterHealth health = new ClusterHealth(
                 config,
                 held,
+                pluginDescriptions,
                 detector,
                 injector.getInstance(NodeCallPolicy.class),
                 injector.getInstance(ReplicaSelector.class),

@@ -386,6 +386,30 @@ class EngramNodeTest {
             assertThat(peer.path("breaker").asText()).isEqualTo("closed");
             assertThat(peer.path("latency_score_ms").isNumber()).isTrue();
         }
+        ArrayNode plugins = (ArrayNode) health.path("plugins");
+        assertThat(plugins)
+                .extracting(p -> p.path("plugin").asText())
+                .contains(
+                        "io.engram.query.planner.PlannerPlugin",
+                        "io.engram.query.aggregation.AggregationPlugin",
+                        "io.engram.query.transport.http.client.HttpTransportPlugin");
+        for (JsonNode plugin : plugins) {
+            assertThat(plugin.path("source").asText()).isEqualTo("class path");
+            assertThat(iterable(plugin.fieldNames()))
+                    .containsExactly(
+                            "plugin",
+                            "source",
+                            "merge_policies",
+                            "consistency_policies",
+                            "planning_strategies",
+                            "transports");
+        }
+        assertThat(plugins)
+                .filteredOn(p -> p.path("plugin").asText().endsWith(".HttpTransportPlugin"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.path("transports"))
+                        .extracting(JsonNode::asText)
+                        .containsExactly("http"));
         JsonNode query = health.path("query");
         assertThat(query.path("scatter_count").path("multi_partition").asLong()).isEqualTo(1);
         assertThat(query.path("latency").path("multi_partition").path("count").asLong())
