@@ -256,7 +256,7 @@ public final class EngramQueryModule extends AbstractModule {
                 transport,
                 threads.scheduler(),
                 callPolicy,
-                new HedgeDelay(config.hedge(), metrics),
+                new HedgeDelay(config.hedge(), metrics, ticker),
                 new HedgeBudget(config.hedge().budgetRatio(), config.hedge().budgetWindow(), ticker),
                 selector,
                 detector,

@@ -3,6 +3,7 @@ package io.engram.query.executor.hedging;
 import static java.util.Objects.requireNonNull;
 
 import io.engram.query.api.NodeId;
+import io.engram.query.api.Ticker;
 import io.engram.query.executor.config.QueryConfig.HedgeConfig;
 import io.engram.query.executor.metrics.QueryMetrics;
 import java.time.Duration;
@@ -24,11 +25,14 @@ public final class HedgeDelay {
 
     private final HedgeConfig config;
     private final QueryMetrics metrics;
+    private final Ticker ticker;
     private final Map<NodeId, Cached> adaptive = new ConcurrentHashMap<>();
 
-    public HedgeDelay(HedgeConfig config, QueryMetrics metrics) {
+    /** @param ticker the clock of the {@link #REFRESH} cache */
+    public HedgeDelay(HedgeConfig config, QueryMetrics metrics, Ticker ticker) {
         this.config = requireNonNull(config, "config is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
+        this.ticker = requireNonNull(ticker, "ticker is null");
     }
 
     /** The delay before hedging a call to {@code node}, or empty when hedging is off. */
@@ -41,7 +45,7 @@ public final class HedgeDelay {
     }
 
     private Duration adaptive(NodeId node) {
-        long now = System.nanoTime();
+        long now = ticker.nanoTime();
         Cached cached = adaptive.get(node);
         if (cached != null && now - cached.computedAt() < REFRESH.toNanos()) {
             return cached.delay();

@@ -34,6 +34,11 @@ public final class PluginCatalog {
         return plugins;
     }
 
+    /** What each plugin is, where it came from and what it brings, in the catalog's order. */
+    public List<PluginDescription> descriptions() {
+        return plugins.stream().map(PluginDescription::of).toList();
+    }
+
     public List<PlanningStrategy> planningStrategies() {
         return collect(QueryPlugin::planningStrategies);
     }

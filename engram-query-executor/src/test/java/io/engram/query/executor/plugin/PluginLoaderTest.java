@@ -48,6 +48,43 @@ class PluginLoaderTest {
     }
 
     @Test
+    void descriptionsNameWhereEachPluginCameFromAndWhatItBrings() throws Exception {
+        writePlugin(
+                directory.resolve("a.jar"),
+                jars.compile(Map.of("io.example.a.APlugin", pluginSource("io.example.a.APlugin", "", "\"a\""))),
+                "io.example.a.APlugin");
+        List<QueryPlugin> plugins = new java.util.ArrayList<>(PluginLoader.fromClassPath(APPLICATION));
+        plugins.addAll(PluginLoader.fromDirectory(directory, APPLICATION));
+
+        List<PluginDescription> descriptions = new PluginCatalog(plugins).descriptions();
+
+        assertThat(descriptions)
+                .filteredOn(d -> d.plugin().equals(TestMergePlugin.class.getName()))
+                .singleElement()
+                .satisfies(d -> {
+                    assertThat(d.source()).isEqualTo(PluginDescription.CLASS_PATH);
+                    assertThat(d.mergePolicies()).containsExactly(TestMergePlugin.LOWEST);
+                    assertThat(d.summary())
+                            .isEqualTo(TestMergePlugin.class.getName() + " from class path: merge policies lowest");
+                });
+        assertThat(descriptions)
+                .filteredOn(d -> d.plugin().equals("io.example.a.APlugin"))
+                .singleElement()
+                .satisfies(d -> {
+                    assertThat(d.source()).isEqualTo(directory.resolve("a.jar").toString());
+                    assertThat(d.consistencyPolicies()).containsExactly("a");
+                    assertThat(d.mergePolicies()).isEmpty();
+                    assertThat(d.summary())
+                            .isEqualTo("io.example.a.APlugin from " + directory.resolve("a.jar")
+                                    + ": consistency policies a");
+                });
+        assertThat(descriptions)
+                .filteredOn(d -> d.plugin().equals(AggregationPlugin.class.getName()))
+                .singleElement()
+                .satisfies(d -> assertThat(d.mergePolicies()).contains("max", "noisy-or"));
+    }
+
+    @Test
     void missingDirectoryHoldsNoPlugin() {
         assertThat(PluginLoader.fromDirectory(directory.resolve("absent"), APPLICATION))
                 .isEmpty();

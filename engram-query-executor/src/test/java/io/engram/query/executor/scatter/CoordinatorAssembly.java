@@ -61,7 +61,7 @@ public final class CoordinatorAssembly {
                 Optional.of(transport),
                 threads.scheduler(),
                 callPolicy,
-                new HedgeDelay(config.hedge(), metrics),
+                new HedgeDelay(config.hedge(), metrics, Ticker.system()),
                 new HedgeBudget(config.hedge().budgetRatio(), config.hedge().budgetWindow(), Ticker.system()),
                 selector,
                 detector,

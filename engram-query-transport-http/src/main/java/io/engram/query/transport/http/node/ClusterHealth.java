@@ -6,6 +6,7 @@ import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.NodeId;
 import io.engram.query.api.PlanStrategy;
 import io.engram.query.executor.metrics.QueryMetrics;
+import io.engram.query.executor.plugin.PluginDescription;
 import io.engram.query.executor.resilience.NodeCallPolicy;
 import io.engram.query.planner.replica.ReplicaSelector;
 import io.engram.query.spi.ClusterState;
@@ -22,6 +23,7 @@ import java.util.Set;
 final class ClusterHealth implements HealthReporter {
     private final NodeConfig config;
     private final Set<MemorySpaceId> held;
+    private final List<PluginDescription> plugins;
     private final PartitionDetector detector;
     private final NodeCallPolicy callPolicy;
     private final ReplicaSelector selector;
@@ -30,12 +32,14 @@ final class ClusterHealth implements HealthReporter {
     ClusterHealth(
             NodeConfig config,
             Set<MemorySpaceId> held,
+            List<PluginDescription> plugins,
             PartitionDetector detector,
             NodeCallPolicy callPolicy,
             ReplicaSelector selector,
             QueryMetrics metrics) {
         this.config = config;
         this.held = held;
+        this.plugins = List.copyOf(plugins);
         this.detector = detector;
         this.callPolicy = callPolicy;
         this.selector = selector;
@@ -73,7 +77,19 @@ final class ClusterHealth implements HealthReporter {
         out.put("partition", partition);
         out.put("spaces", held.stream().map(MemorySpaceId::value).toList());
         out.put("peers", peers);
+        out.put("plugins", plugins.stream().map(ClusterHealth::plugin).toList());
         out.put("query", queryStats());
+        return out;
+    }
+
+    private static Map<String, Object> plugin(PluginDescription plugin) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("plugin", plugin.plugin());
+        out.put("source", plugin.source());
+        out.put("merge_policies", plugin.mergePolicies());
+        out.put("consistency_policies", plugin.consistencyPolicies());
+        out.put("planning_strategies", plugin.planningStrategies());
+        out.put("transports", plugin.transports());
         return out;
     }
 

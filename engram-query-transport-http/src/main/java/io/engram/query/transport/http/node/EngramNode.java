@@ -19,6 +19,7 @@ import io.engram.query.executor.engine.MemoryStore;
 import io.engram.query.executor.engine.SyntheticDataGenerator;
 import io.engram.query.executor.metrics.QueryMetrics;
 import io.engram.query.executor.plugin.PluginCatalog;
+import io.engram.query.executor.plugin.PluginDescription;
 import io.engram.query.executor.plugin.PluginLoader;
 import io.engram.query.executor.resilience.NodeCallPolicy;
 import io.engram.query.planner.embedded.StaticSpaceDirectory;
@@ -105,6 +106,11 @@ public final class EngramNode implements AutoCloseable {
                 .map(dir -> PluginLoader.fromDirectory(dir, loader))
                 .ifPresent(plugins::addAll);
         PluginCatalog catalog = new PluginCatalog(plugins);
+        List<PluginDescription> pluginDescriptions = catalog.descriptions();
+        LOG.info(
+                "node {} plugins: {}",
+                config.nodeId(),
+                pluginDescriptions.stream().map(PluginDescription::summary).collect(Collectors.joining(" | ")));
         TransportFactory factory = new NamedRegistry<TransportFactory>("transport", catalog.transportFactories())
                 .get(HttpTransportFactory.NAME);
         // This node made the transport, so this node closes it; the QueryNode closes what the module started.
@@ -127,6 +133,7 @@ public final class EngramNode implements AutoCloseable {
         ClusterHealth health = new ClusterHealth(
                 config,
                 held,
+                pluginDescriptions,
                 queryNode.partitionDetector(),
                 injector.getInstance(NodeCallPolicy.class),
                 injector.getInstance(ReplicaSelector.class),
