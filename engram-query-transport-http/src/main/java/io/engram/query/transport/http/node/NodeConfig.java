@@ -128,12 +128,7 @@ public record NodeConfig(
     }
 
     private static NodeConfig read(ConfigReader r, Path base, Map<String, String> environment) {
-        // No default: a forgotten id would make this node answer as a peer's namesake.
-        Optional<String> id = r.optionalString("node.id").filter(v -> !v.isBlank());
-        if (id.isEmpty()) {
-            r.problem("node.id is required: this node's id (one of [[cluster.nodes]] when nodes are listed)");
-        }
-        NodeId nodeId = nodeId(r, "node.id", id.orElse("n1"));
+        NodeId nodeId = nodeId(r, "node.id", r.stringValue("node.id", "n1"));
         String listen = r.stringValue("node.listen", "127.0.0.1:7401");
         String host = "127.0.0.1";
         int port = 7401;
@@ -180,11 +175,6 @@ public record NodeConfig(
             nodes.put(nodeId, URI.create(scheme + "://" + host + ":" + port));
         } else if (!nodes.containsKey(nodeId)) {
             r.problem("node.id '" + nodeId + "' is not among cluster.nodes (" + nodes.keySet() + ")");
-        } else if (port != 0 && nodes.get(nodeId).getPort() != port) {
-            // Peers would call the port in cluster.nodes, where this node does not listen.
-            r.problem("node.listen " + listen + " does not match this node's own cluster.nodes url " + nodes.get(nodeId)
-                    + ": the ports differ (" + port + " and "
-                    + nodes.get(nodeId).getPort() + ")");
         }
 
         List<SpaceAssignment> explicit = new ArrayList<>();

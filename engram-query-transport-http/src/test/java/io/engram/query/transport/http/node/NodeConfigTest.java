@@ -119,28 +119,4 @@ class NodeConfigTest {
                 .extracting(NodeId::value)
                 .containsExactly("n1", "n9", "n3", "n7", "n5", "n2");
     }
-
-    @Test
-    void aNodeWithoutAnIdIsRefusedRatherThanCalledN1() {
-        assertThatThrownBy(() -> parse("[node]\nlisten = \"127.0.0.1:0\"\n", NO_ENVIRONMENT))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid configuration: node.id is required: this node's id (one of [[cluster.nodes]] when"
-                        + " nodes are listed)");
-    }
-
-    @Test
-    void aListenPortThatIsNotThePortOfItsOwnClusterEntryIsRefused() {
-        String toml = "[node]\nid = \"n1\"\nlisten = \"127.0.0.1:7402\"\n"
-                + "[[cluster.nodes]]\nid = \"n1\"\nurl = \"http://127.0.0.1:7401\"\n";
-
-        assertThatThrownBy(() -> parse(toml, NO_ENVIRONMENT))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage("invalid configuration: node.listen 127.0.0.1:7402 does not match this node's own"
-                        + " cluster.nodes url http://127.0.0.1:7401: the ports differ (7402 and 7401)");
-        // a wildcard address and port 0 (a free port, tests) are not judged by host
-        parse(
-                "[node]\nid = \"n1\"\nlisten = \"127.0.0.1:0\"\n"
-                        + "[[cluster.nodes]]\nid = \"n1\"\nurl = \"http://127.0.0.1:7401\"\n",
-                NO_ENVIRONMENT);
-    }
 }
