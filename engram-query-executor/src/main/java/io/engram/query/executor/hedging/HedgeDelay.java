@@ -6,10 +6,9 @@ import io.engram.query.api.NodeId;
 import io.engram.query.api.Ticker;
 import io.engram.query.executor.config.QueryConfig.HedgeConfig;
 import io.engram.query.executor.metrics.QueryMetrics;
+import io.engram.query.executor.metrics.RefreshedPerNode;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How long to wait for a copy before hedging to the next: fixed, or a percentile of that node's observed partition
@@ -25,14 +24,13 @@ public final class HedgeDelay {
 
     private final HedgeConfig config;
     private final QueryMetrics metrics;
-    private final Ticker ticker;
-    private final Map<NodeId, Cached> adaptive = new ConcurrentHashMap<>();
+    private final RefreshedPerNode<Duration> adaptive;
 
     /** @param ticker the clock of the {@link #REFRESH} cache */
     public HedgeDelay(HedgeConfig config, QueryMetrics metrics, Ticker ticker) {
         this.config = requireNonNull(config, "config is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
-        this.ticker = requireNonNull(ticker, "ticker is null");
+        this.adaptive = new RefreshedPerNode<>(requireNonNull(ticker, "ticker is null"), REFRESH, this::adaptive);
     }
 
     /** The delay before hedging a call to {@code node}, or empty when hedging is off. */
@@ -40,22 +38,15 @@ public final class HedgeDelay {
         return switch (config.mode()) {
             case OFF -> Optional.empty();
             case FIXED -> Optional.of(config.fixedDelay());
-            case ADAPTIVE -> Optional.of(adaptive(node));
+            case ADAPTIVE -> Optional.of(adaptive.get(node));
         };
     }
 
     private Duration adaptive(NodeId node) {
-        long now = ticker.nanoTime();
-        Cached cached = adaptive.get(node);
-        if (cached != null && now - cached.computedAt() < REFRESH.toNanos()) {
-            return cached.delay();
-        }
         var timer = metrics.partitionLatency(node);
-        Duration delay = timer.getCount() < config.minSamples()
+        return timer.getCount() < config.minSamples()
                 ? clamp(config.fixedDelay())
                 : clamp(Duration.ofNanos((long) timer.getSnapshot().getValue(config.percentile())));
-        adaptive.put(node, new Cached(delay, now));
-        return delay;
     }
 
     private Duration clamp(Duration d) {
@@ -64,6 +55,4 @@ public final class HedgeDelay {
         }
         return d.compareTo(config.maxDelay()) > 0 ? config.maxDelay() : d;
     }
-
-    private record Cached(Duration delay, long computedAt) {}
 }

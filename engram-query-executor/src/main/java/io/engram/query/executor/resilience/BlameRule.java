@@ -6,9 +6,8 @@ import io.engram.query.api.NodeId;
 import io.engram.query.api.Ticker;
 import io.engram.query.executor.config.QueryConfig.DetectorConfig;
 import io.engram.query.executor.metrics.QueryMetrics;
+import io.engram.query.executor.metrics.RefreshedPerNode;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Whether a call cut short by its query's deadline (or by a timeout the transport set from it) says anything about
@@ -18,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * deadline that passed before the call was sent never does. A node that really hangs still runs past the threshold
  * on the first query with an ordinary deadline, and is blamed then.
  *
- * <p>The percentile needs a snapshot of the node's latency reservoir, so each node's threshold is reused for {@link
- * #REFRESH} before it is read again (as {@code HedgeDelay} does).
+ * <p>Each node's threshold is reused for {@link #REFRESH} before its percentile is read again ({@link
+ * RefreshedPerNode}, as the adaptive hedge delay does).
  */
 public final class BlameRule {
     static final Duration REFRESH = Duration.ofMillis(100);
@@ -30,15 +29,14 @@ public final class BlameRule {
     private final long floorNanos;
     private final double multiple;
     private final QueryMetrics metrics;
-    private final Ticker ticker;
-    private final Map<NodeId, Cached> thresholds = new ConcurrentHashMap<>();
+    private final RefreshedPerNode<Long> thresholds;
 
     public BlameRule(DetectorConfig config, QueryMetrics metrics, Ticker ticker) {
         requireNonNull(config, "config is null");
         this.floorNanos = config.slowCallFloor().toNanos();
         this.multiple = config.slowCallMultiple();
         this.metrics = requireNonNull(metrics, "metrics is null");
-        this.ticker = requireNonNull(ticker, "ticker is null");
+        this.thresholds = new RefreshedPerNode<>(requireNonNull(ticker, "ticker is null"), REFRESH, this::threshold);
     }
 
     /** Whether a call to {@code node} that was cut short after running {@code elapsedNanos} counts against it. */
@@ -50,21 +48,15 @@ public final class BlameRule {
 
     /** How long a call to {@code node} must have run before being cut short counts against it. */
     public long thresholdNanos(NodeId node) {
-        requireNonNull(node, "node is null");
-        long now = ticker.nanoTime();
-        Cached cached = thresholds.get(node);
-        if (cached != null && now - cached.computedAt() < REFRESH.toNanos()) {
-            return cached.nanos();
-        }
-        var timer = metrics.partitionLatency(node);
-        long threshold = floorNanos;
-        if (timer.getCount() >= MIN_SAMPLES) {
-            double p99 = timer.getSnapshot().getValue(PERCENTILE);
-            threshold = Math.max(floorNanos, (long) Math.min(Long.MAX_VALUE / 2.0, multiple * p99));
-        }
-        thresholds.put(node, new Cached(threshold, now));
-        return threshold;
+        return thresholds.get(node);
     }
 
-    private record Cached(long nanos, long computedAt) {}
+    private long threshold(NodeId node) {
+        var timer = metrics.partitionLatency(node);
+        if (timer.getCount() < MIN_SAMPLES) {
+            return floorNanos;
+        }
+        double p99 = timer.getSnapshot().getValue(PERCENTILE);
+        return Math.max(floorNanos, (long) Math.min(Long.MAX_VALUE / 2.0, multiple * p99));
+    }
 }

@@ -184,23 +184,8 @@ class PluginLoaderTest {
 
     @Test
     void directoryPluginSharesOneLoaderAcrossItsJarsAndKeepsThemToItself() throws Exception {
-        Path helper = jars.compile(Map.of("io.example.lib.Helper", """
-                package io.example.lib;
-
-                public final class Helper {
-                    public static String name() {
-                        return "helped";
-                    }
-                }
-                """));
-        Path needy = jars.compile(
-                Map.of(
-                        "io.example.needy.NeedyPlugin",
-                        pluginSource(
-                                "io.example.needy.NeedyPlugin",
-                                "private final String name = io.example.lib.Helper.name();",
-                                "this.name")),
-                helper);
+        Path helper = helperLibrary();
+        Path needy = needyPlugin(helper);
         PluginJars.write(directory.resolve("needy/helper-lib.jar"), helper, Map.of());
         writePlugin(directory.resolve("needy/needy.jar"), needy, "io.example.needy.NeedyPlugin");
         writePlugin(
@@ -281,23 +266,8 @@ class PluginLoaderTest {
 
     @Test
     void pluginDirectoryMissingADependencyFailsNamingTheDirectory() throws Exception {
-        Path helper = jars.compile(Map.of("io.example.lib.Helper", """
-                package io.example.lib;
-
-                public final class Helper {
-                    public static String name() {
-                        return "helped";
-                    }
-                }
-                """));
-        Path needy = jars.compile(
-                Map.of(
-                        "io.example.needy.NeedyPlugin",
-                        pluginSource(
-                                "io.example.needy.NeedyPlugin",
-                                "private final String name = io.example.lib.Helper.name();",
-                                "this.name")),
-                helper);
+        Path helper = helperLibrary();
+        Path needy = needyPlugin(helper);
         writePlugin(directory.resolve("needy/needy.jar"), needy, "io.example.needy.NeedyPlugin");
 
         assertThatThrownBy(() -> PluginLoader.fromDirectory(directory, APPLICATION))
@@ -328,5 +298,30 @@ class PluginLoaderTest {
                 .hasCauseInstanceOf(NoClassDefFoundError.class)
                 .hasMessage("can not load a query plugin from " + jar
                         + ": java.lang.NoClassDefFoundError: io/example/lib/Base");
+    }
+
+    /** Classes of a library a plugin depends on: {@code io.example.lib.Helper.name()} answers "helped". */
+    private Path helperLibrary() throws Exception {
+        return jars.compile(Map.of("io.example.lib.Helper", """
+                package io.example.lib;
+
+                public final class Helper {
+                    public static String name() {
+                        return "helped";
+                    }
+                }
+                """));
+    }
+
+    /** Classes of a plugin whose name comes from {@link #helperLibrary()}, compiled against {@code helper}. */
+    private Path needyPlugin(Path helper) throws Exception {
+        return jars.compile(
+                Map.of(
+                        "io.example.needy.NeedyPlugin",
+                        pluginSource(
+                                "io.example.needy.NeedyPlugin",
+                                "private final String name = io.example.lib.Helper.name();",
+                                "this.name")),
+                helper);
     }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.engram.query.transport.http.node.EngramNode;
 import io.engram.query.transport.http.node.NodeConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -40,32 +38,23 @@ class EngramQueryCliTest {
         node.close();
     }
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = EngramQueryCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void noCommandIsAUsageError() {
-        Run run = run();
+        CliRun run = CliRun.of();
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).startsWith("engram-query: a command is required: serve, query, stats or demo");
     }
 
     @Test
     void unknownOptionIsAUsageError() {
-        Run run = run("stats", "--node", "http://127.0.0.1:1", "--verbose");
+        CliRun run = CliRun.of("stats", "--node", "http://127.0.0.1:1", "--verbose");
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("Unknown option: '--verbose'");
     }
 
     @Test
     void missingConfigFileIsAConfigError() {
-        Run run = run("serve", "--config", dir.resolve("absent.toml").toString());
+        CliRun run = CliRun.of("serve", "--config", dir.resolve("absent.toml").toString());
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("can not read configuration file").doesNotContain("Exception");
         assertThat(run.err().lines()).hasSize(1);
@@ -75,7 +64,7 @@ class EngramQueryCliTest {
     void badConfigListsEveryProblemOnOneLine() throws Exception {
         Path config = dir.resolve("bad.toml");
         Files.writeString(config, "[node]\nid = \"n1\"\nlisten = \"10.1.2.3:7401\"\n[query]\nmax_fanuot = 3\n");
-        Run run = run("serve", "--config", config.toString());
+        CliRun run = CliRun.of("serve", "--config", config.toString());
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err().lines()).hasSize(1);
         assertThat(run.err())
@@ -109,7 +98,7 @@ class EngramQueryCliTest {
                 clusters = 2
                 """);
 
-        Run run = run("serve", "--config", config.toString());
+        CliRun run = CliRun.of("serve", "--config", config.toString());
 
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err())
@@ -151,7 +140,8 @@ class EngramQueryCliTest {
     void queryPrintsATableForAPerson() throws Exception {
         Path query = dir.resolve("q.json");
         Files.writeString(query, "{\"type\":\"recall\",\"spaces\":[],\"cue\":{\"content\":\"memory\"},\"limit\":3}");
-        Run run = run("query", "--node", node.url().toString(), "--file", query.toString(), "--format", "table");
+        CliRun run =
+                CliRun.of("query", "--node", node.url().toString(), "--file", query.toString(), "--format", "table");
         assertThat(run.code()).isEqualTo(0);
         assertThat(run.out()).contains("memory", "coverage 2/2 partitions, ratio 1.000", "broadcast, best-effort");
     }
@@ -161,7 +151,7 @@ class EngramQueryCliTest {
         Path query = dir.resolve("q.json");
         Files.writeString(
                 query, "{\"type\":\"recall\",\"spaces\":[\"s1\"],\"cue\":{\"content\":\"memory\"},\"limit\":2}");
-        Run run = run("query", "--node", node.url().toString(), "--file", query.toString());
+        CliRun run = CliRun.of("query", "--node", node.url().toString(), "--file", query.toString());
         assertThat(run.code()).isEqualTo(0);
         assertThat(run.out()).contains("\"strategy\" : \"single_partition\"", "\"expected_partitions\" : 1");
     }
@@ -170,7 +160,7 @@ class EngramQueryCliTest {
     void badQueryIsExitTwoWithTheServersDetail() throws Exception {
         Path query = dir.resolve("q.json");
         Files.writeString(query, "{\"type\":\"recall\",\"cue\":{\"content\":\"x\"},\"limit\":0}");
-        Run run = run("query", "--node", node.url().toString(), "--file", query.toString());
+        CliRun run = CliRun.of("query", "--node", node.url().toString(), "--file", query.toString());
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("400").contains("limit must be in [1, 10000], got 0");
     }
@@ -179,21 +169,21 @@ class EngramQueryCliTest {
     void unreachableNodeIsExitOne() throws Exception {
         Path query = dir.resolve("q.json");
         Files.writeString(query, "{\"type\":\"recall\",\"cue\":{\"content\":\"x\"}}");
-        Run run = run("query", "--node", "http://127.0.0.1:1", "--file", query.toString());
+        CliRun run = CliRun.of("query", "--node", "http://127.0.0.1:1", "--file", query.toString());
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("engram-query: can not connect to http://127.0.0.1:1 (is the node running?)\n");
     }
 
     @Test
     void malformedNodeUrlIsAUsageError() {
-        Run run = run("stats", "--node", "127.0.0.1:7401");
+        CliRun run = CliRun.of("stats", "--node", "127.0.0.1:7401");
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("--node must be a URL like http://127.0.0.1:7401, got '127.0.0.1:7401'");
     }
 
     @Test
     void missingQueryFileIsAUsageError() {
-        Run run = run(
+        CliRun run = CliRun.of(
                 "query",
                 "--node",
                 node.url().toString(),
@@ -205,7 +195,7 @@ class EngramQueryCliTest {
 
     @Test
     void statsPrintsTheNodesSummary() {
-        Run run = run("stats", "--node", node.url().toString());
+        CliRun run = CliRun.of("stats", "--node", node.url().toString());
         assertThat(run.code()).isEqualTo(0);
         assertThat(run.out()).contains("node n1: ok", "strategy", "broadcast", "partial timeouts");
     }

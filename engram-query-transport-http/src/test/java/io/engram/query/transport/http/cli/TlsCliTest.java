@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.engram.query.transport.http.node.EngramNode;
 import io.engram.query.transport.http.node.NodeConfig;
 import io.engram.query.transport.http.tls.TestCertificates;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -48,18 +46,9 @@ class TlsCliTest {
         node.close();
     }
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = EngramQueryCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void queryOverHttpsWithTheCaAndTheTokenSucceeds() {
-        Run run = run(
+        CliRun run = CliRun.of(
                 "query",
                 "--node",
                 node.url().toString(),
@@ -78,7 +67,7 @@ class TlsCliTest {
 
     @Test
     void withoutTheTokenTheNodeAnswers401() {
-        Run run = run(
+        CliRun run = CliRun.of(
                 "query",
                 "--node",
                 node.url().toString(),
@@ -93,7 +82,7 @@ class TlsCliTest {
 
     @Test
     void withoutTheCaTheHandshakeFailsAndSaysWhatToPass() {
-        Run run = run("stats", "--node", node.url().toString());
+        CliRun run = CliRun.of("stats", "--node", node.url().toString());
 
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.err())
@@ -104,7 +93,7 @@ class TlsCliTest {
 
     @Test
     void statsOverHttpsWithTheCa() {
-        Run run = run(
+        CliRun run = CliRun.of(
                 "stats",
                 "--node",
                 node.url().toString(),
