@@ -188,12 +188,13 @@ final class EngramRequestHandler extends Handler.Abstract {
             return;
         }
         Request.addCompletionListener(exchange.request, t -> queryPermits.release());
+        CompletableFuture<Void> clientGone = callerGone(exchange.request);
         readBody(exchange)
                 .thenCompose(body -> {
                     Query query = json.readQuery(body);
                     CompletableFuture<QueryResult> answer = queryService.execute(query, waited(exchange.request));
                     // the client went away (closed the connection, reset the stream): nobody waits for the answer
-                    exchange.request.addFailureListener(t -> answer.cancel(true));
+                    clientGone.thenRun(() -> answer.cancel(true));
                     return answer;
                 })
                 .whenComplete((QueryResult result, Throwable failure) -> {
@@ -203,6 +204,17 @@ final class EngramRequestHandler extends Handler.Abstract {
                         exchange.send(200, json.mediaType(), json.writeResult(result));
                     }
                 });
+    }
+
+    /**
+     * Completes when the request fails (the caller closed its connection or reset its stream). Registered before any
+     * work starts: Jetty tells only the failure listeners present when the failure arrives, so a listener added once
+     * the query is running would miss a client that left in between; the returned future remembers it instead.
+     */
+    private static CompletableFuture<Void> callerGone(Request request) {
+        CompletableFuture<Void> gone = new CompletableFuture<>();
+        request.addFailureListener(t -> gone.complete(null));
+        return gone;
     }
 
     /**
@@ -222,6 +234,7 @@ final class EngramRequestHandler extends Handler.Abstract {
         long deadlineMs = deadlineMillis(exchange.header(DEADLINE_HEADER));
         Optional<String> callId = exchange.header(CALL_ID_HEADER).map(EngramRequestHandler::callId);
         WireFormat format = requireMediaType(exchange, json, smile);
+        CompletableFuture<Void> callerGone = callerGone(exchange.request);
         readBody(exchange)
                 .thenCompose(body -> {
                     // the caller's remaining time, less what this request already spent here before the handler
@@ -246,7 +259,7 @@ final class EngramRequestHandler extends Handler.Abstract {
                             work.whenComplete((p, f) -> runningCalls.remove(id, stop));
                         }
                     });
-                    exchange.request.addFailureListener(t -> stop.run());
+                    callerGone.thenRun(stop);
                     return work.orTimeout(deadlineMs + DEADLINE_GRACE_MS, TimeUnit.MILLISECONDS);
                 })
                 .whenComplete((PartialResult partial, Throwable failure) -> {

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.awaitility.Awaitility;
@@ -185,6 +186,43 @@ class EngramHttpServerTest {
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 1);
 
             request.abort(new IOException("the client gave up"));
+
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(pending::isCancelled);
+        } finally {
+            h2c.stop();
+        }
+    }
+
+    @Test
+    void aClientThatResetsItsStreamWhileItsQueryIsStartingStillCancelsIt() throws Exception {
+        // The reset arrives while execute() is still running, before the handler holds the answer: the failure must
+        // not be lost (Jetty drops a failure listener added after the failure).
+        CompletableFuture<QueryResult> pending = new CompletableFuture<>();
+        CountDownLatch executing = new CountDownLatch(1);
+        CountDownLatch aborted = new CountDownLatch(1);
+        answer = q -> {
+            executing.countDown();
+            try {
+                aborted.await(5, TimeUnit.SECONDS);
+                Thread.sleep(300); // time for the RST_STREAM to reach the server
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return pending;
+        };
+        start(HttpServerConfig.loopback(0));
+        org.eclipse.jetty.client.HttpClient h2c = new org.eclipse.jetty.client.HttpClient(
+                new org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2(
+                        new org.eclipse.jetty.http2.client.HTTP2Client()));
+        h2c.start();
+        try {
+            org.eclipse.jetty.client.Request request = h2c.POST(uri("/v1/query"))
+                    .body(new org.eclipse.jetty.client.StringRequestContent("application/json", RECALL));
+            request.send(result -> {});
+            assertThat(executing.await(5, TimeUnit.SECONDS)).isTrue();
+
+            request.abort(new IOException("the client gave up"));
+            aborted.countDown();
 
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(pending::isCancelled);
         } finally {
