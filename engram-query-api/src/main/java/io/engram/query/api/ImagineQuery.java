@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 
 /**
- * Imagination: blends the seeds' embeddings into a cue, moves it away from the seeds by {@code novelty}, and recalls
+ * ImagineBlend: blends the seeds' embeddings into a cue, moves it away from the seeds by {@code novelty}, and recalls
  * across the spaces. Higher novelty yields matches further from the seeds, with lower confidence.
  *
  * @param seeds 1 to 100 distinct memory ids

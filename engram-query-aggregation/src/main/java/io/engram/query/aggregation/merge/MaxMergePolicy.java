@@ -10,6 +10,8 @@ import java.util.List;
  * broken by {@link MatchOrder#TIE_BREAK} (space, content, similarity, …), so the kept match does not depend on the
  * order partitions answered in.
  *
+ * <p>In a spread, the activation of a memory is its best walk from a seed ({@link #combine} is the maximum).
+ *
  * <p>Base confidence: the confidence of the best match of the final answer; {@link Confidence#NONE} when the answer is
  * empty.
  */
@@ -25,6 +27,17 @@ public final class MaxMergePolicy implements MergePolicy {
     public Match merge(Match a, Match b) {
         MergeChecks.checkSameMemory(a, b);
         return MatchOrder.BEST_FIRST.compare(a, b) <= 0 ? a : b;
+    }
+
+    /** The larger activation: a spread's activation is its best walk, and spreads may run ahead and prune. */
+    @Override
+    public double combine(double a, double b) {
+        return Math.max(a, b);
+    }
+
+    @Override
+    public boolean selectsMaximum() {
+        return true;
     }
 
     @Override

@@ -14,6 +14,9 @@ import java.util.List;
  * <p>Floating-point {@code or} is associative only up to rounding; the aggregator folds each memory's matches in a
  * canonical order, which makes merged answers bit-identical whatever order partitions answered in.
  *
+ * <p>In a spread, a memory's layer combines its in-edges' contributions this way and its activation combines its
+ * layers, so a memory reached along several paths is activated more than by its best one (Engram's {@code or}).
+ *
  * <p>Base confidence: the combined confidence of the best match of the final answer; {@link Confidence#NONE} when the
  * answer is empty.
  */
@@ -30,6 +33,12 @@ public final class NoisyOrMergePolicy implements MergePolicy {
         MergeChecks.checkSameMemory(a, b);
         Match representative = MatchOrder.TIE_BREAK.compare(a, b) <= 0 ? a : b;
         return representative.withConfidence(a.confidence().or(b.confidence()));
+    }
+
+    /** {@code a + b − ab} ({@link Confidence#or}): in a spread, independent paths into one memory reinforce. */
+    @Override
+    public double combine(double a, double b) {
+        return Confidence.of(a).or(Confidence.of(b)).value();
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.engram.query.api.PartialResult;
 import io.engram.query.api.SpreadCrossing;
 import io.engram.query.api.SpreadQuery;
 import io.engram.query.spi.PartitionRequest;
+import io.engram.query.spi.PartitionTask;
 import io.engram.query.spi.SpreadStart;
 import io.engram.query.transport.http.json.WireFormat;
 import io.engram.query.transport.http.json.WireLimits;
@@ -101,7 +102,7 @@ public class BenchmarkPartialResultCodec {
                 List.of(MemoryId.of("tenant-7.space-3:memory-1"), MemoryId.of("tenant-7.space-3:memory-2")),
                 List.of(space, MemorySpaceId.of("tenant-7.space-4")),
                 100);
-        request = new PartitionRequest("q-123456", query, space, deadline, starts);
+        request = new PartitionRequest("q-123456", space, deadline, new PartitionTask.SpreadRun(query, starts));
         requestBody = wire.writePartitionRequest(request);
     }
 

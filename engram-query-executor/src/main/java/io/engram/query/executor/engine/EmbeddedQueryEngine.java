@@ -6,6 +6,7 @@ import io.engram.query.api.CompleteQuery;
 import io.engram.query.api.Confidence;
 import io.engram.query.api.Deadline;
 import io.engram.query.api.Embedding;
+import io.engram.query.api.ImagineBlend;
 import io.engram.query.api.ImagineQuery;
 import io.engram.query.api.Match;
 import io.engram.query.api.MemoryId;
@@ -13,7 +14,6 @@ import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.NodeId;
 import io.engram.query.api.PartialEmbedding;
 import io.engram.query.api.PartialResult;
-import io.engram.query.api.Query;
 import io.engram.query.api.RecallQuery;
 import io.engram.query.api.SeedEmbedding;
 import io.engram.query.api.SpreadCrossing;
@@ -21,6 +21,7 @@ import io.engram.query.api.SpreadQuery;
 import io.engram.query.api.Ticker;
 import io.engram.query.spi.LocalQueryEngine;
 import io.engram.query.spi.PartitionRequest;
+import io.engram.query.spi.PartitionTask;
 import io.engram.query.spi.SpreadStart;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +46,8 @@ import java.util.OptionalDouble;
  * Matches below {@code minConfidence} are dropped; the best {@code limit} are kept in a bounded heap, best first (ties:
  * the memory loaded first).
  *
- * <p><b>Spread.</b> Exact layered Bellman-Ford by hop: {@code A0} holds the seeds (activation 1);
+ * <p><b>Spread, running ahead</b> ({@link PartitionTask.SpreadRun}, for the maximum as merge policy). Exact layered
+ * Bellman-Ford by hop: {@code A0} holds the seeds (activation 1);
  * {@code Ah[v] = max(Ah−1[v], max over edges u→v of Ah−1[u] × weight × (1 − decay))}; an activation below the
  * threshold is dropped; {@code maxHops} rounds; only memories whose activation improved in the previous round
  * propagate. The result is the best product over all walks of at most {@code maxHops} edges from a seed. Flow stays in
@@ -57,10 +59,14 @@ import java.util.OptionalDouble;
  * reported: the answer's {@code limit}-th best is at least that (those memories are activated at least this much
  * whatever other spaces add), and activation never grows along a path, so nothing the crossing reaches could enter the
  * answer; ties are kept. This saves bytes and the coordinator's work without changing the answer. A request carrying
- * {@link PartitionRequest#spreadStarts() spread starts} (a round of a distributed spread) spreads from them instead
+ * {@link PartitionTask.SpreadRun} with starts (a round of a distributed spread) spreads from them instead
  * of the seeds, and its {@link PartialResult#frontier()} carries the crossings. The work follows the memories and
  * edges the spread touches, not the size of the space: it works on reused arrays ({@link SpreadScratch}) cleared by the
  * memories it reached, and selects the best among those only.
+ *
+ * <p><b>Spread, one superstep</b> ({@link PartitionTask.SpreadStep}, for every other merge policy): the given
+ * activations flow over one edge each and come back as contributions, local targets included; the coordinator
+ * combines them (see {@link #spreadStep}).
  *
  * <p><b>Complete.</b> {@code s} = cosine similarity restricted to the known dimensions of the partial embedding,
  * clipped to [0, 1]; {@code f} = the share of known fields whose value the memory has exactly. The score is {@code s}
@@ -68,12 +74,12 @@ import java.util.OptionalDouble;
  * known field is kept but scored lower. Memories scoring 0 are not returned. A match carries the memory's fields and
  * full embedding.
  *
- * <p><b>Imagine.</b> The seeds held by this store (in any space) are blended by {@link Imagination#blend}; seeds held
+ * <p><b>Imagine.</b> The seeds held by this store (in any space) are blended by {@link ImagineBlend#blend}; seeds held
  * elsewhere are ignored, and with none held the answer is empty and complete. The cue is recalled over the space,
- * seeds excluded; confidence is {@link Imagination#confidence similarity clipped × (1 − novelty/2)}. In a cluster the
- * coordinator fetches the seeds first ({@link PartitionRequest#seedsOnly()}: the engine answers with the seeds it
+ * seeds excluded; confidence is {@link ImagineBlend#confidence similarity clipped × (1 − novelty/2)}. In a cluster the
+ * coordinator fetches the seeds first ({@link PartitionTask.SeedFetch}: the engine answers with the seeds it
  * holds in any space, in {@link PartialResult#seeds()}, and recalls nothing) and then sends the cue it blended from
- * all of them ({@link PartitionRequest#imagineCue()}), which the engine recalls instead of its own blend.
+ * all of them ({@link PartitionTask.CueRecall}), which the engine recalls instead of its own blend.
  *
  * <p><b>Deadline.</b> Scans read the deadline every {@link EngineOptions#deadlineCheckInterval()} memories (a spread,
  * every so many expanded memories). When it has passed, the engine returns the best found so far with a
@@ -135,55 +141,143 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
     }
 
     @Override
-    public PartialResult execute(PartitionRequest request) {
-        requireNonNull(request, "request is null");
+    public PartialResult scan(PartitionRequest request, PartitionTask.Scan task) {
         long start = ticker.nanoTime();
         SpaceSegment segment = segment(request.space());
-        Query query = request.query();
-        Deadline deadline = request.deadline();
         Answer answer;
-        if (query instanceof RecallQuery recall) {
-            answer = recall(segment, recall, deadline);
-        } else if (query instanceof SpreadQuery spread) {
-            List<Activation> starts = new ArrayList<>();
-            if (request.spreadStarts().isEmpty()) {
-                for (MemoryId seed : spread.seeds()) {
-                    store.locate(seed)
-                            .filter(l -> l.space().equals(segment.space()))
-                            .ifPresent(l -> starts.add(Activation.seed(seed, l.space())));
-                }
-            } else {
-                for (SpreadStart given : request.spreadStarts()) {
-                    starts.add(new Activation(given.memory(), segment.space(), given.activation(), given.hopsUsed()));
-                }
-            }
-            SpreadOutcome outcome = spread(segment, starts, spread, deadline);
-            List<SpreadCrossing> frontier = new ArrayList<>(outcome.frontier().size());
-            for (FrontierActivation crossing : outcome.frontier()) {
-                frontier.add(new SpreadCrossing(
-                        crossing.memory(), crossing.space(), crossing.activation(), crossing.hopsUsed()));
-            }
-            Duration latency = Duration.ofNanos(Math.max(0, ticker.nanoTime() - start));
-            return new PartialResult(
-                    segment.space(), localNode, outcome.matches(), outcome.confidenceAdjustment(), latency, frontier);
-        } else if (query instanceof CompleteQuery complete) {
-            answer = complete(segment, complete, deadline);
-        } else if (query instanceof ImagineQuery imagine && request.seedsOnly()) {
-            List<SeedEmbedding> seeds = new ArrayList<>();
-            for (MemoryId seed : imagine.seeds()) {
-                store.locate(seed)
-                        .ifPresent(l ->
-                                seeds.add(new SeedEmbedding(seed, l.segment().embedding(l.index()))));
-            }
-            Duration latency = Duration.ofNanos(Math.max(0, ticker.nanoTime() - start));
-            return new PartialResult(segment.space(), localNode, List.of(), 1.0, latency, List.of(), seeds);
-        } else if (query instanceof ImagineQuery imagine) {
-            answer = imagine(segment, imagine, request.imagineCue(), deadline);
+        if (task.query() instanceof RecallQuery recall) {
+            answer = recall(segment, recall, request.deadline());
         } else {
-            throw new IllegalArgumentException("unsupported query type " + query.type());
+            answer = complete(segment, (CompleteQuery) task.query(), request.deadline());
         }
-        Duration latency = Duration.ofNanos(Math.max(0, ticker.nanoTime() - start));
-        return new PartialResult(segment.space(), localNode, answer.matches, answer.adjustment, latency);
+        return new PartialResult(segment.space(), localNode, answer.matches, answer.adjustment, since(start));
+    }
+
+    @Override
+    public PartialResult spreadRun(PartitionRequest request, PartitionTask.SpreadRun task) {
+        long start = ticker.nanoTime();
+        SpaceSegment segment = segment(request.space());
+        SpreadQuery spread = task.query();
+        List<Activation> starts = new ArrayList<>();
+        if (task.starts().isEmpty()) {
+            for (MemoryId seed : spread.seeds()) {
+                store.locate(seed)
+                        .filter(l -> l.space().equals(segment.space()))
+                        .ifPresent(l -> starts.add(Activation.seed(seed, l.space())));
+            }
+        } else {
+            for (SpreadStart given : task.starts()) {
+                starts.add(new Activation(given.memory(), segment.space(), given.activation(), given.hopsUsed()));
+            }
+        }
+        SpreadOutcome outcome = spread(segment, starts, spread, request.deadline());
+        List<SpreadCrossing> frontier = new ArrayList<>(outcome.frontier().size());
+        for (FrontierActivation crossing : outcome.frontier()) {
+            frontier.add(new SpreadCrossing(
+                    crossing.memory(), crossing.space(), crossing.activation(), crossing.hopsUsed()));
+        }
+        return new PartialResult(
+                segment.space(), localNode, outcome.matches(), outcome.confidenceAdjustment(), since(start), frontier);
+    }
+
+    /**
+     * One superstep ({@link PartitionTask.SpreadStep}): each activation of a memory of the space is returned as a
+     * match (seeds excepted) and, with hops left, flows over each out-edge into a contribution of the next layer,
+     * local targets included; nothing is combined, thresholded or pruned here.
+     */
+    @Override
+    public PartialResult spreadStep(PartitionRequest request, PartitionTask.SpreadStep task) {
+        long start = ticker.nanoTime();
+        SpaceSegment segment = segment(request.space());
+        SpreadQuery spread = task.query();
+        double factor = 1.0 - spread.decay();
+        List<Optional<MemorySpaceId>> targetSpaces = externalSpaces.get(segment);
+        Optional<MemorySpaceId> own = Optional.of(segment.space());
+        List<Match> matches = new ArrayList<>();
+        List<SpreadCrossing> frontier = new ArrayList<>();
+        int interval = options.deadlineCheckInterval();
+        List<SpreadStart> activations = task.activations();
+        double done = 1.0;
+        for (int j = 0; j < activations.size(); j++) {
+            if (j % interval == 0 && request.deadline().isExpired()) {
+                done = (double) j / activations.size();
+                break;
+            }
+            SpreadStart given = activations.get(j);
+            Optional<MemoryLocation> location = store.locate(given.memory()).filter(l -> l.segment() == segment);
+            if (location.isEmpty()) {
+                continue;
+            }
+            int u = location.get().index();
+            double a = given.activation();
+            if (!spread.seeds().contains(given.memory())) {
+                matches.add(new Match(
+                        segment.ids[u],
+                        segment.space(),
+                        Confidence.clipped(a),
+                        segment.contents[u],
+                        OptionalDouble.of(a),
+                        OptionalDouble.empty(),
+                        Map.of(),
+                        Optional.empty()));
+            }
+            int hops = given.hopsUsed() + 1;
+            if (hops > spread.maxHops()) {
+                continue;
+            }
+            double flowing = a * factor;
+            for (int e = segment.localStart[u], end = segment.localStart[u + 1]; e < end; e++) {
+                double contribution = flowing * segment.localWeights[e];
+                if (contribution > 0.0) {
+                    frontier.add(new SpreadCrossing(segment.ids[segment.localTargets[e]], own, contribution, hops));
+                }
+            }
+            for (int e = segment.externalStart[u], end = segment.externalStart[u + 1]; e < end; e++) {
+                double contribution = flowing * segment.externalWeights[e];
+                if (contribution > 0.0) {
+                    frontier.add(
+                            new SpreadCrossing(segment.externalTargets[e], targetSpaces.get(e), contribution, hops));
+                }
+            }
+        }
+        return new PartialResult(segment.space(), localNode, matches, done, since(start), frontier);
+    }
+
+    @Override
+    public PartialResult seedFetch(PartitionRequest request, PartitionTask.SeedFetch task) {
+        long start = ticker.nanoTime();
+        SpaceSegment segment = segment(request.space());
+        List<SeedEmbedding> seeds = new ArrayList<>();
+        for (MemoryId seed : task.query().seeds()) {
+            store.locate(seed)
+                    .ifPresent(
+                            l -> seeds.add(new SeedEmbedding(seed, l.segment().embedding(l.index()))));
+        }
+        return new PartialResult(segment.space(), localNode, List.of(), 1.0, since(start), List.of(), seeds);
+    }
+
+    @Override
+    public PartialResult cueRecall(PartitionRequest request, PartitionTask.CueRecall task) {
+        long start = ticker.nanoTime();
+        SpaceSegment segment = segment(request.space());
+        Answer answer = imagine(segment, task.query(), Optional.of(task.cue()), request.deadline());
+        return new PartialResult(segment.space(), localNode, answer.matches, answer.adjustment, since(start));
+    }
+
+    /**
+     * An imagine of {@code space} alone, its cue blended ({@link ImagineBlend#blend}) from the seeds this store holds
+     * in any space: what a distributed imagine answers for that space when this store holds every seed. With no seed
+     * held the answer is empty and complete.
+     */
+    public PartialResult imagine(MemorySpaceId space, ImagineQuery query, Deadline deadline) {
+        long start = ticker.nanoTime();
+        SpaceSegment segment = segment(space);
+        Answer answer = imagine(segment, query, Optional.empty(), deadline);
+        return new PartialResult(segment.space(), localNode, answer.matches, answer.adjustment, since(start));
+    }
+
+    private Duration since(long startNanos) {
+        return Duration.ofNanos(Math.max(0, ticker.nanoTime() - startNanos));
     }
 
     /**
@@ -594,7 +688,7 @@ public final class EmbeddedQueryEngine implements LocalQueryEngine {
         } else if (found.isEmpty()) {
             return new Answer(List.of(), 1.0);
         } else {
-            cue = Imagination.blend(found, query.seeds(), query.novelty()).toArray();
+            cue = ImagineBlend.blend(found, query.seeds(), query.novelty()).toArray();
         }
         TopK top = new TopK(query.limit());
         double done = similarityScan(segment, cue, null, Double.NEGATIVE_INFINITY, excluded, top, deadline);

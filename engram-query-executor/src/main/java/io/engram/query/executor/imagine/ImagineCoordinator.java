@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.engram.query.api.ConsistencyException;
 import io.engram.query.api.Deadline;
 import io.engram.query.api.Embedding;
+import io.engram.query.api.ImagineBlend;
 import io.engram.query.api.ImagineQuery;
 import io.engram.query.api.Match;
 import io.engram.query.api.MemoryId;
@@ -14,7 +15,6 @@ import io.engram.query.api.QueryPlan;
 import io.engram.query.api.QueryResult;
 import io.engram.query.api.SeedEmbedding;
 import io.engram.query.api.Ticker;
-import io.engram.query.executor.engine.Imagination;
 import io.engram.query.executor.resilience.NodeCallPolicy;
 import io.engram.query.executor.scatter.RoundTally;
 import io.engram.query.executor.scatter.ScatterGatherExecutor;
@@ -24,6 +24,7 @@ import io.engram.query.planner.strategy.BroadcastStrategy;
 import io.engram.query.planner.strategy.MultiPartitionStrategy;
 import io.engram.query.spi.ConsistencyPolicy;
 import io.engram.query.spi.MergePolicy;
+import io.engram.query.spi.PartitionTask;
 import io.engram.query.spi.SpaceDirectory;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Phase 1 (seed fetch) asks the partitions of the spaces holding the seeds for their embeddings: the spaces the
  * directory names ({@link SpaceDirectory#spaceOf}), or every space of the cluster when it can not tell for some seed
  * (a seed may live outside the spaces the query recalls). The coordinator then blends the seeds found, in the
- * query's seed order, with {@link Imagination#blend} (its noise derives from the query's full seed list, as on one
+ * query's seed order, with {@link ImagineBlend#blend} (its noise derives from the query's full seed list, as on one
  * node). Phase 2 sends the query's ordinary plan with that cue; each partition recalls it, seeds excluded, with the
  * usual confidence.
  *
@@ -87,7 +88,7 @@ public final class ImagineCoordinator {
         CompletableFuture<QueryResult> result = new CompletableFuture<>();
         executor.metrics().clientQuery(asked.strategy(), asked.expectedPartitions(), ticker, startNanos, result);
         Map<MemoryId, Embedding> found = new ConcurrentHashMap<>();
-        ScatterRound round = ScatterRound.seedFetch(partial -> {
+        ScatterRound round = ScatterRound.seedFetch(new PartitionTask.SeedFetch(query), partial -> {
             for (SeedEmbedding seed : partial.seeds()) {
                 found.putIfAbsent(seed.memory(), seed.embedding());
             }
@@ -109,9 +110,9 @@ public final class ImagineCoordinator {
                     complete(query, merge, consistency, startNanos, seeds, Optional.empty(), result);
                     return;
                 }
-                Embedding cue = Imagination.blend(embeddings, query.seeds(), query.novelty());
+                Embedding cue = ImagineBlend.blend(embeddings, query.seeds(), query.novelty());
                 QueryPlan recall = planner.plan(query, deadline);
-                executor.execute(recall, query, ScatterRound.imagineRecall(cue))
+                executor.execute(recall, query, ScatterRound.imagineRecall(new PartitionTask.CueRecall(query, cue)))
                         .whenComplete((answer, recallFailure) -> {
                             if (recallFailure != null) {
                                 result.completeExceptionally(NodeCallPolicy.unwrap(recallFailure));

@@ -206,13 +206,7 @@ final class QueryExecution {
         executor.metrics().partitionRequest();
         executor.replicaSelector().onCallStarted(node);
         PartitionRequest request = new PartitionRequest(
-                queryId,
-                round.queryFor(partition.target.space(), query),
-                partition.target.space(),
-                call.deadline,
-                round.startsFor(partition.target.space()),
-                round.seedsOnly(),
-                round.imagineCue());
+                queryId, partition.target.space(), call.deadline, round.taskFor(partition.target.space(), query));
         call.future = send(call, request);
         if (!hedge) {
             scheduleHedge(partition, node);

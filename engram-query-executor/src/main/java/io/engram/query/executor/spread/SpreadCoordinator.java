@@ -3,6 +3,7 @@ package io.engram.query.executor.spread;
 import static java.util.Objects.requireNonNull;
 
 import io.engram.query.aggregation.merge.MatchOrder;
+import io.engram.query.api.Confidence;
 import io.engram.query.api.ConsistencyException;
 import io.engram.query.api.Deadline;
 import io.engram.query.api.Match;
@@ -28,6 +29,7 @@ import io.engram.query.planner.strategy.MultiPartitionStrategy;
 import io.engram.query.planner.strategy.SpreadSeedsStrategy;
 import io.engram.query.spi.ConsistencyPolicy;
 import io.engram.query.spi.MergePolicy;
+import io.engram.query.spi.PartitionTask;
 import io.engram.query.spi.SpaceAssignment;
 import io.engram.query.spi.SpaceDirectory;
 import io.engram.query.spi.SpreadStart;
@@ -38,6 +40,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -119,8 +122,14 @@ public final class SpreadCoordinator {
         private final SpaceDirectory directory = planner.directory();
         private final long startNanos = ticker.nanoTime();
         private final CompletableFuture<QueryResult> result = new CompletableFuture<>();
-        /** The best match of every memory activated so far. */
+        /** Whether partitions run ahead through their space (the maximum as combiner) or run one superstep a round. */
+        private final boolean runAhead;
+        /** Running ahead: the best match of every memory activated so far. */
         private final Map<MemoryId, Match> best = new HashMap<>();
+        /** Supersteps: per memory reached, its layers combined so far. */
+        private final Map<MemoryId, Double> activations = new HashMap<>();
+        /** Supersteps: the first match returned for each memory reached, for its content. */
+        private final Map<MemoryId, Match> reached = new HashMap<>();
         /** Per memory, the (hops, activation) pairs already sent, none dominating another. */
         private final Map<MemoryId, List<double[]>> sent = new HashMap<>();
 
@@ -135,6 +144,7 @@ public final class SpreadCoordinator {
             this.deadline = deadline;
             this.merge = merge;
             this.consistency = consistency;
+            this.runAhead = merge.selectsMaximum();
             for (MemoryId seed : query.seeds()) {
                 sent.put(seed, new ArrayList<>(List.of(new double[] {0, 1.0})));
                 Optional<MemorySpaceId> space = directory.spaceOf(seed);
@@ -150,39 +160,154 @@ public final class SpreadCoordinator {
 
         void round(int number, QueryPlan plan, SpreadQuery roundQuery, Map<MemorySpaceId, List<SpreadStart>> starts) {
             ConcurrentLinkedQueue<PartialResult> answers = new ConcurrentLinkedQueue<>();
-            Map<MemorySpaceId, SpreadQuery> queries = new HashMap<>();
+            Map<MemorySpaceId, PartitionTask> tasks = new HashMap<>();
             for (PlanTarget target : plan.targets()) {
-                queries.put(target.space(), queryFor(target.space(), roundQuery));
+                SpreadQuery own = queryFor(target.space(), roundQuery);
+                List<SpreadStart> from = starts.getOrDefault(target.space(), List.of());
+                tasks.put(
+                        target.space(),
+                        runAhead
+                                ? new PartitionTask.SpreadRun(own, from)
+                                : new PartitionTask.SpreadStep(own, number == 1 ? seedStarts(own) : from));
             }
-            executor.execute(plan, roundQuery, ScatterRound.spread(starts, queries, answers::add))
+            executor.execute(plan, roundQuery, ScatterRound.spread(tasks, answers::add))
                     .whenComplete((answer, failure) -> {
                         if (failure != null) {
                             result.completeExceptionally(NodeCallPolicy.unwrap(failure));
                             return;
                         }
                         try {
-                            afterRound(number, answer, answers);
+                            if (runAhead) {
+                                afterRound(number, answer, answers);
+                            } else {
+                                afterStep(number, answer, answers);
+                            }
                         } catch (RuntimeException e) {
                             result.completeExceptionally(e);
                         }
                     });
         }
 
+        /** The first superstep's activations: layer 0, the seeds a space's request carries, at 1 with no hop. */
+        private static List<SpreadStart> seedStarts(SpreadQuery own) {
+            return own.seeds().stream().map(SpreadStart::seed).toList();
+        }
+
+        /**
+         * After superstep {@code number}: the matches give the content of layer {@code number − 1}; the contributions,
+         * combined per memory with the policy, make layer {@code number}, which the next superstep spreads from.
+         */
+        private void afterStep(int number, QueryResult answer, ConcurrentLinkedQueue<PartialResult> answers) {
+            rounds.add(answer);
+            Map<MemoryId, List<Double>> contributions = new HashMap<>();
+            Map<MemoryId, Optional<MemorySpaceId>> spaces = new HashMap<>();
+            for (PartialResult partial : answers) {
+                for (Match match : partial.matches()) {
+                    reached.putIfAbsent(match.memoryId(), match);
+                }
+                for (SpreadCrossing crossing : partial.frontier()) {
+                    contributions
+                            .computeIfAbsent(crossing.memory(), m -> new ArrayList<>())
+                            .add(crossing.activation());
+                    spaces.merge(crossing.memory(), crossing.space(), (a, b) -> a.isPresent() ? a : b);
+                }
+            }
+            Map<MemorySpaceId, List<SpreadStart>> next = new TreeMap<>();
+            List<SpreadStart> anywhere = new ArrayList<>();
+            int frontier = 0;
+            for (Map.Entry<MemoryId, List<Double>> entry : contributions.entrySet()) {
+                double layer = combined(entry.getValue());
+                if (layer < query.threshold()) {
+                    continue;
+                }
+                MemoryId memory = entry.getKey();
+                Optional<MemorySpaceId> space = spaces.get(memory).or(() -> directory.spaceOf(memory));
+                if (space.isPresent() && !inScope(space.get())) {
+                    continue;
+                }
+                activations.merge(memory, layer, merge::combine);
+                SpreadStart start = new SpreadStart(memory, layer, number);
+                frontier++;
+                if (space.isPresent()) {
+                    next.computeIfAbsent(space.get(), s -> new ArrayList<>()).add(start);
+                } else {
+                    anywhere.add(start);
+                }
+            }
+            if (!anywhere.isEmpty()) {
+                for (MemorySpaceId space : scope()) {
+                    next.computeIfAbsent(space, s -> new ArrayList<>()).addAll(anywhere);
+                }
+            }
+            executor.metrics().spreadFrontier(frontier);
+            if (next.isEmpty()) {
+                complete(number, deadline.isExpired() && cutByDeadline(answer), List.of(), stepMatches());
+                return;
+            }
+            if (deadline.isExpired()) {
+                complete(number, true, notStarted(number + 1, next), stepMatches());
+                return;
+            }
+            SpreadQuery roundQuery = new SpreadQuery(
+                    query.seeds(),
+                    List.copyOf(next.keySet()),
+                    query.maxHops(),
+                    query.decay(),
+                    query.threshold(),
+                    query.options().withPlanningStrategy(MultiPartitionStrategy.NAME));
+            round(number + 1, planner.plan(roundQuery, deadline), roundQuery, next);
+        }
+
+        /**
+         * The contributions to one memory combined with the policy, folded in ascending order so that the value does
+         * not depend on the order the partitions answered in (floating-point combination is associative only up to
+         * rounding).
+         */
+        private double combined(List<Double> values) {
+            double[] sorted =
+                    values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double value = sorted[0];
+            for (int i = 1; i < sorted.length; i++) {
+                value = merge.combine(value, sorted[i]);
+            }
+            return value;
+        }
+
+        /** The superstep answer: every memory reached whose content arrived, at its combined activation. */
+        private List<Match> stepMatches() {
+            List<Match> matches = new ArrayList<>(activations.size());
+            activations.forEach((memory, activation) -> {
+                Match content = reached.get(memory);
+                if (content != null && !query.seeds().contains(memory)) {
+                    matches.add(new Match(
+                            memory,
+                            content.space(),
+                            Confidence.clipped(activation),
+                            content.content(),
+                            OptionalDouble.of(activation),
+                            OptionalDouble.empty(),
+                            content.fields(),
+                            content.embedding()));
+                }
+            });
+            return matches;
+        }
+
         private void afterRound(int number, QueryResult answer, ConcurrentLinkedQueue<PartialResult> answers) {
             rounds.add(answer);
             for (Match match : answer.matches()) {
-                best.merge(match.memoryId(), match, (a, b) -> MatchOrder.BEST_FIRST.compare(a, b) <= 0 ? a : b);
+                best.merge(match.memoryId(), match, merge::merge);
             }
             double floor = floor();
             Map<MemorySpaceId, List<SpreadStart>> next = nextStarts(answers, floor);
             executor.metrics()
                     .spreadFrontier(next.values().stream().mapToInt(List::size).sum());
             if (next.isEmpty()) {
-                complete(number, deadline.isExpired() && cutByDeadline(answer), List.of());
+                complete(number, deadline.isExpired() && cutByDeadline(answer), List.of(), List.copyOf(best.values()));
                 return;
             }
             if (deadline.isExpired()) {
-                complete(number, true, notStarted(number + 1, next));
+                complete(number, true, notStarted(number + 1, next), List.copyOf(best.values()));
                 return;
             }
             SpreadQuery roundQuery = new SpreadQuery(
@@ -330,13 +455,14 @@ public final class SpreadCoordinator {
             return missing;
         }
 
-        private void complete(int roundsRun, boolean stoppedEarly, List<MissingPartition> unstarted) {
+        private void complete(
+                int roundsRun, boolean stoppedEarly, List<MissingPartition> unstarted, List<Match> reachedMatches) {
             RoundTally tally = new RoundTally(executor, ticker, startNanos);
             for (int i = 0; i < rounds.size(); i++) {
                 tally.add(rounds.get(i), "round " + (i + 1));
             }
             unstarted.forEach(tally::addUnstarted);
-            List<Match> matches = new ArrayList<>(best.values());
+            List<Match> matches = new ArrayList<>(reachedMatches);
             matches.sort(MatchOrder.BEST_FIRST);
             if (matches.size() > query.limit()) {
                 matches = new ArrayList<>(matches.subList(0, query.limit()));

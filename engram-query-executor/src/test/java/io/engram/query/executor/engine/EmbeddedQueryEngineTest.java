@@ -9,6 +9,7 @@ import io.engram.query.api.Confidence;
 import io.engram.query.api.Cue;
 import io.engram.query.api.Deadline;
 import io.engram.query.api.Embedding;
+import io.engram.query.api.ImagineBlend;
 import io.engram.query.api.ImagineQuery;
 import io.engram.query.api.Match;
 import io.engram.query.api.MemoryId;
@@ -246,13 +247,13 @@ class EmbeddedQueryEngineTest {
     void imagineRecallsTheBlendOfTheSeedsHeldHereLikeTheReference() {
         List<MemoryId> seeds = List.of(MemoryId.of("s1-m3"), MemoryId.of("s2-m11"), MemoryId.of("elsewhere-m1"));
         double novelty = 0.4;
-        Embedding cue = Imagination.blend(
+        Embedding cue = ImagineBlend.blend(
                 List.of(S1_MEMORIES.get(3).embedding(), S2_MEMORIES.get(11).embedding()), seeds, novelty);
         ImagineQuery query = new ImagineQuery(seeds, List.of(), novelty, QueryOptions.limit(25));
 
         for (MemorySpaceId space : List.of(S1, S2)) {
             List<Memory> memories = space.equals(S1) ? S1_MEMORIES : S2_MEMORIES;
-            PartialResult result = engine.execute(request(query, space));
+            PartialResult result = engine.imagine(space, query, Deadline.after(Duration.ofMinutes(1)));
 
             List<Integer> expected = fullSortTop(
                     memories, m -> seeds.contains(m.id()) ? Double.NaN : naiveCosine(cue, m.embedding()), 25);
@@ -265,10 +266,14 @@ class EmbeddedQueryEngineTest {
     @Test
     void imagineWithoutNoveltyFindsTheSeedsClusterAndNoveltyLowersConfidence() {
         List<MemoryId> seeds = List.of(MemoryId.of("s1-m5"));
-        PartialResult plain =
-                engine.execute(request(new ImagineQuery(seeds, List.of(), 0.0, QueryOptions.limit(5)), S1));
-        PartialResult novel =
-                engine.execute(request(new ImagineQuery(seeds, List.of(), 1.0, QueryOptions.limit(5)), S1));
+        PartialResult plain = engine.imagine(
+                S1,
+                new ImagineQuery(seeds, List.of(), 0.0, QueryOptions.limit(5)),
+                Deadline.after(Duration.ofMinutes(1)));
+        PartialResult novel = engine.imagine(
+                S1,
+                new ImagineQuery(seeds, List.of(), 1.0, QueryOptions.limit(5)),
+                Deadline.after(Duration.ofMinutes(1)));
 
         assertThat(plain.matches())
                 .hasSize(5)
@@ -283,8 +288,10 @@ class EmbeddedQueryEngineTest {
 
     @Test
     void imagineWithNoSeedHeldHereIsEmptyAndComplete() {
-        PartialResult result = engine.execute(
-                request(new ImagineQuery(List.of(MemoryId.of("s7-m1")), List.of(), 0.5, QueryOptions.limit(5)), S1));
+        PartialResult result = engine.imagine(
+                S1,
+                new ImagineQuery(List.of(MemoryId.of("s7-m1")), List.of(), 0.5, QueryOptions.limit(5)),
+                Deadline.after(Duration.ofMinutes(1)));
 
         assertThat(result.matches()).isEmpty();
         assertThat(result.confidenceAdjustment()).isEqualTo(1.0);
@@ -294,8 +301,8 @@ class EmbeddedQueryEngineTest {
     void blendDoesNotDependOnSeedOrder() {
         List<Embedding> embeddings =
                 List.of(S1_MEMORIES.get(1).embedding(), S1_MEMORIES.get(2).embedding());
-        Embedding forward = Imagination.blend(embeddings, List.of(MemoryId.of("a"), MemoryId.of("b")), 0.7);
-        Embedding backward = Imagination.blend(
+        Embedding forward = ImagineBlend.blend(embeddings, List.of(MemoryId.of("a"), MemoryId.of("b")), 0.7);
+        Embedding backward = ImagineBlend.blend(
                 List.of(embeddings.get(1), embeddings.get(0)), List.of(MemoryId.of("b"), MemoryId.of("a")), 0.7);
 
         assertThat(naiveCosine(forward, backward)).isCloseTo(1.0, within(1e-6));

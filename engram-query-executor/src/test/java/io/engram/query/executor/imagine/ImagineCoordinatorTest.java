@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.engram.query.api.Deadline;
+import io.engram.query.api.ImagineBlend;
 import io.engram.query.api.ImagineQuery;
 import io.engram.query.api.Match;
 import io.engram.query.api.MemoryId;
@@ -18,7 +19,6 @@ import io.engram.query.api.SeedEmbedding;
 import io.engram.query.api.Ticker;
 import io.engram.query.executor.config.QueryConfig;
 import io.engram.query.executor.engine.EmbeddedQueryEngine;
-import io.engram.query.executor.engine.Imagination;
 import io.engram.query.executor.engine.MemoryStore;
 import io.engram.query.executor.engine.SyntheticDataGenerator;
 import io.engram.query.executor.engine.SyntheticSpec;
@@ -26,6 +26,7 @@ import io.engram.query.executor.fault.Fault;
 import io.engram.query.executor.metrics.QueryMetrics;
 import io.engram.query.executor.spread.SpreadCluster;
 import io.engram.query.spi.PartitionRequest;
+import io.engram.query.spi.PartitionTask;
 import io.engram.query.spi.TransportException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -128,19 +129,13 @@ class ImagineCoordinatorTest {
         assertThat(result.confidence().value())
                 .isCloseTo(result.baseConfidence().value() * 0.75, within(1e-12));
         // The cue blends the seed found, with the noise of the query's full seed list.
-        var cue = Imagination.blend(
+        var cue = ImagineBlend.blend(
                 List.of(DATA.store().segment(S2).orElseThrow().embedding(8)), query.seeds(), query.novelty());
         List<Match> expected = new java.util.ArrayList<>();
         for (MemorySpaceId space : List.of(S2, S3)) {
             expected.addAll(engine(DATA.store())
                     .execute(new PartitionRequest(
-                            "q",
-                            query,
-                            space,
-                            Deadline.after(Duration.ofSeconds(5)),
-                            List.of(),
-                            false,
-                            Optional.of(cue)))
+                            "q", space, Deadline.after(Duration.ofSeconds(5)), new PartitionTask.CueRecall(query, cue)))
                     .matches());
         }
         expected.sort(java.util.Comparator.comparing((Match m) -> m.confidence().value())
@@ -178,7 +173,7 @@ class ImagineCoordinatorTest {
         ImagineQuery query = imagine(List.of(id(S1, 1), id(S2, 2), id(S3, 3)), List.of(S3), 0.5);
 
         PartialResult answer = engine.execute(new PartitionRequest(
-                "q", query, S2, Deadline.after(Duration.ofSeconds(5)), List.of(), true, Optional.empty()));
+                "q", S2, Deadline.after(Duration.ofSeconds(5)), new PartitionTask.SeedFetch(query)));
 
         assertThat(answer.matches()).isEmpty();
         assertThat(answer.seeds())

@@ -19,9 +19,12 @@ import io.engram.query.planner.PlannerPlugin;
 import io.engram.query.planner.PlanningStrategyRegistry;
 import io.engram.query.planner.QueryPlanner;
 import io.engram.query.planner.replica.ReplicaSelector;
+import io.engram.query.spi.MergePolicy;
 import io.engram.query.spi.PartitionDetector;
 import io.engram.query.spi.SpaceDirectory;
 import io.engram.query.spi.Transport;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -45,6 +48,24 @@ public final class CoordinatorAssembly {
             QueryMetrics metrics,
             QueryThreads threads,
             QueryConfig config) {
+        return coordinator(
+                coordinator, local, transport, directory, detector, callPolicy, metrics, threads, config, List.of());
+    }
+
+    /** As above, with merge policies a third party brings beside the built-in ones. */
+    public static CoordinatorQueryService coordinator(
+            NodeId coordinator,
+            LocalPartitionRunner local,
+            Transport transport,
+            SpaceDirectory directory,
+            PartitionDetector detector,
+            NodeCallPolicy callPolicy,
+            QueryMetrics metrics,
+            QueryThreads threads,
+            QueryConfig config,
+            List<MergePolicy> extraMergePolicies) {
+        List<MergePolicy> mergePolicies = new ArrayList<>(new AggregationPlugin().mergePolicies());
+        mergePolicies.addAll(extraMergePolicies);
         ReplicaSelector selector = new ReplicaSelector();
         QueryPlanner planner = new QueryPlanner(
                 coordinator,
@@ -66,7 +87,7 @@ public final class CoordinatorAssembly {
                 selector,
                 detector,
                 metrics,
-                new MergePolicyRegistry(aggregation.mergePolicies()),
+                new MergePolicyRegistry(mergePolicies),
                 new ConsistencyPolicyRegistry(aggregation.consistencyPolicies()),
                 config,
                 Ticker.system());

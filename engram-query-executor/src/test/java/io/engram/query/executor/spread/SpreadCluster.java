@@ -22,6 +22,7 @@ import io.engram.query.executor.resilience.NodeCallPolicy;
 import io.engram.query.executor.scatter.CoordinatorAssembly;
 import io.engram.query.planner.embedded.ObservedPartitionDetector;
 import io.engram.query.planner.embedded.StaticSpaceDirectory;
+import io.engram.query.spi.MergePolicy;
 import io.engram.query.spi.SpaceAssignment;
 import io.engram.query.spi.Transport;
 import java.time.Duration;
@@ -55,7 +56,7 @@ public final class SpreadCluster implements AutoCloseable {
             Function<MemoryId, Optional<MemorySpaceId>> engineSpaces,
             Function<MemoryId, Optional<MemorySpaceId>> directorySpaces,
             QueryConfig config) {
-        this(stores, engineSpaces, directorySpaces, config, transport -> transport);
+        this(stores, engineSpaces, directorySpaces, config, transport -> transport, List.of());
     }
 
     public SpreadCluster(
@@ -64,6 +65,16 @@ public final class SpreadCluster implements AutoCloseable {
             Function<MemoryId, Optional<MemorySpaceId>> directorySpaces,
             QueryConfig config,
             Function<Transport, Transport> wire) {
+        this(stores, engineSpaces, directorySpaces, config, wire, List.of());
+    }
+
+    public SpreadCluster(
+            Map<NodeId, MemoryStore> stores,
+            Function<MemoryId, Optional<MemorySpaceId>> engineSpaces,
+            Function<MemoryId, Optional<MemorySpaceId>> directorySpaces,
+            QueryConfig config,
+            Function<Transport, Transport> wire,
+            List<MergePolicy> extraMergePolicies) {
         List<NodeId> nodes = new ArrayList<>(stores.keySet());
         NodeId coordinator = nodes.get(0);
         Map<NodeId, LocalPartitionRunner> runners = new HashMap<>();
@@ -88,7 +99,8 @@ public final class SpreadCluster implements AutoCloseable {
                 callPolicy,
                 metrics,
                 threads,
-                config);
+                config,
+                extraMergePolicies);
     }
 
     /** Client queries counted as started, over every strategy. */

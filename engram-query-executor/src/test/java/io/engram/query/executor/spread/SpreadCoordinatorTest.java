@@ -60,7 +60,7 @@ class SpreadCoordinatorTest {
         int multiRound = 0;
         int crossed = 0;
         for (int trial = 0; trial < 60; trial++) {
-            List<Memory> memories = randomGraph(random);
+            List<Memory> memories = RandomGraphs.randomGraph(random, 2, 6);
             List<MemorySpaceId> spaces =
                     memories.stream().map(Memory::space).distinct().sorted().toList();
             List<MemorySpaceId> named = random.nextInt(4) == 0 ? spaces.subList(0, spaces.size() - 1) : List.of();
@@ -84,7 +84,7 @@ class SpreadCoordinatorTest {
 
             QueryResult result;
             try (SpreadCluster cluster = new SpreadCluster(
-                    spreadOver(memories, 3 + random.nextInt(3), random),
+                    RandomGraphs.spreadOver(memories, 3 + random.nextInt(3), random),
                     mode == 0 ? BY_NAME : UNKNOWN,
                     mode == 2 ? UNKNOWN : BY_NAME,
                     QueryConfig.defaults())) {
@@ -460,59 +460,6 @@ class SpreadCoordinatorTest {
     }
 
     // ---------------------------------------------------------------- graphs
-
-    /** Random spaces s1..sK of memories s<k>-m<i>, edges within and across spaces with random weights. */
-    private static List<Memory> randomGraph(SplittableRandom random) {
-        int spaceCount = 2 + random.nextInt(5);
-        int[] sizes = new int[spaceCount + 1];
-        for (int s = 1; s <= spaceCount; s++) {
-            sizes[s] = 3 + random.nextInt(23);
-        }
-        double cross = 0.1 + 0.5 * random.nextDouble();
-        List<Memory> memories = new ArrayList<>();
-        for (int s = 1; s <= spaceCount; s++) {
-            MemorySpaceId space = SyntheticDataGenerator.spaceName(s);
-            for (int i = 0; i < sizes[s]; i++) {
-                List<Edge> edges = new ArrayList<>();
-                for (int e = random.nextInt(5); e > 0; e--) {
-                    int target = s;
-                    if (random.nextDouble() < cross) {
-                        target = 1 + random.nextInt(spaceCount - 1);
-                        target = target >= s ? target + 1 : target;
-                    }
-                    MemoryId to = SyntheticDataGenerator.memoryId(
-                            SyntheticDataGenerator.spaceName(target), random.nextInt(sizes[target]));
-                    double weight = random.nextInt(6) == 0 ? 1.0 : 1.0 - random.nextDouble();
-                    edges.add(new Edge(to, weight));
-                }
-                memories.add(new Memory(
-                        SyntheticDataGenerator.memoryId(space, i),
-                        space,
-                        Embedding.of(1, 0),
-                        "memory " + i,
-                        Confidence.HIGH,
-                        Map.of(),
-                        edges));
-            }
-        }
-        return memories;
-    }
-
-    /** Places each space on one of {@code nodes} nodes at random; the first node coordinates. */
-    private static Map<NodeId, MemoryStore> spreadOver(List<Memory> memories, int nodes, SplittableRandom random) {
-        Map<MemorySpaceId, Integer> placement = new HashMap<>();
-        Map<NodeId, MemoryStore.Builder> builders = new LinkedHashMap<>();
-        for (int n = 1; n <= nodes; n++) {
-            builders.put(NodeId.of("n" + n), MemoryStore.builder(2));
-        }
-        for (Memory memory : memories) {
-            int node = placement.computeIfAbsent(memory.space(), s -> 1 + random.nextInt(nodes));
-            builders.get(NodeId.of("n" + node)).add(memory);
-        }
-        Map<NodeId, MemoryStore> stores = new LinkedHashMap<>();
-        builders.forEach((node, builder) -> stores.put(node, builder.build()));
-        return stores;
-    }
 
     /** One engine holding the whole graph (the spaces in scope) as one space: the single-node answer. */
     private static List<Match> oneNodeSpread(List<Memory> memories, List<MemorySpaceId> scope, SpreadQuery query) {

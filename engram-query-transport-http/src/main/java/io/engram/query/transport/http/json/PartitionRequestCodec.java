@@ -12,19 +12,21 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.engram.query.api.Deadline;
 import io.engram.query.api.Embedding;
+import io.engram.query.api.ImagineQuery;
 import io.engram.query.api.MemoryId;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.Query;
+import io.engram.query.api.SpreadQuery;
 import io.engram.query.spi.PartitionRequest;
+import io.engram.query.spi.PartitionTask;
 import io.engram.query.spi.SpreadStart;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Reads the partition request with the streaming API, and writes its {@code spread_starts}: a round of a distributed
- * spread carries the previous round's whole frontier, hundreds of starts, as {@link PartialResultCodec} does for the
+ * spread carries the previous round's whole frontier (a superstep its whole layer), hundreds of starts, as {@link PartialResultCodec} does for the
  * frontier. The query and the imagine cue, one small object each, are read as trees by {@link QueryCodec}. Same
  * fields, checks and messages as the tree model (see {@link PartialResultCodec} for the order of several errors).
  *
@@ -35,7 +37,13 @@ import java.util.Optional;
 final class PartitionRequestCodec {
     static final int MAX_QUERY_ID_LENGTH = 128;
     private static final List<String> REQUEST =
-            List.of("query_id", "space", "query", "spread_starts", "seeds_only", "imagine_cue");
+            List.of("query_id", "space", "task", "query", "spread_starts", "imagine_cue");
+    private static final List<String> KINDS = List.of(
+            PartitionTask.Scan.KIND,
+            PartitionTask.SpreadRun.KIND,
+            PartitionTask.SpreadStep.KIND,
+            PartitionTask.SeedFetch.KIND,
+            PartitionTask.CueRecall.KIND);
     private static final List<String> START = List.of("memory_id", "activation", "hops_used");
 
     private final WireLimits limits;
@@ -50,6 +58,17 @@ final class PartitionRequestCodec {
         this.limits = limits;
         this.queries = queries;
         this.trees = trees;
+    }
+
+    /** The spread starts a task carries on the wire: a spread run's starts, a superstep's activations. */
+    static List<SpreadStart> starts(PartitionTask task) {
+        if (task instanceof PartitionTask.SpreadRun run) {
+            return run.starts();
+        }
+        if (task instanceof PartitionTask.SpreadStep step) {
+            return step.activations();
+        }
+        return List.of();
     }
 
     static void writeStarts(List<SpreadStart> starts, JsonGenerator g) throws IOException {
@@ -68,10 +87,10 @@ final class PartitionRequestCodec {
         s.requireObject("", -1, null);
         String queryId = null;
         MemorySpaceId space = null;
+        String kind = null;
         Query query = null;
-        List<SpreadStart> starts = List.of();
-        boolean seedsOnly = false;
-        Optional<Embedding> cue = Optional.empty();
+        List<SpreadStart> starts = null;
+        Embedding cue = null;
         int seen = 0;
         for (String name = s.nextField(); name != null; name = s.nextField()) {
             int field = REQUEST.indexOf(name);
@@ -94,10 +113,16 @@ final class PartitionRequestCodec {
                     String value = s.string("", -1, "space");
                     space = named("space", () -> MemorySpaceId.of(value));
                 }
+                case "task" -> {
+                    kind = s.string("", -1, "task");
+                    if (!KINDS.contains(kind)) {
+                        throw new WireFormatException(
+                                "unknown task '" + kind + "'; known tasks: " + String.join(", ", KINDS));
+                    }
+                }
                 case "query" -> query = queries.read(tree(s, "query"), "query");
                 case "spread_starts" -> starts = readStarts(s);
-                case "seeds_only" -> seedsOnly = s.bool("", -1, "seeds_only");
-                default -> cue = Optional.of(queries.embedding(tree(s, "imagine_cue"), "imagine_cue"));
+                default -> cue = queries.embedding(tree(s, "imagine_cue"), "imagine_cue");
             }
         }
         if (queryId == null) {
@@ -110,10 +135,59 @@ final class PartitionRequestCodec {
             throw missingField("", -1, "query");
         }
         try {
-            return new PartitionRequest(queryId, query, space, deadline, starts, seedsOnly, cue);
+            return new PartitionRequest(queryId, space, deadline, task(kind, query, starts, cue));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw refused(e);
         }
+    }
+
+    /**
+     * The task of {@code kind}, refusing a field or a query type the kind does not take. Without {@code task}, the
+     * one the query needs when nothing is distributed about it: a scan, or a spread run ({@link PartitionTask#of}).
+     */
+    private static PartitionTask task(String given, Query query, List<SpreadStart> starts, Embedding cue) {
+        String kind = given != null ? given : query instanceof SpreadQuery ? PartitionTask.SpreadRun.KIND : null;
+        if (kind == null) {
+            if (query instanceof ImagineQuery) {
+                throw new WireFormatException("an imagine query needs a task: " + PartitionTask.SeedFetch.KIND + " or "
+                        + PartitionTask.CueRecall.KIND);
+            }
+            kind = PartitionTask.Scan.KIND;
+        }
+        boolean spread = kind.equals(PartitionTask.SpreadRun.KIND) || kind.equals(PartitionTask.SpreadStep.KIND);
+        if (starts != null && !spread) {
+            throw new WireFormatException("spread_starts is only for " + PartitionTask.SpreadRun.KIND + " and "
+                    + PartitionTask.SpreadStep.KIND + " tasks, not " + kind);
+        }
+        if (cue != null && !kind.equals(PartitionTask.CueRecall.KIND)) {
+            throw new WireFormatException(
+                    "imagine_cue is only for " + PartitionTask.CueRecall.KIND + " tasks, not " + kind);
+        }
+        if (spread && !(query instanceof SpreadQuery)) {
+            throw wrongQuery(kind, "a spread", query);
+        }
+        boolean imagine = kind.equals(PartitionTask.SeedFetch.KIND) || kind.equals(PartitionTask.CueRecall.KIND);
+        if (imagine && !(query instanceof ImagineQuery)) {
+            throw wrongQuery(kind, "an imagine", query);
+        }
+        List<SpreadStart> carried = starts == null ? List.of() : starts;
+        return switch (kind) {
+            case PartitionTask.Scan.KIND -> new PartitionTask.Scan(query);
+            case PartitionTask.SpreadRun.KIND -> new PartitionTask.SpreadRun((SpreadQuery) query, carried);
+            case PartitionTask.SpreadStep.KIND -> new PartitionTask.SpreadStep((SpreadQuery) query, carried);
+            case PartitionTask.SeedFetch.KIND -> new PartitionTask.SeedFetch((ImagineQuery) query);
+            default -> {
+                if (cue == null) {
+                    throw missingField("", -1, "imagine_cue");
+                }
+                yield new PartitionTask.CueRecall((ImagineQuery) query, cue);
+            }
+        };
+    }
+
+    private static WireFormatException wrongQuery(String kind, String expected, Query query) {
+        return new WireFormatException(
+                "a " + kind + " task needs " + expected + " query, got " + PartitionTask.described(query));
     }
 
     /** The current value as a tree, for the codec that reads trees. */

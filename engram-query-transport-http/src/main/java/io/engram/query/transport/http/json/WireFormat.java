@@ -26,6 +26,8 @@ import io.engram.query.api.PartialResult;
 import io.engram.query.api.Query;
 import io.engram.query.api.QueryResult;
 import io.engram.query.spi.PartitionRequest;
+import io.engram.query.spi.PartitionTask;
+import io.engram.query.spi.SpreadStart;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -177,11 +179,12 @@ public final class WireFormat {
     // ---------------------------------------------------------------- node to node
 
     /**
-     * Reads a partition request: {@code {"query_id": ..., "space": ..., "query": {...}}}, and for a round of a
-     * distributed spread {@code "spread_starts": [{"memory_id": ..., "activation": ..., "hops_used": ...}]} (absent
-     * when empty), and for a distributed imagine {@code "seeds_only": true} (the seed fetch; absent when false) or
-     * {@code "imagine_cue": [floats]} (the coordinator's cue; absent when none). The deadline does not travel in the body; the caller builds it from the {@code Engram-Deadline-Ms}
-     * header.
+     * Reads a partition request: {@code {"query_id": ..., "space": ..., "task": ..., "query": {...}}}, where
+     * {@code task} names the {@link io.engram.query.spi.PartitionTask} kind ({@code scan}, {@code spread-run},
+     * {@code spread-step}, {@code seed-fetch}, {@code cue-recall}); a spread task adds
+     * {@code "spread_starts": [{"memory_id": ..., "activation": ..., "hops_used": ...}]} (absent when empty) and a cue
+     * recall {@code "imagine_cue": [floats]}. The deadline does not travel in the body; the caller builds it from the
+     * {@code Engram-Deadline-Ms} header.
      */
     public PartitionRequest readPartitionRequest(byte[] body, Deadline deadline) {
         requireNonNull(deadline, "deadline is null");
@@ -197,22 +200,21 @@ public final class WireFormat {
             g.writeStartObject();
             g.writeStringField("query_id", request.queryId());
             g.writeStringField("space", request.space().value());
+            g.writeStringField("task", request.task().kind());
             g.writeFieldName("query");
             if (textual) {
                 g.writeRawValue(query);
             } else {
                 mapper.writeTree(g, queries.write(request.query()));
             }
-            if (!request.spreadStarts().isEmpty()) {
+            List<SpreadStart> starts = PartitionRequestCodec.starts(request.task());
+            if (!starts.isEmpty()) {
                 g.writeFieldName("spread_starts");
-                PartitionRequestCodec.writeStarts(request.spreadStarts(), g);
+                PartitionRequestCodec.writeStarts(starts, g);
             }
-            if (request.seedsOnly()) {
-                g.writeBooleanField("seeds_only", true);
-            }
-            if (request.imagineCue().isPresent()) {
+            if (request.task() instanceof PartitionTask.CueRecall recall) {
                 g.writeFieldName("imagine_cue");
-                mapper.writeTree(g, queries.embeddingNode(request.imagineCue().get()));
+                mapper.writeTree(g, queries.embeddingNode(recall.cue()));
             }
             g.writeEndObject();
         } catch (IOException e) {

@@ -14,9 +14,9 @@ import io.engram.query.api.PartialResult;
 import io.engram.query.api.QueryOptions;
 import io.engram.query.api.SeedEmbedding;
 import io.engram.query.spi.PartitionRequest;
+import io.engram.query.spi.PartitionTask;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ImagineWireFormatTest {
@@ -31,32 +31,21 @@ class ImagineWireFormatTest {
 
     @Test
     void seedFetchAndCueRoundTripExactly() {
-        PartitionRequest fetch = new PartitionRequest("q-1", IMAGINE, S2, DEADLINE, List.of(), true, Optional.empty());
-        PartitionRequest recall =
-                new PartitionRequest("q-1", IMAGINE, S2, DEADLINE, List.of(), false, Optional.of(CUE));
+        PartitionRequest fetch = new PartitionRequest("q-1", S2, DEADLINE, new PartitionTask.SeedFetch(IMAGINE));
+        PartitionRequest recall = new PartitionRequest("q-1", S2, DEADLINE, new PartitionTask.CueRecall(IMAGINE, CUE));
         for (WireFormat format : List.of(json, smile)) {
             PartitionRequest readFetch = format.readPartitionRequest(format.writePartitionRequest(fetch), DEADLINE);
             PartitionRequest readRecall = format.readPartitionRequest(format.writePartitionRequest(recall), DEADLINE);
 
-            assertThat(readFetch.seedsOnly()).isTrue();
-            assertThat(readFetch.imagineCue()).isEmpty();
-            assertThat(readRecall.seedsOnly()).isFalse();
-            assertThat(readRecall.imagineCue()).contains(CUE);
-            assertThat(readRecall.query()).isEqualTo(IMAGINE);
+            assertThat(readFetch.task()).isEqualTo(fetch.task());
+            assertThat(readRecall.task()).isEqualTo(recall.task());
         }
-        assertThat(new String(json.writePartitionRequest(fetch), UTF_8)).endsWith(",\"seeds_only\":true}");
+        assertThat(new String(json.writePartitionRequest(fetch), UTF_8))
+                .contains("\"task\":\"seed-fetch\"")
+                .doesNotContain("imagine_cue");
         assertThat(new String(json.writePartitionRequest(recall), UTF_8))
+                .contains("\"task\":\"cue-recall\"")
                 .endsWith(",\"imagine_cue\":[0.1,-0.7071068,1.0E-7,0.33333334]}");
-    }
-
-    @Test
-    void anImagineRequestWithoutPhaseKeepsItsFormerShape() {
-        String text = new String(json.writePartitionRequest(new PartitionRequest("q-1", IMAGINE, S2, DEADLINE)), UTF_8);
-
-        assertThat(text).doesNotContain("seeds_only").doesNotContain("imagine_cue");
-        PartitionRequest read = json.readPartitionRequest(text.getBytes(UTF_8), DEADLINE);
-        assertThat(read.seedsOnly()).isFalse();
-        assertThat(read.imagineCue()).isEmpty();
     }
 
     @Test
@@ -87,31 +76,31 @@ class ImagineWireFormatTest {
 
         assertThatThrownBy(() -> json.readPartitionRequest(body.getBytes(UTF_8), DEADLINE))
                 .isInstanceOf(WireFormatException.class)
-                .hasMessage("seeds only and imagine cue need an imagine query, got a recall query");
+                .hasMessage("imagine_cue is only for cue-recall tasks, not scan");
     }
 
     @Test
     void rejectsASeedFetchCarryingACue() {
         String body = "{\"query_id\":\"q\",\"space\":\"s2\",\"query\":{\"type\":\"imagine\",\"seeds\":[\"a\"]},"
-                + "\"seeds_only\":true,\"imagine_cue\":[0.5,0.5]}";
+                + "\"task\":\"seed-fetch\",\"imagine_cue\":[0.5,0.5]}";
 
         assertThatThrownBy(() -> json.readPartitionRequest(body.getBytes(UTF_8), DEADLINE))
                 .isInstanceOf(WireFormatException.class)
-                .hasMessage("a seeds only request must not carry an imagine cue");
+                .hasMessage("imagine_cue is only for cue-recall tasks, not seed-fetch");
     }
 
     @Test
     void rejectsMalformedPhaseFields() {
         String flag = "{\"query_id\":\"q\",\"space\":\"s2\",\"query\":{\"type\":\"imagine\",\"seeds\":[\"a\"]},"
-                + "\"seeds_only\":\"yes\"}";
+                + "\"task\":true}";
         String cue = "{\"query_id\":\"q\",\"space\":\"s2\",\"query\":{\"type\":\"imagine\",\"seeds\":[\"a\"]},"
-                + "\"imagine_cue\":[0.5,\"x\"]}";
+                + "\"task\":\"cue-recall\",\"imagine_cue\":[0.5,\"x\"]}";
         String seed = "{\"space\":\"s2\",\"node\":\"n2\",\"confidence_adjustment\":1.0,"
                 + "\"seeds\":[{\"memory_id\":\"a\"}]}";
 
         assertThatThrownBy(() -> json.readPartitionRequest(flag.getBytes(UTF_8), DEADLINE))
                 .isInstanceOf(WireFormatException.class)
-                .hasMessageStartingWith("seeds_only must be true or false, got ");
+                .hasMessageStartingWith("task must be a string, got ");
         assertThatThrownBy(() -> json.readPartitionRequest(cue.getBytes(UTF_8), DEADLINE))
                 .isInstanceOf(WireFormatException.class)
                 .hasMessageStartingWith("imagine_cue[1] must be a number, got ");

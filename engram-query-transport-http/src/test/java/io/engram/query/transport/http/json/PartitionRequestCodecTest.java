@@ -6,14 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.smile.SmileFactory;
+import io.engram.query.api.Cue;
 import io.engram.query.api.Deadline;
 import io.engram.query.api.Embedding;
 import io.engram.query.api.ImagineQuery;
 import io.engram.query.api.MemoryId;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.QueryOptions;
+import io.engram.query.api.RecallQuery;
 import io.engram.query.api.SpreadQuery;
 import io.engram.query.spi.PartitionRequest;
+import io.engram.query.spi.PartitionTask;
 import io.engram.query.spi.SpreadStart;
 import java.io.IOException;
 import java.time.Duration;
@@ -37,10 +40,13 @@ class PartitionRequestCodecTest {
         SpreadQuery query = SpreadQuery.of(List.of(MemoryId.of("a")), List.of(S2), 10);
         return new PartitionRequest(
                 "q-1",
-                query,
                 S2,
                 DEADLINE,
-                List.of(new SpreadStart(MemoryId.of("b"), 0.1 * 3, 1), new SpreadStart(MemoryId.of("c"), 1.0, 0)));
+                new PartitionTask.SpreadRun(
+                        query,
+                        List.of(
+                                new SpreadStart(MemoryId.of("b"), 0.1 * 3, 1),
+                                new SpreadStart(MemoryId.of("c"), 1.0, 0))));
     }
 
     @Test
@@ -58,33 +64,61 @@ class PartitionRequestCodecTest {
             assertThat(read.queryId()).isEqualTo("q-1");
             assertThat(read.query()).isEqualTo(request.query());
             assertThat(read.space()).isEqualTo(S2);
-            assertThat(read.spreadStarts()).isEqualTo(request.spreadStarts());
+            assertThat(read.task()).isEqualTo(request.task());
         }
     }
 
     @Test
-    void phaseFieldsRoundTripInSmile() {
-        ImagineQuery query = new ImagineQuery(List.of(MemoryId.of("a")), List.of(S2), 0.3, QueryOptions.defaults());
-        PartitionRequest cue = new PartitionRequest(
-                "q-2", query, S2, DEADLINE, List.of(), false, Optional.of(Embedding.of(0.5f, -0.25f)));
-        PartitionRequest seeds = new PartitionRequest("q-3", query, S2, DEADLINE, List.of(), true, Optional.empty());
+    void everyTaskKindRoundTripsInJsonAndSmile() {
+        ImagineQuery imagine = new ImagineQuery(List.of(MemoryId.of("a")), List.of(S2), 0.3, QueryOptions.defaults());
+        SpreadQuery spread = SpreadQuery.of(List.of(MemoryId.of("a")), List.of(S2), 10);
+        List<PartitionTask> tasks = List.of(
+                new PartitionTask.Scan(RecallQuery.of(List.of(S2), Cue.of("coffee"), 5)),
+                new PartitionTask.SpreadRun(spread, List.of()),
+                new PartitionTask.SpreadStep(spread, List.of(new SpreadStart(MemoryId.of("b"), 0.25, 2))),
+                new PartitionTask.SeedFetch(imagine),
+                new PartitionTask.CueRecall(imagine, Embedding.of(0.5f, -0.25f)));
 
-        for (PartitionRequest request : List.of(cue, seeds)) {
-            PartitionRequest read = smile.readPartitionRequest(smile.writePartitionRequest(request), DEADLINE);
-            assertThat(read.imagineCue()).isEqualTo(request.imagineCue());
-            assertThat(read.seedsOnly()).isEqualTo(request.seedsOnly());
-            assertThat(read.query()).isEqualTo(query);
+        for (WireFormat format : List.of(json, smile)) {
+            for (PartitionTask task : tasks) {
+                PartitionRequest request = new PartitionRequest("q-2", S2, DEADLINE, task);
+                PartitionRequest read = format.readPartitionRequest(format.writePartitionRequest(request), DEADLINE);
+                assertThat(read.task()).as(task.kind()).isEqualTo(task);
+            }
         }
+    }
+
+    @Test
+    void rejectsATaskThatDoesNotFitItsFieldsOrQuery() {
+        String recall =
+                "{\"query_id\":\"q\",\"space\":\"s2\",\"query\":{\"type\":\"recall\",\"cue\":{\"content\":\"x\"}}";
+        assertRejectedInBoth(
+                recall + ",\"task\":\"walk\"}",
+                "unknown task 'walk'; known tasks: scan, spread-run, spread-step, seed-fetch, cue-recall");
+        assertRejectedInBoth(
+                recall + ",\"task\":\"spread-step\"}", "a spread-step task needs a spread query, got a recall query");
+        assertRejectedInBoth(
+                recall + ",\"spread_starts\":[" + START + "]}",
+                "spread_starts is only for spread-run and spread-step tasks, not scan");
+        assertRejectedInBoth(
+                HEAD + ",\"imagine_cue\":[1.0]}", "imagine_cue is only for cue-recall tasks, not spread-run");
+        String imagine = "{\"query_id\":\"q\",\"space\":\"s2\",\"query\":{\"type\":\"imagine\",\"seeds\":[\"a\"]}";
+        assertRejectedInBoth(imagine + "}", "an imagine query needs a task: seed-fetch or cue-recall");
+        assertRejectedInBoth(imagine + ",\"task\":\"cue-recall\"}", "missing field 'imagine_cue'");
+        assertRejectedInBoth(
+                imagine + ",\"task\":\"scan\"}", "a scan serves a recall or a complete query, got an imagine query");
     }
 
     @Test
     void readsFieldsInAnyOrder() {
         String body = "{\"spread_starts\":[" + START + "],\"query\":{\"type\":\"spread\",\"seeds\":[\"a\"]},"
-                + "\"seeds_only\":null,\"space\":\"s2\",\"query_id\":\"q\"}";
+                + "\"task\":null,\"space\":\"s2\",\"query_id\":\"q\"}";
 
         PartitionRequest read = json.readPartitionRequest(body.getBytes(UTF_8), DEADLINE);
 
-        assertThat(read.spreadStarts()).containsExactly(new SpreadStart(MemoryId.of("b"), 0.5, 1));
+        assertThat(read.task())
+                .isEqualTo(new PartitionTask.SpreadRun(
+                        (SpreadQuery) read.query(), List.of(new SpreadStart(MemoryId.of("b"), 0.5, 1))));
         assertThat(read.queryId()).isEqualTo("q");
     }
 
@@ -106,7 +140,7 @@ class PartitionRequestCodecTest {
         assertRejectedInBoth(
                 HEAD + ",\"colour\":1}",
                 "unknown field 'colour' in partition request; known: query_id,"
-                        + " space, query, spread_starts, seeds_only, imagine_cue");
+                        + " space, task, query, spread_starts, imagine_cue");
         assertRejectedInBoth("{\"query_id\":\"q\",\"space\":\"s2\",\"query\":null}", "missing field 'query'");
         assertRejectedInBoth(
                 "{\"query_id\":\"q\",\"space\":\"s2\",\"query\":[1]}", "query must be an object, got an array");
@@ -155,9 +189,9 @@ class PartitionRequestCodecTest {
                 "malformed Smile at byte 74: Duplicate field 'a'");
         // A field error first: the duplicate further on is still the error reported, as when the tree was parsed.
         assertDuplicateRejected(
-                HEAD + ",\"seeds_only\":1,\"space\":\"s3\"}",
+                HEAD + ",\"task\":1234567,\"space\":\"s3\"}",
                 "malformed JSON at line 1, column 92: Duplicate field 'space'",
-                "malformed Smile at byte 68: Duplicate field 'space'");
+                "malformed Smile at byte 66: Duplicate field 'space'");
     }
 
     /** A body with a duplicate field, in JSON or (copied token by token) in Smile, rejected with these messages. */

@@ -17,6 +17,7 @@ import io.engram.query.api.SpreadCrossing;
 import io.engram.query.api.SpreadQuery;
 import io.engram.query.api.SpreadStats;
 import io.engram.query.spi.PartitionRequest;
+import io.engram.query.spi.PartitionTask;
 import io.engram.query.spi.SpreadStart;
 import java.time.Duration;
 import java.util.List;
@@ -33,19 +34,17 @@ class SpreadWireFormatTest {
 
     @Test
     void spreadStartsRoundTripExactly() {
-        PartitionRequest request = new PartitionRequest(
-                "q-9",
-                SPREAD,
-                S2,
-                DEADLINE,
-                List.of(
-                        new SpreadStart(MemoryId.of("s2-m4"), 0.1 + 0.2, 1),
-                        new SpreadStart(MemoryId.of("s2-m5"), 0.47239200000000003, 3)));
-        for (WireFormat format : List.of(json, smile)) {
-            PartitionRequest read = format.readPartitionRequest(format.writePartitionRequest(request), DEADLINE);
+        List<SpreadStart> starts = List.of(
+                new SpreadStart(MemoryId.of("s2-m4"), 0.1 + 0.2, 1),
+                new SpreadStart(MemoryId.of("s2-m5"), 0.47239200000000003, 3));
+        for (PartitionTask task :
+                List.of(new PartitionTask.SpreadRun(SPREAD, starts), new PartitionTask.SpreadStep(SPREAD, starts))) {
+            PartitionRequest request = new PartitionRequest("q-9", S2, DEADLINE, task);
+            for (WireFormat format : List.of(json, smile)) {
+                PartitionRequest read = format.readPartitionRequest(format.writePartitionRequest(request), DEADLINE);
 
-            assertThat(read.spreadStarts()).isEqualTo(request.spreadStarts());
-            assertThat(read.query()).isEqualTo(SPREAD);
+                assertThat(read.task()).isEqualTo(task);
+            }
         }
     }
 
@@ -56,8 +55,8 @@ class SpreadWireFormatTest {
         String text = new String(json.writePartitionRequest(request), UTF_8);
 
         assertThat(text).doesNotContain("spread_starts");
-        assertThat(json.readPartitionRequest(text.getBytes(UTF_8), DEADLINE).spreadStarts())
-                .isEmpty();
+        assertThat(json.readPartitionRequest(text.getBytes(UTF_8), DEADLINE).task())
+                .isEqualTo(new PartitionTask.SpreadRun(SPREAD, List.of()));
     }
 
     @Test
@@ -118,7 +117,7 @@ class SpreadWireFormatTest {
 
         assertThatThrownBy(() -> json.readPartitionRequest(body.getBytes(UTF_8), DEADLINE))
                 .isInstanceOf(WireFormatException.class)
-                .hasMessage("spread starts need a spread query, got a recall query");
+                .hasMessage("spread_starts is only for spread-run and spread-step tasks, not scan");
     }
 
     @Test

@@ -1,25 +1,23 @@
-package io.engram.query.executor.engine;
+package io.engram.query.api;
 
 import static java.util.Objects.requireNonNull;
 
-import io.engram.query.api.Embedding;
-import io.engram.query.api.MemoryId;
-import io.engram.query.api.Query;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * How imagine turns seeds into a cue, public so that a coordinator holding seeds fetched from several nodes blends
- * them the same way.
+ * How imagine turns seeds into a cue, and how confident an imagined match is: one deterministic definition in the api,
+ * so that a coordinator blending seeds fetched from several nodes, the embedded engine and a host's own engine all
+ * compute the same cue and the same confidences, and a distributed imagine equals a local one whichever engine runs it.
  *
  * <p>The blend is the mean of the seeds' normalised embeddings, normalised. Novelty moves it by {@code novelty × u},
  * where {@code u} is a unit vector of uniform noise drawn from a {@link SplittableRandom} seeded by a stable hash of
  * the sorted seed ids (so every node and JVM derives the same {@code u}); the result is normalised again. In many
  * dimensions {@code u} is nearly orthogonal to the blend, so novelty 1 turns the cue about 45° away from the seeds.
  */
-public final class Imagination {
-    private Imagination() {}
+public final class ImagineBlend {
+    private ImagineBlend() {}
 
     /**
      * The cue for {@code seedEmbeddings}, moved by {@code novelty}.
@@ -40,7 +38,11 @@ public final class Imagination {
         for (Embedding seed : seedEmbeddings) {
             seed.requireDimensions("seed embedding", dims);
             float[] values = seed.toArray();
-            double norm = Cosine.norm(values);
+            double norm = 0;
+            for (float v : values) {
+                norm += (double) v * v;
+            }
+            norm = Math.sqrt(norm);
             if (norm == 0) {
                 continue;
             }
@@ -80,7 +82,7 @@ public final class Imagination {
             }
             hash = (hash ^ 0x1f) * 0x100000001b3L;
         }
-        SplittableRandom random = new SplittableRandom(SyntheticDataGenerator.mix(hash));
+        SplittableRandom random = new SplittableRandom(mix(hash));
         double[] noise = new double[dims];
         do {
             for (int d = 0; d < dims; d++) {
@@ -88,6 +90,13 @@ public final class Imagination {
             }
         } while (!normalise(noise));
         return noise;
+    }
+
+    /** SplitMix64's finaliser: spreads the bits of the hash before it seeds the generator. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 
     /** Scales {@code v} to unit length; false (and unchanged) when it is 0. */
