@@ -459,6 +459,9 @@ public final class RealProcessComparison {
         private final Latencies latencies = new Latencies();
         private final Map<String, Long> nodeTicks = new LinkedHashMap<>();
         private final Map<String, Integer> failures = new TreeMap<>();
+        /** Node CPU ticks and queries of each slice, in order: drift across slices shows a warm-up too short. */
+        private final List<long[]> perSlice = new ArrayList<>();
+
         private long selfTicks;
         private long elapsedNanos;
         private long partitions;
@@ -478,6 +481,11 @@ public final class RealProcessComparison {
             partitions += slice.partitions();
             queries += slice.queries();
             slices++;
+            long ticks = 0;
+            for (Map.Entry<String, Long> b : before.entrySet()) {
+                ticks += after.get(b.getKey()) - b.getValue();
+            }
+            perSlice.add(new long[] {ticks, slice.queries()});
         }
 
         ObjectNode summary(ProcessCpu cpu) {
@@ -491,6 +499,8 @@ public final class RealProcessComparison {
             ObjectNode kinds = s.putObject("failure_kinds");
             failures.forEach(kinds::put);
             s.put("slices", slices);
+            ArrayNode sliceCpu = s.putArray("slice_cpu_ms_per_query");
+            perSlice.forEach(t -> sliceCpu.add(cpu.millis(t[0]) / Math.max(1, t[1])));
             s.put("seconds", elapsedNanos / 1e9);
             s.put("throughput_qps", queries / (elapsedNanos / 1e9));
             s.put("mean_ms", Arrays.stream(sorted).average().orElse(Double.NaN) / 1e6);

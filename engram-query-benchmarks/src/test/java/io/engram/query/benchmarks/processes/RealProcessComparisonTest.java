@@ -55,6 +55,9 @@ class RealProcessComparisonTest {
                 assertThat(c.path(side).path("queries").asInt()).isPositive();
                 assertThat(c.path(side).path("p50_ms").asDouble()).isPositive();
                 assertThat(c.path(side).path("cpu_ms_per_query").asDouble()).isNotNegative();
+                assertThat(c.path(side).path("slice_cpu_ms_per_query").size())
+                        .isEqualTo(c.path(side).path("slices").asInt())
+                        .isPositive();
             }
             assertThat(c.path("cluster").path("cpu_ms_per_query_by_node").size())
                     .isEqualTo(3);
