@@ -23,8 +23,9 @@ import java.util.stream.Stream;
 /**
  * Writes {@code docs/BENCHMARKS.md} from what {@code bench/run} left in its results directory: JMH JSON files
  * ({@code -rf json}), the {@code TailAtScale} JSON ({@code tail-at-scale.json}) and the
- * {@code InterleavedComparison} JSON ({@code interleaved.json}). The page is generated; edit this
- * class, not the page.
+ * {@code InterleavedComparison} JSON ({@code interleaved.json}) and the {@code RealProcessComparison} JSON
+ * ({@code real-processes.json}); a file that is absent (results of an older suite) leaves its section out or marks it
+ * as not run. The page is generated; edit this class, not the page.
  *
  * <p>Usage: {@code BenchmarkReport <results dir> <output.md> [--cores N] [--load "1.0 0.8 0.5"] [--note TEXT] [--findings FILE]}.
  */
@@ -34,12 +35,14 @@ public final class BenchmarkReport {
     static final String TAIL = "io.engram.query.benchmarks.executor.BenchmarkTailLatency.";
     static final String TAIL_JSON = "tail-at-scale.json";
     static final String INTERLEAVED_JSON = "interleaved.json";
+    static final String REAL_PROCESSES_JSON = "real-processes.json";
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final List<Entry> entries = new ArrayList<>();
     private final Set<String> files = new LinkedHashSet<>();
     private Optional<JsonNode> tail = Optional.empty();
     private Optional<JsonNode> interleaved = Optional.empty();
+    private Optional<JsonNode> realProcesses = Optional.empty();
     /** When the run ended: the newest result file's modification time (a page regenerated later keeps it). */
     private java.time.Instant runEnded = java.time.Instant.EPOCH;
 
@@ -79,6 +82,8 @@ public final class BenchmarkReport {
                 tail = Optional.of(root);
             } else if (path.getFileName().toString().equals(INTERLEAVED_JSON)) {
                 interleaved = Optional.of(root);
+            } else if (path.getFileName().toString().equals(REAL_PROCESSES_JSON)) {
+                realProcesses = Optional.of(root);
             } else if (root.isArray()) {
                 root.forEach(node -> entries.add(new Entry(path.getFileName().toString(), node)));
             }
@@ -118,6 +123,7 @@ public final class BenchmarkReport {
         md.append(".\n\n");
         scatterGather(md);
         interleaved(md);
+        realProcesses(md);
         if (options.containsKey("findings")) {
             // Hand-written analysis kept beside the generator (bench/FINDINGS.md), not derived from this run.
             try {
@@ -133,12 +139,15 @@ public final class BenchmarkReport {
         settings(md);
         md.append("## Running\n\n");
         md.append("`bench/run` builds `engram-query-benchmarks/target/benchmarks.jar` if it is missing, runs the suite "
-                + "above (about 19 minutes on 2 cores) and regenerates this page. Any single benchmark: `java -jar "
+                + "above (about 22 minutes on 2 cores) and regenerates this page. Any single benchmark: `java -jar "
                 + "engram-query-benchmarks/target/benchmarks.jar BenchmarkScatterGather -p dataset=light -f 1 -wi 3 "
                 + "-w 2s -i 5 -r 2s`; the tail-latency figures: `java -cp engram-query-benchmarks/target/benchmarks.jar "
                 + "io.engram.query.benchmarks.executor.TailAtScale --queries 1000`; the interleaved comparison: `java -Xmx6g -cp "
                 + "engram-query-benchmarks/target/benchmarks.jar "
-                + "io.engram.query.benchmarks.scatter.InterleavedComparison --datasets light`.\n");
+                + "io.engram.query.benchmarks.scatter.InterleavedComparison --datasets light`; the real-process "
+                + "comparison (needs `engram-query-transport-http/target/engram-query.jar`): `java -cp "
+                + "engram-query-benchmarks/target/benchmarks.jar "
+                + "io.engram.query.benchmarks.processes.RealProcessComparison --concurrency 4,16`.\n");
         return md.toString();
     }
 
@@ -293,6 +302,157 @@ public final class BenchmarkReport {
                     c.path("block_pairs").asInt()));
         }
         md.append('\n');
+    }
+
+    /**
+     * {@code RealProcessComparison}: one node process holding every space against three holding two each, client
+     * latency and the CPU of every node process per query; when its file is absent, says so.
+     */
+    void realProcesses(StringBuilder md) {
+        md.append("## Real processes: one node vs three (`RealProcessComparison`)\n\n");
+        if (realProcesses.isEmpty()) {
+            md.append("Not run (no `" + REAL_PROCESSES_JSON + "` in the results).\n\n");
+            return;
+        }
+        JsonNode r = realProcesses.get();
+        JsonNode data = r.path("data");
+        JsonNode local = r.path("setups").path("local");
+        JsonNode cluster = r.path("setups").path("cluster");
+        md.append(String.format(
+                Locale.ROOT,
+                "Node processes started from `engram-query.jar` (`serve`, JVM options `%s`) on loopback: `local` is "
+                        + "one node holding all %d spaces, `cluster` is %d nodes holding %d spaces each (replication "
+                        + "factor %d), asked through one of them, which coordinates. Both generate the same data "
+                        + "(%,d memories per space, %d-float embeddings, %d edges per memory, %.0f%% of them to "
+                        + "another space); before measuring, every query was sent to both and %s. Recall: every space "
+                        + "(a broadcast), top %d, cued with a stored memory's embedding; spread: %d hops from one "
+                        + "seed memory, top %d; each rotates over %d cues or seeds from every space. Closed loop: "
+                        + "the clients share one asynchronous Jetty client in the benchmark's own JVM, on the same "
+                        + "cores, each sending its next query when its last is answered. Both sides run throughout and "
+                        + "take turns in slices of %.1f s (which goes first alternating): %.0f s per side and row, "
+                        + "after %.0f s of warm-up per side. CPU ms/query is the `utime + stime` of every node process "
+                        + "of the side (`/proc/<pid>/stat`, %d ticks per second) over its slices, divided by the "
+                        + "queries answered; it includes what else the nodes do meanwhile (JIT, GC, the cluster's "
+                        + "health probes). Both sides with `query.max_queued_partitions = %d` and "
+                        + "`http.max_concurrent_queries = %d`. Measured %s to %s, load average %s at the start and %s "
+                        + "at the end. Times in ms.%n%n",
+                r.path("node_jvm_options").asText(),
+                local.path("spaces_per_node").asInt(),
+                cluster.path("nodes").asInt(),
+                cluster.path("spaces_per_node").asInt(),
+                cluster.path("replication_factor").asInt(),
+                data.path("memories_per_space").asInt(),
+                data.path("dimensions").asInt(),
+                data.path("edges_per_memory").asInt(),
+                100 * data.path("cross_space_edge_fraction").asDouble(),
+                sameAnswers(r.path("same_answers")),
+                r.path("recall_limit").asInt(),
+                r.path("spread_max_hops").asInt(),
+                r.path("spread_limit").asInt(),
+                r.path("same_answers").path("spread").path("compared").asInt(),
+                r.path("slice_ms").asDouble() / 1000,
+                r.path("measure_s").asDouble(),
+                r.path("warmup_s").asDouble(),
+                r.path("clock_ticks_per_second").asInt(),
+                r.path("max_queued_partitions").asInt(),
+                r.path("max_concurrent_queries").asInt(),
+                utcMinute(r.path("started").asText()),
+                utcMinute(r.path("ended").asText()),
+                r.path("load_average_start").asText("unknown"),
+                r.path("load_average_end").asText("unknown")));
+        md.append("| query | clients | local p50 | local p99 | cluster p50 | cluster p99 | local q/s | cluster q/s "
+                + "| CPU ms/query local | CPU ms/query cluster | CPU cluster/local | p50 cluster/local |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        double coordinatorMin = Double.NaN;
+        double coordinatorMax = Double.NaN;
+        double generatorMax = Double.NaN;
+        for (JsonNode c : r.path("comparisons")) {
+            JsonNode l = c.path("local");
+            JsonNode d = c.path("cluster");
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %s | %s | %s | %s | %.0f | %.0f | %.3f | %.3f | %.2fx | %.2fx |%n",
+                    c.path("query").asText(),
+                    c.path("clients").asInt(),
+                    ms(l.path("p50_ms").asDouble(Double.NaN)),
+                    ms(l.path("p99_ms").asDouble(Double.NaN)),
+                    ms(d.path("p50_ms").asDouble(Double.NaN)),
+                    ms(d.path("p99_ms").asDouble(Double.NaN)),
+                    l.path("throughput_qps").asDouble(Double.NaN),
+                    d.path("throughput_qps").asDouble(Double.NaN),
+                    l.path("cpu_ms_per_query").asDouble(Double.NaN),
+                    d.path("cpu_ms_per_query").asDouble(Double.NaN),
+                    c.path("cpu_ratio").asDouble(Double.NaN),
+                    c.path("p50_ratio").asDouble(Double.NaN)));
+            Iterator<JsonNode> byNode = d.path("cpu_ms_per_query_by_node").elements();
+            if (byNode.hasNext()) {
+                double share =
+                        byNode.next().asDouble() / d.path("cpu_ms_per_query").asDouble();
+                coordinatorMin = Double.isNaN(coordinatorMin) ? share : Math.min(coordinatorMin, share);
+                coordinatorMax = Double.isNaN(coordinatorMax) ? share : Math.max(coordinatorMax, share);
+            }
+            for (JsonNode side : List.of(l, d)) {
+                double g = side.path("load_generator_cpu_ms_per_query").asDouble(Double.NaN);
+                generatorMax = Double.isNaN(generatorMax) ? g : Math.max(generatorMax, g);
+            }
+        }
+        md.append('\n');
+        int failures = r.path("failures").asInt();
+        if (failures > 0 || r.path("flagged").asBoolean()) {
+            md.append("> **Flagged: ")
+                    .append(failures)
+                    .append(" queries failed (not a 200 with full coverage)")
+                    .append(
+                            r.path("same_answers").path("all_same").asBoolean(true)
+                                    ? ""
+                                    : ", and the two sides " + "did not give the same answers")
+                    .append("; the figures above count them.**\n\n");
+        } else {
+            md.append("Every answer was a 200 with full coverage. ");
+        }
+        if (!Double.isNaN(coordinatorMin)) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "Of the cluster's CPU, the coordinating node spent %.0f%% to %.0f%% (it also holds 2 spaces). ",
+                    100 * coordinatorMin,
+                    100 * coordinatorMax));
+        }
+        if (!Double.isNaN(generatorMax)) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "The load generator spent at most %.3f ms of CPU per query, on the same cores.",
+                    generatorMax));
+        }
+        md.append("\n\n");
+    }
+
+    /** What the comparison of answers before measuring found, as the end of a sentence. */
+    private static String sameAnswers(JsonNode same) {
+        List<String> kinds = new ArrayList<>();
+        same.fields().forEachRemaining(f -> {
+            if (f.getValue().isObject()) {
+                kinds.add(String.format(
+                        Locale.ROOT,
+                        "%d of %d %ss",
+                        f.getValue().path("same").asInt(),
+                        f.getValue().path("compared").asInt(),
+                        f.getKey()));
+            }
+        });
+        return kinds.isEmpty()
+                ? "the answers were not compared"
+                : String.join(" and ", kinds) + " gave the same matches with the same confidence on both";
+    }
+
+    /** An ISO instant as {@code yyyy-MM-dd HH:mm UTC}, or as written when it is not one. */
+    private static String utcMinute(String instant) {
+        try {
+            return java.time.Instant.parse(instant)
+                    .atZone(java.time.ZoneOffset.UTC)
+                    .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT));
+        } catch (java.time.format.DateTimeParseException e) {
+            return instant.isEmpty() ? "unknown" : instant;
+        }
     }
 
     private static String row(String name, Optional<Entry> local, Optional<Entry> distributed) {

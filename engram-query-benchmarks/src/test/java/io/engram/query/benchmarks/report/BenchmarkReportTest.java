@@ -1,0 +1,96 @@
+package io.engram.query.benchmarks.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchmarkReportTest {
+    private static final String REAL_PROCESSES = """
+            {
+              "started": "2026-12-03T08:10:00.5Z", "ended": "2026-12-03T08:12:40Z",
+              "load_average_start": "1.10 0.90 0.80", "load_average_end": "2.00 1.20 0.90",
+              "cores": 2, "clock_ticks_per_second": 100,
+              "data": {"spaces": 6, "memories_per_space": 2000, "dimensions": 128, "clusters": 50,
+                       "edges_per_memory": 4, "cross_space_edge_fraction": 0.1, "seed": 7},
+              "setups": {"local": {"nodes": 1, "spaces_per_node": 6},
+                         "cluster": {"nodes": 3, "spaces_per_node": 2, "replication_factor": 1}},
+              "node_jvm_options": "-Xmx512m", "max_concurrent_queries": 256, "max_queued_partitions": 1024,
+              "warmup_s": 30.0, "measure_s": 10.0, "slice_ms": 2500.0, "slices_per_side": 4,
+              "recall_limit": 10, "spread_limit": 100, "spread_max_hops": 3,
+              "same_answers": {"recall": {"compared": 64, "same": 64}, "spread": {"compared": 64, "same": 64},
+                               "all_same": true},
+              "comparisons": [
+                {"query": "spread", "clients": 4,
+                 "local": {"queries": 8000, "failures": 0, "throughput_qps": 2000.4, "p50_ms": 1.5, "p99_ms": 8.25,
+                           "cpu_ms_per_query": 0.7, "cpu_ms_per_query_by_node": {"n1": 0.7},
+                           "load_generator_cpu_ms_per_query": 0.2},
+                 "cluster": {"queries": 1000, "failures": 0, "throughput_qps": 250.0, "p50_ms": 15.0,
+                             "p99_ms": 38.0, "cpu_ms_per_query": 7.0,
+                             "cpu_ms_per_query_by_node": {"n1": 3.5, "n2": 2.0, "n3": 1.5},
+                             "load_generator_cpu_ms_per_query": 0.4},
+                 "cpu_ratio": 10.0, "p50_ratio": 10.0}
+              ],
+              "failures": 0, "flagged": false
+            }
+            """;
+
+    @Test
+    void realProcessesSectionHasARowPerQueryAndConcurrencyWithTheRatios(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve(BenchmarkReport.REAL_PROCESSES_JSON), REAL_PROCESSES);
+        BenchmarkReport report = new BenchmarkReport();
+        report.read(dir);
+
+        StringBuilder md = new StringBuilder();
+        report.realProcesses(md);
+
+        assertThat(md.toString())
+                .startsWith("## Real processes: one node vs three (`RealProcessComparison`)\n\n")
+                .contains("`local` is one node holding all 6 spaces, `cluster` is 3 nodes holding 2 spaces each "
+                        + "(replication factor 1)")
+                .contains("64 of 64 recalls and 64 of 64 spreads gave the same matches with the same confidence")
+                .contains("slices of 2.5 s (which goes first alternating): 10 s per side and row, after 30 s of "
+                        + "warm-up per side")
+                .contains("Measured 2026-12-03 08:10 UTC to 2026-12-03 08:12 UTC, load average 1.10 0.90 0.80 at the"
+                        + " start and 2.00 1.20 0.90 at the end.")
+                .contains("| spread | 4 | 1.50 | 8.25 | 15.00 | 38.00 | 2000 | 250 | 0.700 | 7.000 | 10.00x | "
+                        + "10.00x |\n")
+                .contains("Every answer was a 200 with full coverage. Of the cluster's CPU, the coordinating node "
+                        + "spent 50% to 50% (it also holds 2 spaces). The load generator spent at most 0.400 ms of "
+                        + "CPU per query, on the same cores.")
+                .doesNotContain("Flagged");
+    }
+
+    @Test
+    void aRunWithFailuresIsFlagged(@TempDir Path dir) throws Exception {
+        Files.writeString(
+                dir.resolve(BenchmarkReport.REAL_PROCESSES_JSON),
+                REAL_PROCESSES.replace("\"failures\": 0, \"flagged\": false", "\"failures\": 12, \"flagged\": true"));
+        BenchmarkReport report = new BenchmarkReport();
+        report.read(dir);
+
+        StringBuilder md = new StringBuilder();
+        report.realProcesses(md);
+
+        assertThat(md.toString())
+                .contains("> **Flagged: 12 queries failed (not a 200 with full coverage); the figures above count "
+                        + "them.**")
+                .doesNotContain("Every answer was a 200");
+    }
+
+    @Test
+    void olderResultsWithoutTheFileRenderThePageWithTheSectionMarkedNotRun(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("other.json"), "[]");
+        BenchmarkReport report = new BenchmarkReport();
+        report.read(dir);
+
+        String page = report.render(Map.of("cores", "2"));
+
+        assertThat(page)
+                .contains("## Real processes: one node vs three (`RealProcessComparison`)\n\n"
+                        + "Not run (no `real-processes.json` in the results).\n\n");
+    }
+}
