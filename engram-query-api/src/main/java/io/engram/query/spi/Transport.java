@@ -2,6 +2,7 @@ package io.engram.query.spi;
 
 import io.engram.query.api.NodeId;
 import io.engram.query.api.PartialResult;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -15,6 +16,26 @@ public interface Transport extends AutoCloseable {
      * unchecked crash.
      */
     CompletableFuture<PartialResult> execute(NodeId node, PartitionRequest request);
+
+    /**
+     * Whether {@link #executeAll} sends a node's partitions in one exchange. The coordinator then sends one request per
+     * node and round; otherwise (the default) one per partition.
+     */
+    default boolean batches() {
+        return false;
+    }
+
+    /**
+     * Asks {@code node} to run every partition of {@code request}. The future completes with one reply per partition,
+     * in the request's order, once the node answered: a partition that failed there is a failed reply, the others
+     * answered. It fails with a {@link TransportException} when the exchange itself failed (the node unreachable, a
+     * timeout, garbage), which then applies to every partition. Cancelling it aborts the exchange.
+     *
+     * <p>The default sends each partition with {@link #execute} and gathers the replies.
+     */
+    default CompletableFuture<List<PartitionReply>> executeAll(NodeId node, NodeRequest request) {
+        return PartitionReply.gather(request, partition -> execute(node, partition));
+    }
 
     @Override
     default void close() {}

@@ -3,15 +3,22 @@ package io.engram.query.executor.local;
 import static java.util.Objects.requireNonNull;
 
 import com.codahale.metrics.MetricRegistry;
+import io.engram.query.aggregation.merge.MatchOrder;
+import io.engram.query.api.Match;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.PartialResult;
 import io.engram.query.executor.metrics.QueryMetrics;
 import io.engram.query.spi.LocalQueryEngine;
+import io.engram.query.spi.NodeRequest;
+import io.engram.query.spi.PartitionReply;
 import io.engram.query.spi.PartitionRequest;
 import io.engram.query.spi.TransportException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -153,6 +160,81 @@ public final class LocalPartitionRunner {
     }
 
     /**
+     * Runs every partition of {@code request} (one node-to-node request) as {@link #run} does, in parallel on the
+     * compute pool, and answers with one reply per partition in the request's order: a partition that failed is a
+     * failed reply naming why ({@link TransportException}), the others answered. With {@code reduceTo} set, only the
+     * best {@code reduceTo} matches over all partitions are kept ({@link MatchOrder#BEST_FIRST}), each still in its
+     * partition's result: the node's partial reduce. Cancelling the future cancels every partition still running.
+     */
+    public CompletableFuture<List<PartitionReply>> runAll(NodeRequest request) {
+        requireNonNull(request, "request is null");
+        List<CompletableFuture<PartitionReply>> runs =
+                new ArrayList<>(request.partitions().size());
+        for (PartitionRequest partition : request.partitions()) {
+            CompletableFuture<PartialResult> run = run(partition);
+            runs.add(run.handle((result, failure) -> result != null
+                    ? PartitionReply.answered(result)
+                    : PartitionReply.failed(partition.space(), asTransportFailure(partition, failure))));
+        }
+        CompletableFuture<List<PartitionReply>> all = CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new))
+                .thenApply(done ->
+                        reduce(runs.stream().map(CompletableFuture::join).toList(), request.reduceTo()));
+        all.whenComplete((replies, failure) -> {
+            if (all.isCancelled()) {
+                for (int i = 0; i < runs.size(); i++) {
+                    request.partitions().get(i).deadline().cancel();
+                    runs.get(i).cancel(true);
+                }
+            }
+        });
+        return all;
+    }
+
+    private static TransportException asTransportFailure(PartitionRequest partition, Throwable failure) {
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof TransportException te) {
+            return te;
+        }
+        if (cause instanceof CancellationException) {
+            return TransportException.timeout("partition " + partition.space() + " was cancelled");
+        }
+        return TransportException.failed(
+                "partition " + partition.space() + " failed: "
+                        + cause.getClass().getSimpleName(),
+                false);
+    }
+
+    /** The best {@code reduceTo} matches over every answered partition, each kept in its own partition's result. */
+    static List<PartitionReply> reduce(List<PartitionReply> replies, int reduceTo) {
+        if (reduceTo == 0) {
+            return replies;
+        }
+        List<Match> all = new ArrayList<>();
+        for (PartitionReply reply : replies) {
+            reply.result().ifPresent(r -> all.addAll(r.matches()));
+        }
+        if (all.size() <= reduceTo) {
+            return replies;
+        }
+        all.sort(MatchOrder.BEST_FIRST);
+        java.util.Set<Match> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        kept.addAll(all.subList(0, reduceTo));
+        List<PartitionReply> reduced = new ArrayList<>(replies.size());
+        for (PartitionReply reply : replies) {
+            if (reply.result().isEmpty()) {
+                reduced.add(reply);
+                continue;
+            }
+            PartialResult r = reply.result().get();
+            List<Match> survivors = r.matches().stream().filter(kept::contains).toList();
+            reduced.add(PartitionReply.answered(new PartialResult(
+                    r.space(), r.node(), survivors, r.confidenceAdjustment(), r.latency(), r.frontier(), r.seeds())));
+        }
+        return reduced;
+    }
+
+    /**
      * Runs {@code request} on the calling thread when a compute permit is free right now (no one is waiting for one),
      * returning a completed future; otherwise as {@link #run}. Without a parallelism bound, always as {@link #run}.
      * Fails as {@link #run} does.
@@ -239,7 +321,8 @@ public final class LocalPartitionRunner {
                     io.engram.query.api.MissingReason.FAILED,
                     false,
                     "local engine failed on " + request.space() + ": "
-                            + e.getClass().getSimpleName(),
+                            + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"),
                     e);
         } finally {
             running.decrementAndGet();
