@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.NodeId;
 import io.engram.query.api.PartialResult;
+import io.engram.query.spi.NodeRequest;
+import io.engram.query.spi.PartitionReply;
 import io.engram.query.spi.PartitionRequest;
 import io.engram.query.spi.Transport;
 import java.util.List;
@@ -19,6 +21,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * A {@link Transport} decorator that drops, delays, fails or hangs chosen calls, for tests, benchmarks and the demo.
@@ -33,6 +37,7 @@ public final class FaultInjectingTransport implements Transport {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final SplittableRandom random;
+    private volatile boolean batching;
 
     public FaultInjectingTransport(Transport delegate, ScheduledExecutorService scheduler, long seed) {
         this.delegate = requireNonNull(delegate, "delegate is null");
@@ -71,13 +76,43 @@ public final class FaultInjectingTransport implements Transport {
         return maxInFlight.get();
     }
 
+    /**
+     * Whether calls go out as node requests ({@link Transport#executeAll}) when the delegate batches: then a call is
+     * one exchange, and a rule for a space applies to the exchange carrying it. Off by default.
+     */
+    public FaultInjectingTransport batching(boolean on) {
+        this.batching = on;
+        return this;
+    }
+
+    @Override
+    public boolean batches() {
+        return batching && delegate.batches();
+    }
+
     @Override
     public CompletableFuture<PartialResult> execute(NodeId node, PartitionRequest request) {
+        return counted(
+                node,
+                rule -> rule.space.isEmpty() || rule.space.get().equals(request.space()),
+                () -> delegate.execute(node, request));
+    }
+
+    @Override
+    public CompletableFuture<List<PartitionReply>> executeAll(NodeId node, NodeRequest request) {
+        return counted(
+                node,
+                rule -> rule.space.isEmpty()
+                        || request.partitions().stream().anyMatch(p -> p.space().equals(rule.space.get())),
+                () -> delegate.executeAll(node, request));
+    }
+
+    private <T> CompletableFuture<T> counted(NodeId node, Predicate<Rule> covers, Supplier<CompletableFuture<T>> call) {
         calls.computeIfAbsent(node, n -> new AtomicLong()).incrementAndGet();
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-        CompletableFuture<PartialResult> inner = apply(node, request);
+        CompletableFuture<T> inner = apply(node, covers, call);
         // The call leaves the in-flight count before the caller hears of it, so the count is exact.
-        CompletableFuture<PartialResult> result = new CompletableFuture<>();
+        CompletableFuture<T> result = new CompletableFuture<>();
         inner.whenComplete((r, e) -> {
             inFlight.decrementAndGet();
             if (e != null) {
@@ -94,10 +129,9 @@ public final class FaultInjectingTransport implements Transport {
         return result;
     }
 
-    private CompletableFuture<PartialResult> apply(NodeId node, PartitionRequest request) {
+    private <T> CompletableFuture<T> apply(NodeId node, Predicate<Rule> covers, Supplier<CompletableFuture<T>> call) {
         for (Rule rule : rules) {
-            if (!rule.node.equals(node)
-                    || rule.space.filter(s -> !s.equals(request.space())).isPresent()) {
+            if (!rule.node.equals(node) || !covers.test(rule)) {
                 continue;
             }
             Fault fault = rule.fault;
@@ -114,7 +148,7 @@ public final class FaultInjectingTransport implements Transport {
                 continue;
             }
             if (fault instanceof Fault.Delay delay) {
-                return delayed(node, request, delay.delay().toNanos());
+                return delayed(call, delay.delay().toNanos());
             }
             if (fault instanceof Fault.RandomDelay randomDelay) {
                 boolean slow;
@@ -122,17 +156,17 @@ public final class FaultInjectingTransport implements Transport {
                     slow = random.nextDouble() < randomDelay.probability();
                 }
                 if (slow) {
-                    return delayed(node, request, randomDelay.delay().toNanos());
+                    return delayed(call, randomDelay.delay().toNanos());
                 }
             }
         }
-        return delegate.execute(node, request);
+        return call.get();
     }
 
-    private CompletableFuture<PartialResult> delayed(NodeId node, PartitionRequest request, long nanos) {
-        CompletableFuture<PartialResult> result = new CompletableFuture<>();
+    private <T> CompletableFuture<T> delayed(Supplier<CompletableFuture<T>> call, long nanos) {
+        CompletableFuture<T> result = new CompletableFuture<>();
         ScheduledFuture<?> timer = scheduler.schedule(
-                () -> delegate.execute(node, request).whenComplete((r, e) -> {
+                () -> call.get().whenComplete((r, e) -> {
                     if (e != null) {
                         result.completeExceptionally(e);
                     } else {

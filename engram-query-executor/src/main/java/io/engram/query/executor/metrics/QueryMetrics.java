@@ -52,6 +52,9 @@ public final class QueryMetrics {
     public static final String HEDGES_SENT = "engram_query_hedges_sent_total";
     public static final String HEDGES_WON = "engram_query_hedges_won_total";
     public static final String PARTITION_REQUESTS = "engram_query_partition_requests_total";
+    /** Node-to-node requests this coordinator sent, each carrying every partition one node serves for a round. */
+    public static final String NODE_REQUESTS = "engram_query_node_requests_total";
+
     public static final String PARTITION_LATENCY = "engram_query_partition_latency_seconds";
     public static final String BREAKER_STATE = "engram_query_circuit_breaker_state";
     public static final String IN_FLIGHT = "engram_query_in_flight";
@@ -99,6 +102,10 @@ public final class QueryMetrics {
             Map.entry(HEDGES_SENT, "Hedge calls sent to a second replica while the first had not answered"),
             Map.entry(HEDGES_WON, "Hedge calls that answered before the call they hedged"),
             Map.entry(PARTITION_REQUESTS, "Partition calls started by this coordinator, hedges and retries included"),
+            Map.entry(
+                    NODE_REQUESTS,
+                    "Node-to-node requests this coordinator sent, each carrying every partition one peer serves for a"
+                            + " round"),
             Map.entry(PARTITION_LATENCY, "Seconds a peer took to answer a partition call, by peer"),
             Map.entry(BREAKER_STATE, "The circuit breaker of a peer: 0 closed, 1 half-open, 2 open"),
             Map.entry(IN_FLIGHT, "Client queries this node coordinates right now"),
@@ -133,6 +140,7 @@ public final class QueryMetrics {
         registry.counter(HEDGES_SENT);
         registry.counter(HEDGES_WON);
         registry.counter(PARTITION_REQUESTS);
+        registry.counter(NODE_REQUESTS);
         registry.counter(CANCELLED);
         registry.counter(PARTITION_CANCELLED);
         registry.counter(labelled(OVERLOADED, "scope", "query"));
@@ -250,6 +258,10 @@ public final class QueryMetrics {
 
     public void partitionRequest() {
         registry.counter(PARTITION_REQUESTS).inc();
+    }
+
+    public void nodeRequest() {
+        registry.counter(NODE_REQUESTS).inc();
     }
 
     public void partitionAnswered(NodeId node, Duration latency) {

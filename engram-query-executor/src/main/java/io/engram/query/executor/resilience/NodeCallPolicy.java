@@ -83,9 +83,9 @@ public final class NodeCallPolicy {
      * A retry policy for one call under {@code deadline}: retryable failures only, exponential backoff with jitter, and
      * no retry scheduled past the deadline.
      */
-    public RetryPolicy<PartialResult> retryPolicy(Deadline deadline) {
+    public <T> RetryPolicy<T> retryPolicy(Deadline deadline) {
         Duration remaining = deadline.remaining();
-        var builder = RetryPolicy.<PartialResult>builder()
+        var builder = RetryPolicy.<T>builder()
                 .handleIf(NodeCallPolicy::isRetryable)
                 .withMaxAttempts(retry.maxAttempts())
                 .withMaxDuration(remaining.isZero() ? Duration.ofNanos(1) : remaining)

@@ -19,7 +19,10 @@ import io.engram.query.api.QueryPlan;
 import io.engram.query.api.QueryResult;
 import io.engram.query.executor.resilience.BlameRule;
 import io.engram.query.executor.resilience.NodeCallPolicy;
+import io.engram.query.spi.NodeRequest;
+import io.engram.query.spi.PartitionReply;
 import io.engram.query.spi.PartitionRequest;
+import io.engram.query.spi.PartitionTask;
 import io.engram.query.spi.TransportException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -33,6 +36,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,17 +183,28 @@ final class QueryExecution {
         checkCompletion();
     }
 
-    /** Starts queued partitions while there is room under {@code maxInFlight}. */
+    /**
+     * Starts queued partitions while there is room under {@code maxInFlight}. With a transport that batches, the
+     * first calls to one remote node leave together as one node request.
+     */
     private void pump() {
+        Map<NodeId, List<Call>> byNode = new LinkedHashMap<>();
         while (!draining && !queued.isEmpty() && callsInFlight < plan.maxInFlight()) {
             PlanTarget target = queued.poll();
             Partition partition = new Partition(target, executor.ticker().nanoTime());
             partitions.put(target.space(), partition);
-            startCall(partition, false);
+            Call call = prepareCall(partition, false);
+            byNode.computeIfAbsent(call.node, n -> new ArrayList<>()).add(call);
         }
+        byNode.values().forEach(this::dispatch);
     }
 
     private void startCall(Partition partition, boolean hedge) {
+        dispatch(List.of(prepareCall(partition, hedge)));
+    }
+
+    /** A new call of {@code partition} to its next copy, counted in flight; not sent yet. */
+    private Call prepareCall(Partition partition, boolean hedge) {
         NodeId node = partition.target.replicas().get(partition.nextReplica++);
         Call call = new Call(
                 partition,
@@ -205,13 +221,73 @@ final class QueryExecution {
         }
         executor.metrics().partitionRequest();
         executor.replicaSelector().onCallStarted(node);
-        PartitionRequest request = new PartitionRequest(
+        call.request = new PartitionRequest(
                 queryId, partition.target.space(), call.deadline, round.taskFor(partition.target.space(), query));
-        call.future = send(call, request);
-        if (!hedge) {
-            scheduleHedge(partition, node);
+        return call;
+    }
+
+    /** Sends calls to one node: each on its own, or together as one node request when the transport batches. */
+    private void dispatch(List<Call> calls) {
+        NodeId node = calls.get(0).node;
+        boolean local = node.equals(executor.localNode());
+        boolean batch = !local
+                && executor.transport().isPresent()
+                && executor.transport().get().batches();
+        if (batch) {
+            sendBatch(node, calls);
+        } else {
+            for (Call call : calls) {
+                if (!local) {
+                    executor.metrics().nodeRequest(); // a transport that does not batch: one exchange per partition
+                }
+                call.future = send(call, call.request);
+            }
         }
-        call.future.whenComplete((answer, failure) -> onCallDone(call, answer, failure));
+        for (Call call : calls) {
+            if (!call.hedge) {
+                scheduleHedge(call.partition, node);
+            }
+            call.future.whenComplete((answer, failure) -> onCallDone(call, answer, failure));
+        }
+    }
+
+    /**
+     * One node request carrying {@code calls}, under the node's retry policy and breaker as a single call would be;
+     * each call's future completes with its partition's reply. Node-side reduce is asked for when it is exact: a
+     * recall-like round whose merge policy keeps the best match.
+     */
+    private void sendBatch(NodeId node, List<Call> calls) {
+        Batch batch = new Batch(calls.size());
+        List<PartitionRequest> requests = new ArrayList<>(calls.size());
+        for (Call call : calls) {
+            call.batch = batch;
+            call.future = new CompletableFuture<>();
+            requests.add(call.request);
+        }
+        PartitionTask task = calls.get(0).request.task();
+        boolean recallLike = task instanceof PartitionTask.Scan || task instanceof PartitionTask.CueRecall;
+        int reduceTo =
+                recallLike && calls.size() > 1 && executor.mergePolicy(query).selectsMaximum() ? query.limit() : 0;
+        NodeRequest request = new NodeRequest(queryId, requests, reduceTo);
+        executor.metrics().nodeRequest();
+        CompletableFuture<List<PartitionReply>> exchange =
+                guarded(calls.get(0), node, () -> executor.transport().get().executeAll(node, request));
+        batch.exchange = exchange;
+        exchange.whenComplete((replies, failure) -> {
+            for (int i = 0; i < calls.size(); i++) {
+                Call call = calls.get(i);
+                if (failure != null) {
+                    call.future.completeExceptionally(failure);
+                    continue;
+                }
+                PartitionReply reply = replies.get(i);
+                if (reply.result().isPresent()) {
+                    call.future.complete(reply.result().get());
+                } else {
+                    call.future.completeExceptionally(reply.failure().orElseThrow());
+                }
+            }
+        });
     }
 
     private CompletableFuture<PartialResult> send(Call call, PartitionRequest request) {
@@ -223,8 +299,20 @@ final class QueryExecution {
             return CompletableFuture.failedFuture(TransportException.unreachable(
                     "no transport is configured to reach node " + node + " from " + executor.localNode()));
         }
+        return guarded(call, node, () -> {
+            CompletableFuture<PartialResult> inner = executor.transport().get().execute(node, request);
+            call.inner = inner;
+            return inner;
+        });
+    }
+
+    /**
+     * An exchange with {@code node} under the node's retry policy and circuit breaker; {@code call} (the one call, or
+     * the first of a node request) judges whether being cut short counts against the node.
+     */
+    private <T> CompletableFuture<T> guarded(Call call, NodeId node, Supplier<CompletableFuture<T>> exchange) {
         CircuitBreaker<PartialResult> breaker = executor.callPolicy().breaker(node);
-        return Failsafe.with(executor.callPolicy().retryPolicy(plan.deadline()))
+        return Failsafe.with(executor.callPolicy().<T>retryPolicy(plan.deadline()))
                 .with(executor.failsafeScheduler())
                 .getStageAsync(() -> {
                     if (call.deadline.isCancelled()) {
@@ -238,9 +326,7 @@ final class QueryExecution {
                         throw new TransportException(
                                 MissingReason.UNREACHABLE, false, "circuit breaker of node " + node + " is open");
                     }
-                    CompletableFuture<PartialResult> inner =
-                            executor.transport().get().execute(node, request);
-                    call.inner = inner;
+                    CompletableFuture<T> inner = exchange.get();
                     return inner.whenComplete((answer, failure) -> {
                         Throwable cause = failure == null ? null : NodeCallPolicy.unwrap(failure);
                         if (cause == null) {
@@ -627,8 +713,12 @@ final class QueryExecution {
         /** This call's own child of the query's deadline: cancelling it stops the engine serving the call. */
         final Deadline deadline;
 
+        PartitionRequest request;
         CompletableFuture<PartialResult> future;
         volatile CompletableFuture<PartialResult> inner;
+        /** The node request this call travels in, when the transport batches. */
+        Batch batch;
+
         volatile boolean timedOut;
         /** Whether being cut short counts against the node, judged once (by the first of deadline or timeout). */
         private Boolean blamed;
@@ -657,6 +747,26 @@ final class QueryExecution {
             }
             if (future != null) {
                 future.cancel(true);
+            }
+            if (batch != null) {
+                batch.release();
+            }
+        }
+    }
+
+    /** A node request in flight: aborted once every call travelling in it was cancelled. */
+    private static final class Batch {
+        private final AtomicInteger live;
+        volatile CompletableFuture<?> exchange;
+
+        Batch(int calls) {
+            this.live = new AtomicInteger(calls);
+        }
+
+        void release() {
+            CompletableFuture<?> running = exchange;
+            if (live.decrementAndGet() == 0 && running != null) {
+                running.cancel(true);
             }
         }
     }

@@ -100,10 +100,12 @@ class SpreadMergePolicyPropertyTest {
                                 .withMergePolicy(policy));
                 String context = "trial " + trial + ", " + policy + ", " + nodes + " nodes, " + query;
                 Map<MemoryId, Double> definition = definition(memories, query, DEFINITIONS.get(policy));
-                Map<MemoryId, Double> distributed = run(placed, query, context);
-                Map<MemoryId, Double> local = run(oneNode, query, context + " (one node)");
+                Map<MemoryId, Double> distributed = run(placed, query, false, context);
+                Map<MemoryId, Double> perNode = run(placed, query, true, context + " (one request per node)");
+                Map<MemoryId, Double> local = run(oneNode, query, false, context + " (one node)");
 
                 assertClose(distributed, definition, context + ": distributed against the definition");
+                assertClose(perNode, definition, context + ": one request per node against the definition");
                 assertClose(local, definition, context + ": one node against the definition");
                 byPolicy.put(policy, distributed);
             }
@@ -128,8 +130,9 @@ class SpreadMergePolicyPropertyTest {
                 .isGreaterThan(30);
     }
 
-    private static Map<MemoryId, Double> run(Map<NodeId, MemoryStore> stores, SpreadQuery query, String context)
-            throws Exception {
+    /** The spread's activations, with one request per node ({@code batching}) or per partition. */
+    private static Map<MemoryId, Double> run(
+            Map<NodeId, MemoryStore> stores, SpreadQuery query, boolean batching, String context) throws Exception {
         QueryResult result;
         try (SpreadCluster cluster = new SpreadCluster(
                 stores,
@@ -138,6 +141,7 @@ class SpreadMergePolicyPropertyTest {
                 QueryConfig.defaults(),
                 transport -> transport,
                 List.of(new CappedSumPolicy()))) {
+            cluster.faults.batching(batching);
             result = cluster.run(query);
         }
         assertThat(result.coverage().isComplete()).as(context).isTrue();
