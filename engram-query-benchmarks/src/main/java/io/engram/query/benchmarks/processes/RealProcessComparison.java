@@ -65,9 +65,9 @@ public final class RealProcessComparison {
     /** Client queries a node coordinates at once; above the default (8 per core) so 16 clients are never shed. */
     static final int MAX_CONCURRENT_QUERIES = 256;
     /**
-     * Partition runs that may wait for a compute thread. The default (32 per compute thread, 64 on 2 cores) refuses
-     * some of 16 concurrent broadcasts over 6 spaces on the one-node side (96 partitions), which then answers partial
-     * and cheaper; both sides get the same larger bound.
+     * Partition runs that may wait for a compute thread, set on both sides. The former default (32 per compute thread,
+     * 64 on 2 cores) refused some of 16 concurrent broadcasts over 6 spaces on the one-node side (96 partitions),
+     * which then answered partial and cheaper; the default is now 1000, and this keeps earlier runs comparable.
      */
     static final int MAX_QUEUED_PARTITIONS = 1024;
 

@@ -24,7 +24,7 @@ import java.util.Optional;
  * @param maxTimeout {@code query.max_timeout_ms}: the longest deadline a query may ask for; a longer {@code timeout_ms}
  *     is rejected
  * @param maxQueuedPartitions {@code query.max_queued_partitions}: partition runs that may wait for a compute thread on
- *     this node; one more is refused at once as overloaded (0 = 32 per compute thread)
+ *     this node; one more is refused at once as overloaded (0 = 1000)
  * @param maxResultMatches {@code query.max_result_matches}: the most matches one query may gather from all its
  *     partitions ({@code limit} × partitions); a query asking for more is rejected before it is sent
  * @param detector {@code query.detector.*}
@@ -48,6 +48,9 @@ public record QueryConfig(
         RetryConfig retry,
         CircuitBreakerConfig circuitBreaker,
         HedgeConfig hedge) {
+    /** {@code query.max_queued_partitions} when it is 0. */
+    public static final int DEFAULT_MAX_QUEUED_PARTITIONS = 1000;
+
 
     public QueryConfig {
         requireNonNull(scatterTimeout, "scatter timeout is null");
@@ -187,9 +190,14 @@ public record QueryConfig(
         return computeThreads > 0 ? computeThreads : Runtime.getRuntime().availableProcessors();
     }
 
-    /** Partition runs allowed to wait for a compute thread: the configured count, or 32 per compute thread. */
+    /**
+     * Partition runs allowed to wait for a compute thread: the configured count, or {@value #DEFAULT_MAX_QUEUED_PARTITIONS}
+     * (Elasticsearch's search queue size). The default must stay well above what the node's own admitted queries queue
+     * ({@code http.max_concurrent_queries} × the spaces it holds): 32 per compute thread refused the partitions of
+     * admitted queries on a healthy node holding 6 spaces at 16 clients, answering them partial.
+     */
     public int effectiveMaxQueuedPartitions() {
-        return maxQueuedPartitions > 0 ? maxQueuedPartitions : 32 * effectiveComputeThreads();
+        return maxQueuedPartitions > 0 ? maxQueuedPartitions : DEFAULT_MAX_QUEUED_PARTITIONS;
     }
 
     /**
