@@ -51,7 +51,6 @@ public record QueryConfig(
     /** {@code query.max_queued_partitions} when it is 0. */
     public static final int DEFAULT_MAX_QUEUED_PARTITIONS = 1000;
 
-
     public QueryConfig {
         requireNonNull(scatterTimeout, "scatter timeout is null");
         Names.check("consistency policy", defaultConsistency);
