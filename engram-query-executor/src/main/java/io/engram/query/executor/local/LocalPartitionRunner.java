@@ -164,7 +164,8 @@ public final class LocalPartitionRunner {
      * compute pool, and answers with one reply per partition in the request's order: a partition that failed is a
      * failed reply naming why ({@link TransportException}), the others answered. With {@code reduceTo} set, only the
      * best {@code reduceTo} matches over all partitions are kept ({@link MatchOrder#BEST_FIRST}), each still in its
-     * partition's result: the node's partial reduce. Cancelling the future cancels every partition still running.
+     * partition's result: the node's partial reduce. A spread round's crossings into the request's other spaces are
+     * continued here ({@link LocalCrossings}). Cancelling the future cancels every partition still running.
      */
     public CompletableFuture<List<PartitionReply>> runAll(NodeRequest request) {
         requireNonNull(request, "request is null");
@@ -177,8 +178,14 @@ public final class LocalPartitionRunner {
                     : PartitionReply.failed(partition.space(), asTransportFailure(partition, failure))));
         }
         CompletableFuture<List<PartitionReply>> all = CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new))
-                .thenApply(done ->
-                        reduce(runs.stream().map(CompletableFuture::join).toList(), request.reduceTo()));
+                .thenCompose(done -> {
+                    List<PartitionReply> replies =
+                            runs.stream().map(CompletableFuture::join).toList();
+                    return LocalCrossings.applies(request)
+                            ? LocalCrossings.continueLocally(this, request, replies)
+                            : CompletableFuture.completedFuture(replies);
+                })
+                .thenApply(replies -> reduce(replies, request.reduceTo()));
         all.whenComplete((replies, failure) -> {
             if (all.isCancelled()) {
                 for (int i = 0; i < runs.size(); i++) {

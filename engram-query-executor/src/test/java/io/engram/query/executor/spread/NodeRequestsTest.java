@@ -2,6 +2,7 @@ package io.engram.query.executor.spread;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.engram.query.api.Confidence;
 import io.engram.query.api.Cue;
 import io.engram.query.api.Embedding;
 import io.engram.query.api.Match;
@@ -17,6 +18,8 @@ import io.engram.query.api.QueryResult;
 import io.engram.query.api.RecallQuery;
 import io.engram.query.api.SpreadQuery;
 import io.engram.query.executor.config.QueryConfig;
+import io.engram.query.executor.engine.Edge;
+import io.engram.query.executor.engine.Memory;
 import io.engram.query.executor.engine.MemoryStore;
 import io.engram.query.executor.engine.SyntheticDataGenerator;
 import io.engram.query.executor.engine.SyntheticSpec;
@@ -24,6 +27,7 @@ import io.engram.query.executor.fault.Fault;
 import io.engram.query.executor.metrics.QueryMetrics;
 import io.engram.query.spi.TransportException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +129,63 @@ class NodeRequestsTest {
             assertThat(ids(one)).as(policy).isEqualTo(ids(each));
             assertThat(batched[0]).as(policy).isLessThan(perSpace[0]);
         }
+    }
+
+    @Test
+    void aCrossingBetweenTwoSpacesOfOneNodeCostsNoRound() throws Exception {
+        // n2 holds s1 and s2, both with a seed; s1-m0's edge leads into s2, whose s2-m1 leads on to s2-m2
+        Map<NodeId, MemoryStore> stores = new LinkedHashMap<>();
+        stores.put(NodeId.of("n1"), store(memory("s3-m0")));
+        stores.put(
+                NodeId.of("n2"),
+                store(
+                        memory("s1-m0", Edge.of("s2-m1", 0.9)),
+                        memory("s2-m0"),
+                        memory("s2-m1", Edge.of("s2-m2", 0.9)),
+                        memory("s2-m2")));
+        SpreadQuery spread = new SpreadQuery(
+                List.of(MemoryId.of("s1-m0"), MemoryId.of("s2-m0")),
+                List.of(),
+                3,
+                0.1,
+                0.01,
+                QueryOptions.limit(10).withTimeout(Duration.ofSeconds(10)));
+        Map<Boolean, QueryResult> results = new HashMap<>();
+        for (boolean batching : List.of(true, false)) {
+            try (SpreadCluster cluster = new SpreadCluster(
+                    stores, SyntheticDataGenerator::spaceOf, SyntheticDataGenerator::spaceOf, QueryConfig.defaults())) {
+                cluster.faults.batching(batching);
+                results.put(batching, cluster.run(spread));
+            }
+        }
+
+        assertThat(results.get(false).spread().orElseThrow().rounds()).isEqualTo(2);
+        assertThat(results.get(true).spread().orElseThrow().rounds()).isEqualTo(1);
+        for (QueryResult result : results.values()) {
+            assertThat(result.matches())
+                    .extracting(m -> m.memoryId().value() + " " + m.activation().getAsDouble())
+                    .containsExactly("s2-m1 0.81", "s2-m2 0.6561000000000001");
+        }
+    }
+
+    private static MemoryStore store(Memory... memories) {
+        MemoryStore.Builder builder = MemoryStore.builder(2);
+        for (Memory memory : memories) {
+            builder.add(memory);
+        }
+        return builder.build();
+    }
+
+    private static Memory memory(String id, Edge... edges) {
+        MemoryId memoryId = MemoryId.of(id);
+        return new Memory(
+                memoryId,
+                SyntheticDataGenerator.spaceOf(memoryId).orElseThrow(),
+                Embedding.of(1, 0),
+                "memory " + id,
+                Confidence.HIGH,
+                Map.of(),
+                List.of(edges));
     }
 
     private static List<MemoryId> ids(QueryResult result) {
