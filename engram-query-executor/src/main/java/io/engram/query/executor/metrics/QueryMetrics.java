@@ -232,10 +232,16 @@ public final class QueryMetrics {
             PlanStrategy strategy, int fanout, Ticker ticker, long startNanos, CompletableFuture<?> result) {
         queryStarted(strategy, fanout);
         result.whenComplete((answer, failure) -> {
-            if (failure instanceof CancellationException) {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause()
+                    : failure;
+            if (cause instanceof CancellationException) {
                 queryAbandoned();
-            } else {
-                queryFinished(strategy, Duration.ofNanos(ticker.nanoTime() - startNanos));
+                return;
+            }
+            queryFinished(strategy, Duration.ofNanos(ticker.nanoTime() - startNanos));
+            if (cause instanceof io.engram.query.api.ConsistencyException) {
+                queryFailed("consistency"); // once per client query, whichever of its rounds or phases failed
             }
         });
     }

@@ -621,7 +621,9 @@ final class QueryExecution {
         try {
             answer = aggregator.finish();
         } catch (ConsistencyException e) {
-            executor.metrics().queryFailed("consistency");
+            if (round.phase() == ScatterPhase.QUERY) { // a spread or imagine counts its own failure, once
+                executor.metrics().queryFailed("consistency");
+            }
             LOG.warn("query {} failed: {}", queryId, e.getMessage());
             deferred.add(() -> result.completeExceptionally(e));
             return;

@@ -88,7 +88,6 @@ public final class RoundTally {
                 expected == 0 ? 1.0 : Math.max(0.0, Math.min(adjustments / expected, (double) responding / expected));
         Coverage coverage = new Coverage(expected, responding, ratio, missing);
         if (!consistency.isSatisfied(new CoverageProgress(expected, responding, missing.size()))) {
-            executor.metrics().queryFailed("consistency");
             result.completeExceptionally(new ConsistencyException(consistency.name(), coverage));
             return;
         }

@@ -1,10 +1,12 @@
 package io.engram.query.executor.spread;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.codahale.metrics.Histogram;
 import io.engram.query.api.Confidence;
+import io.engram.query.api.ConsistencyException;
 import io.engram.query.api.Deadline;
 import io.engram.query.api.Embedding;
 import io.engram.query.api.Match;
@@ -337,6 +339,25 @@ class SpreadCoordinatorTest {
         assertThat(result.confidence().value())
                 .isCloseTo(result.baseConfidence().value() * 2.0 / 3, within(1e-12));
         assertThat(result.spread()).contains(new SpreadStats(2, false));
+    }
+
+    @Test
+    void aSpreadFailingItsConsistencyIsCountedAsFailedOnce() throws Exception {
+        SpreadQuery all = new SpreadQuery(
+                CHAIN_QUERY.seeds(),
+                List.of(),
+                CHAIN_QUERY.maxHops(),
+                CHAIN_QUERY.decay(),
+                CHAIN_QUERY.threshold(),
+                CHAIN_QUERY.options().withConsistency("all"));
+        try (SpreadCluster cluster = new SpreadCluster(ordered(chain()), BY_NAME, BY_NAME, QueryConfig.defaults())) {
+            cluster.faults.inject(N3, Fault.fail(TransportException.failed("node lost", false)));
+
+            assertThatThrownBy(() -> cluster.run(all)).isInstanceOf(ConsistencyException.class);
+            assertThat(cluster.metrics.count(
+                            QueryMetrics.labelled(QueryMetrics.FAILED_QUERIES, "reason", "consistency")))
+                    .isEqualTo(1);
+        }
     }
 
     @Test
