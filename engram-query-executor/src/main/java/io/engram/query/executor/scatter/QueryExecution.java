@@ -37,6 +37,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -270,8 +271,11 @@ final class QueryExecution {
                 recallLike && calls.size() > 1 && executor.mergePolicy(query).selectsMaximum() ? query.limit() : 0;
         NodeRequest request = new NodeRequest(queryId, requests, reduceTo);
         executor.metrics().nodeRequest();
-        CompletableFuture<List<PartitionReply>> exchange =
-                guarded(calls.get(0), node, () -> executor.transport().get().executeAll(node, request));
+        CompletableFuture<List<PartitionReply>> exchange = guarded(
+                calls.get(0),
+                node,
+                batch::abandoned,
+                () -> executor.transport().get().executeAll(node, request));
         batch.exchange = exchange;
         exchange.whenComplete((replies, failure) -> {
             for (int i = 0; i < calls.size(); i++) {
@@ -299,7 +303,7 @@ final class QueryExecution {
             return CompletableFuture.failedFuture(TransportException.unreachable(
                     "no transport is configured to reach node " + node + " from " + executor.localNode()));
         }
-        return guarded(call, node, () -> {
+        return guarded(call, node, call.deadline::isCancelled, () -> {
             CompletableFuture<PartialResult> inner = executor.transport().get().execute(node, request);
             call.inner = inner;
             return inner;
@@ -307,15 +311,17 @@ final class QueryExecution {
     }
 
     /**
-     * An exchange with {@code node} under the node's retry policy and circuit breaker; {@code call} (the one call, or
-     * the first of a node request) judges whether being cut short counts against the node.
+     * An exchange with {@code node} under the node's retry policy and circuit breaker, not sent once
+     * {@code abandoned}; {@code call} (the one call, or the first of a node request) judges whether being cut short
+     * counts against the node.
      */
-    private <T> CompletableFuture<T> guarded(Call call, NodeId node, Supplier<CompletableFuture<T>> exchange) {
+    private <T> CompletableFuture<T> guarded(
+            Call call, NodeId node, BooleanSupplier abandoned, Supplier<CompletableFuture<T>> exchange) {
         CircuitBreaker<PartialResult> breaker = executor.callPolicy().breaker(node);
         return Failsafe.with(executor.callPolicy().<T>retryPolicy(plan.deadline()))
                 .with(executor.failsafeScheduler())
                 .getStageAsync(() -> {
-                    if (call.deadline.isCancelled()) {
+                    if (abandoned.getAsBoolean()) {
                         throw new CancellationException("call to " + node + " cancelled before it was sent");
                     }
                     if (call.deadline.isExpired()) {
@@ -763,6 +769,10 @@ final class QueryExecution {
 
         Batch(int calls) {
             this.live = new AtomicInteger(calls);
+        }
+
+        boolean abandoned() {
+            return live.get() <= 0;
         }
 
         void release() {
