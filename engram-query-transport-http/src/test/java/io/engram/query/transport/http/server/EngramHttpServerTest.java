@@ -230,6 +230,18 @@ class EngramHttpServerTest {
         }
     }
 
+    /** Sends a node-to-node call of JSON {@code body} named {@code callId}, with 10 s to its deadline. */
+    private CompletableFuture<HttpResponse<String>> sendNamed(String path, byte[] body, String callId) {
+        return http.sendAsync(
+                HttpRequest.newBuilder(uri(path))
+                        .header("Content-Type", "application/json")
+                        .header("Engram-Deadline-Ms", "10000")
+                        .header("Engram-Call-Id", callId)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void aCallerCancelsItsPartitionCallByName() throws Exception {
         CompletableFuture<PartialResult> pending = new CompletableFuture<>();
@@ -241,14 +253,7 @@ class EngramHttpServerTest {
                         SampleMessages.recall(),
                         MemorySpaceId.of("s1"),
                         io.engram.query.api.Deadline.after(Duration.ofSeconds(10))));
-        CompletableFuture<HttpResponse<String>> call = http.sendAsync(
-                HttpRequest.newBuilder(uri("/internal/v1/partition-query"))
-                        .header("Content-Type", "application/json")
-                        .header("Engram-Deadline-Ms", "10000")
-                        .header("Engram-Call-Id", "q1@n2.7")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> call = sendNamed("/internal/v1/partition-query", body, "q1@n2.7");
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> partitionRequests.size() == 1);
 
         HttpResponse<String> cancelled = post("/internal/v1/partition-cancel", "", "Engram-Call-Id", "q1@n2.7");
@@ -337,14 +342,8 @@ class EngramHttpServerTest {
         CompletableFuture<PartialResult> pending = new CompletableFuture<>();
         partitionAnswer = r -> pending;
         start(HttpServerConfig.loopback(0));
-        CompletableFuture<HttpResponse<String>> call = http.sendAsync(
-                HttpRequest.newBuilder(uri("/internal/v1/node-query"))
-                        .header("Content-Type", "application/json")
-                        .header("Engram-Deadline-Ms", "10000")
-                        .header("Engram-Call-Id", "q1@n2.8")
-                        .POST(HttpRequest.BodyPublishers.ofString(NODE_BODY))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> call =
+                sendNamed("/internal/v1/node-query", NODE_BODY.getBytes(UTF_8), "q1@n2.8");
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> partitionRequests.size() == 2);
         assertThat(partitionRequests).noneMatch(r -> r.deadline().isCancelled());
 
