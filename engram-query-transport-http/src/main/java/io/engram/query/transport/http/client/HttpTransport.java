@@ -4,8 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.NodeId;
 import io.engram.query.api.PartialResult;
+import io.engram.query.spi.NodeRequest;
+import io.engram.query.spi.PartitionReply;
 import io.engram.query.spi.PartitionRequest;
 import io.engram.query.spi.Transport;
 import io.engram.query.spi.TransportContext;
@@ -21,6 +24,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.HttpClientTransport;
@@ -47,20 +53,24 @@ import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * Sends partition requests to other nodes' {@code POST /internal/v1/partition-query} over one shared Jetty {@link
- * HttpClient} (pooled keep-alive HTTP/1.1, or h2c). Each call carries the cluster token and the remaining deadline
- * ({@code Engram-Deadline-Ms}) and is bounded by it; cancelling the returned future aborts the exchange.
+ * Sends partition requests to other nodes' {@code POST /internal/v1/partition-query}, and node requests (every
+ * partition a node serves for a round, {@link #executeAll}) to their {@code POST /internal/v1/node-query}, over one
+ * shared Jetty {@link HttpClient} (pooled keep-alive HTTP/1.1, or h2c). Each call carries the cluster token and the
+ * remaining deadline ({@code Engram-Deadline-Ms}) and is bounded by it; cancelling the returned future aborts the
+ * exchange and cancels the call on the serving node by its {@code Engram-Call-Id}.
  *
  * <p>Failures map to {@link TransportException}: connection refused or lost before an answer → {@code UNREACHABLE};
  * no answer by the deadline or 504 → {@code TIMEOUT}; 5xx → {@code FAILED}, retryable; 401/403 → {@code FAILED}, not
  * retryable; other 4xx → {@code REJECTED}; a malformed or oversized answer, or one for another space → {@code FAILED},
- * not retryable.
+ * not retryable. A node request's answer must have one reply per partition, same spaces, same order, or the whole
+ * exchange is {@code FAILED}; a partition that failed on the node is a failed reply with the node's reason and flags.
  *
  * <p>The returned future usually completes on the client's I/O (selector) thread, saving a thread hand-off per answer:
  * stages chained on it must not block (wait on another future, sleep, do blocking I/O).
  */
 public final class HttpTransport implements Transport {
     static final String PARTITION_PATH = "/internal/v1/partition-query";
+    static final String NODE_PATH = "/internal/v1/node-query";
     static final String DEADLINE_HEADER = "Engram-Deadline-Ms";
     static final String CANCEL_PATH = "/internal/v1/partition-cancel";
     /** Names one partition call, so that its caller can cancel it ({@link #CANCEL_PATH}). */
@@ -76,7 +86,7 @@ public final class HttpTransport implements Transport {
     private final WireFormat smile;
     private final Optional<String> authorization;
     private final ObjectMapper problems = new ObjectMapper();
-    private final Map<URI, URI> partitionUris = new ConcurrentHashMap<>();
+    private final Map<URI, Endpoints> endpoints = new ConcurrentHashMap<>();
 
     public HttpTransport(TransportContext context, HttpTransportConfig config) {
         this(context, config, Optional.empty());
@@ -131,19 +141,103 @@ public final class HttpTransport implements Transport {
     public CompletableFuture<PartialResult> execute(NodeId node, PartitionRequest request) {
         requireNonNull(node, "node is null");
         requireNonNull(request, "request is null");
-        Optional<URI> address = partitionUri(node);
-        if (address.isEmpty()) {
+        return call(
+                new Call<>(
+                        node,
+                        Endpoints::partition,
+                        request.queryId(),
+                        "space '" + request.space() + "'",
+                        "partition query",
+                        (answerFormat, bytes) -> partialResult(node, request, answerFormat.readPartialResult(bytes))),
+                request.deadline().remainingMillis(),
+                () -> format.writePartitionRequest(request));
+    }
+
+    /** Always: {@link #executeAll} sends a node's partitions in one exchange ({@code /internal/v1/node-query}). */
+    @Override
+    public boolean batches() {
+        return true;
+    }
+
+    /**
+     * POSTs every partition of {@code request} to the node's {@code /internal/v1/node-query} in one exchange. Whole
+     * exchange failures are those of {@link #execute}; a partition that failed on the node is a failed reply with the
+     * node's reason, flags and message. An answer that does not have one reply per partition, for the same spaces in
+     * the same order, is a {@code FAILED} exchange. The exchange is bounded by the latest deadline of its partitions.
+     */
+    @Override
+    public CompletableFuture<List<PartitionReply>> executeAll(NodeId node, NodeRequest request) {
+        requireNonNull(node, "node is null");
+        requireNonNull(request, "request is null");
+        long remainingMs = 0;
+        for (PartitionRequest partition : request.partitions()) {
+            remainingMs = Math.max(remainingMs, partition.deadline().remainingMillis());
+        }
+        return call(
+                new Call<>(
+                        node,
+                        Endpoints::node,
+                        request.queryId(),
+                        spaces(request),
+                        "node query",
+                        (answerFormat, bytes) -> replies(node, request, answerFormat.readNodeReplies(bytes))),
+                remainingMs,
+                () -> format.writeNodeRequest(request));
+    }
+
+    /** {@code space 's1'} or {@code spaces 's1', 's2'}, for messages. */
+    private static String spaces(NodeRequest request) {
+        List<PartitionRequest> partitions = request.partitions();
+        if (partitions.size() == 1) {
+            return "space '" + partitions.get(0).space() + "'";
+        }
+        StringBuilder out = new StringBuilder("spaces ");
+        for (int i = 0; i < partitions.size(); i++) {
+            out.append(i == 0 ? "" : ", ")
+                    .append('\'')
+                    .append(partitions.get(i).space())
+                    .append('\'');
+        }
+        return out.toString();
+    }
+
+    /**
+     * One node-to-node exchange: where it goes, what it is about (for messages), and how its 200 answer is read.
+     *
+     * @param what the spaces asked, {@code space 's1'}
+     * @param kind {@code partition query}, for a rejection's message
+     */
+    private record Call<T>(
+            NodeId node,
+            Function<Endpoints, URI> endpoint,
+            String queryId,
+            String what,
+            String kind,
+            AnswerReader<T> reader) {}
+
+    /** Reads a 200 answer in the format its Content-Type names. */
+    @FunctionalInterface
+    private interface AnswerReader<T> {
+        T read(WireFormat format, byte[] body);
+    }
+
+    /**
+     * Sends {@code call}: the cluster token, the remaining time, a unique call id; bounded by that time. Cancelling
+     * the returned future aborts the exchange and cancels the call on the serving node by its id.
+     */
+    private <T> CompletableFuture<T> call(Call<T> call, long remainingMs, Supplier<byte[]> body) {
+        NodeId node = call.node();
+        Optional<Endpoints> endpoints = endpoints(node);
+        if (endpoints.isEmpty()) {
             return CompletableFuture.failedFuture(
                     TransportException.unreachable("no address is configured for node '" + node + "'"));
         }
-        long remainingMs = request.deadline().remainingMillis();
         if (remainingMs <= 0) {
             return CompletableFuture.failedFuture(TransportException.timeout(
-                    "the deadline passed before space '" + request.space() + "' could be asked of " + node));
+                    "the deadline passed before " + call.what() + " could be asked of " + node));
         }
-        byte[] body = format.writePartitionRequest(request);
-        String callId = request.queryId() + "." + callIds.incrementAndGet();
-        Request http = client.newRequest(address.get())
+        String callId = call.queryId() + "." + callIds.incrementAndGet();
+        Request http = client.newRequest(call.endpoint().apply(endpoints.get()))
                 .method(HttpMethod.POST)
                 .headers(h -> {
                     authorization.ifPresent(a -> h.put(HttpHeader.AUTHORIZATION, a));
@@ -151,24 +245,53 @@ public final class HttpTransport implements Transport {
                     h.put(CALL_ID_HEADER, callId);
                     h.put(HttpHeader.ACCEPT, format.mediaType());
                 })
-                .body(new BytesRequestContent(format.mediaType(), body))
+                .body(new BytesRequestContent(format.mediaType(), body.get()))
                 .timeout(remainingMs, TimeUnit.MILLISECONDS);
-        CompletableFuture<PartialResult> result = new CompletableFuture<>();
+        CompletableFuture<T> result = new CompletableFuture<>();
         result.whenComplete((r, failure) -> {
             if (failure instanceof CancellationException) {
                 http.abort(failure);
                 // Over HTTP/1.1 the serving node does not notice an aborted connection while it computes (Jetty reads
                 // nothing until it answers), so the call is cancelled by name; over h2c the stream reset also does.
-                cancelRemote(address.get(), callId);
+                cancelRemote(endpoints.get(), callId);
             }
         });
-        http.send(new AnswerListener(node, request, remainingMs, result));
+        http.send(new AnswerListener<>(call, remainingMs, result));
         return result;
     }
 
+    private static PartialResult partialResult(NodeId node, PartitionRequest request, PartialResult partial) {
+        if (!partial.space().equals(request.space())) {
+            throw TransportException.failed(
+                    node + " answered for space '" + partial.space() + "', asked for '" + request.space() + "'", false);
+        }
+        return partial;
+    }
+
+    /** The node's replies, checked against what was asked: one per partition, same spaces, same order. */
+    private static List<PartitionReply> replies(NodeId node, NodeRequest request, List<PartitionReply> replies) {
+        List<PartitionRequest> asked = request.partitions();
+        if (replies.size() != asked.size()) {
+            throw TransportException.failed(
+                    node + " answered " + replies.size() + " partitions, asked for " + asked.size() + " ("
+                            + spaces(request) + ")",
+                    false);
+        }
+        for (int i = 0; i < asked.size(); i++) {
+            MemorySpaceId space = replies.get(i).space();
+            if (!space.equals(asked.get(i).space())) {
+                throw TransportException.failed(
+                        node + " answered for space '" + space + "' at partitions[" + i + "], asked for '"
+                                + asked.get(i).space() + "'",
+                        false);
+            }
+        }
+        return replies;
+    }
+
     /** Tells the serving node to stop call {@code callId}; best effort, its answer is not awaited. */
-    private void cancelRemote(URI partitionUri, String callId) {
-        client.newRequest(partitionUri.resolve(CANCEL_PATH))
+    private void cancelRemote(Endpoints endpoints, String callId) {
+        client.newRequest(endpoints.cancel())
                 .method(HttpMethod.POST)
                 .headers(h -> {
                     authorization.ifPresent(a -> h.put(HttpHeader.AUTHORIZATION, a));
@@ -178,9 +301,15 @@ public final class HttpTransport implements Transport {
                 .send(result -> {});
     }
 
-    /** The node's partition endpoint, resolved once per address. */
-    private Optional<URI> partitionUri(NodeId node) {
-        return context.addressOf(node).map(base -> partitionUris.computeIfAbsent(base, b -> b.resolve(PARTITION_PATH)));
+    /** A node's node-to-node endpoints. */
+    private record Endpoints(URI partition, URI node, URI cancel) {}
+
+    /** The node's endpoints, resolved once per address. */
+    private Optional<Endpoints> endpoints(NodeId node) {
+        return context.addressOf(node)
+                .map(base -> endpoints.computeIfAbsent(
+                        base,
+                        b -> new Endpoints(b.resolve(PARTITION_PATH), b.resolve(NODE_PATH), b.resolve(CANCEL_PATH))));
     }
 
     @Override
@@ -207,19 +336,19 @@ public final class HttpTransport implements Transport {
     }
 
     /** Buffers one answer up to the size limit and completes the call's future from it. */
-    private final class AnswerListener implements Response.Listener {
+    private final class AnswerListener<T> implements Response.Listener {
         private final NodeId node;
-        private final PartitionRequest request;
+        private final Call<T> call;
         private final long timeoutMs;
-        private final CompletableFuture<PartialResult> result;
+        private final CompletableFuture<T> result;
         /** The answer so far, sized from Content-Length when known, so each chunk is copied once. */
         private byte[] content = new byte[0];
 
         private int size;
 
-        AnswerListener(NodeId node, PartitionRequest request, long timeoutMs, CompletableFuture<PartialResult> result) {
-            this.node = node;
-            this.request = request;
+        AnswerListener(Call<T> call, long timeoutMs, CompletableFuture<T> result) {
+            this.node = call.node();
+            this.call = call;
             this.timeoutMs = timeoutMs;
             this.result = result;
         }
@@ -275,7 +404,7 @@ public final class HttpTransport implements Transport {
 
         private TransportException failure(Result outcome) {
             Throwable failure = outcome.getFailure();
-            String space = "space '" + request.space() + "'";
+            String space = call.what();
             AnswerTooLarge tooLarge = find(failure, AnswerTooLarge.class);
             if (tooLarge != null) {
                 return TransportException.failed(tooLarge.getMessage(), false);
@@ -303,11 +432,11 @@ public final class HttpTransport implements Transport {
                     "the call to " + node + " for " + space + " failed: " + describe(failure), true);
         }
 
-        private PartialResult answer(Response response) {
+        private T answer(Response response) {
             int status = response.getStatus();
             byte[] bytes = size == content.length ? content : Arrays.copyOf(content, size);
             if (status == 200) {
-                return partialResult(response, bytes);
+                return read(response, bytes);
             }
             String detail = problemDetail(bytes);
             if (status == 401 || status == 403) {
@@ -329,12 +458,12 @@ public final class HttpTransport implements Transport {
                 throw TransportException.failed(node + " can not answer (" + status + ")" + detail, false);
             }
             if (status >= 400) {
-                throw TransportException.rejected(node + " rejected the partition query (" + status + ")" + detail);
+                throw TransportException.rejected(node + " rejected the " + call.kind() + " (" + status + ")" + detail);
             }
             throw TransportException.failed(node + " answered an unexpected status " + status, false);
         }
 
-        private PartialResult partialResult(Response response, byte[] bytes) {
+        private T read(Response response, byte[] bytes) {
             String contentType = Optional.ofNullable(response.getHeaders().get(HttpHeader.CONTENT_TYPE))
                     .orElse("");
             String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
@@ -349,18 +478,11 @@ public final class HttpTransport implements Transport {
                                 + format.mediaType(),
                         false);
             }
-            PartialResult partial;
             try {
-                partial = answerFormat.readPartialResult(bytes);
+                return call.reader().read(answerFormat, bytes);
             } catch (WireFormatException e) {
                 throw TransportException.failed("malformed answer from " + node + ": " + e.getMessage(), false);
             }
-            if (!partial.space().equals(request.space())) {
-                throw TransportException.failed(
-                        node + " answered for space '" + partial.space() + "', asked for '" + request.space() + "'",
-                        false);
-            }
-            return partial;
         }
 
         /** {@code ": <detail>"} from a problem+json body, or nothing. */

@@ -14,10 +14,13 @@ import io.engram.query.api.Embedding;
 import io.engram.query.api.Match;
 import io.engram.query.api.MemoryId;
 import io.engram.query.api.MemorySpaceId;
+import io.engram.query.api.MissingReason;
 import io.engram.query.api.NodeId;
 import io.engram.query.api.PartialResult;
 import io.engram.query.api.SeedEmbedding;
 import io.engram.query.api.SpreadCrossing;
+import io.engram.query.spi.PartitionReply;
+import io.engram.query.spi.TransportException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +50,12 @@ final class PartialResultCodec {
             List.of("space", "node", "matches", "confidence_adjustment", "latency_ms", "frontier", "seeds");
     private static final List<String> MATCH =
             List.of("memory_id", "space", "confidence", "content", "activation", "similarity", "fields", "embedding");
+    /** An entry of a node's answer: a partial result, or a failed partition ({@code space} and {@code error}). */
+    private static final List<String> REPLY =
+            List.of("space", "node", "matches", "confidence_adjustment", "latency_ms", "frontier", "seeds", "error");
+
+    private static final List<String> REPLIES = List.of("partitions");
+    private static final List<String> ERROR = List.of("reason", "retryable", "overloaded", "message");
     private static final List<String> CROSSING = List.of("memory_id", "space", "activation", "hops_used");
     private static final List<String> SEED = List.of("memory_id", "embedding");
     /** Distinct space ids remembered per message; a partial names its own space and the few its spread reached. */
@@ -153,7 +162,22 @@ final class PartialResultCodec {
 
     /** Reads the partial result the parser's current token (the top-level value) starts. */
     PartialResult read(StrictStream s) throws IOException {
-        s.requireObject("", -1, null);
+        return read(s, "", false).result().orElseThrow();
+    }
+
+    /**
+     * Reads the entry of a node's answer at {@code at} ({@code partitions[2]}): a partial result, or a partition that
+     * failed, {@code {"space": ..., "error": {"reason", "retryable", "overloaded", "message"}}}.
+     */
+    PartitionReply readReply(StrictStream s, String at) throws IOException {
+        return read(s, at, true);
+    }
+
+    /** A partial result at {@code at}; with {@code reply}, or a failed partition. */
+    private PartitionReply read(StrictStream s, String at, boolean reply) throws IOException {
+        s.requireObject(at, -1, null);
+        List<String> known = reply ? REPLY : PARTIAL;
+        Optional<TransportException> failure = Optional.empty();
         SpaceIds spaces = new SpaceIds();
         MemorySpaceId space = null;
         NodeId node = null;
@@ -165,71 +189,216 @@ final class PartialResultCodec {
         List<SeedEmbedding> seeds = List.of();
         int seen = 0;
         for (String name = s.nextField(); name != null; name = s.nextField()) {
-            int field = PARTIAL.indexOf(name);
+            int field = known.indexOf(name);
             if (field < 0) {
-                throw unknownField(name, "partial result", PARTIAL);
+                throw unknownField(name, reply ? "partition reply" : "partial result", known);
+            }
+            seen = mark(seen, field, at, -1, name);
+            if (s.isNull()) {
+                continue;
+            }
+            switch (name) {
+                case "space" -> space = spaces.of(s.string(at, -1, "space"), at, -1);
+                case "node" -> {
+                    String value = s.string(at, -1, "node");
+                    try {
+                        node = NodeId.of(value);
+                    } catch (IllegalArgumentException | NullPointerException e) {
+                        throw refused(at, -1, "node", e);
+                    }
+                }
+                case "matches" -> matches = readMatches(s, spaces, child(at, "matches"));
+                case "confidence_adjustment" -> {
+                    adjustment = s.number(at, -1, "confidence_adjustment");
+                    hasAdjustment = true;
+                }
+                case "latency_ms" -> {
+                    latencyMillis = s.longInteger(at, -1, "latency_ms");
+                    if (latencyMillis < 0) {
+                        throw new WireFormatException(
+                                path(at, -1, "latency_ms") + " must be >= 0, got " + latencyMillis);
+                    }
+                }
+                case "frontier" -> frontier = readFrontier(s, spaces, child(at, "frontier"));
+                case "seeds" -> seeds = readSeeds(s, child(at, "seeds"));
+                default -> failure = Optional.of(readError(s, child(at, "error")));
+            }
+        }
+        if (space == null) {
+            throw missingField(at, -1, "space");
+        }
+        if (failure.isPresent()) {
+            int others = seen & ~(1 << REPLY.indexOf("space")) & ~(1 << REPLY.indexOf("error"));
+            if (others != 0) {
+                throw new WireFormatException(prefix(at) + "a failed partition has only space and error, got "
+                        + REPLY.get(Integer.numberOfTrailingZeros(others)));
+            }
+            return PartitionReply.failed(space, failure.get());
+        }
+        if (node == null) {
+            throw missingField(at, -1, "node");
+        }
+        if (!hasAdjustment) {
+            throw missingField(at, -1, "confidence_adjustment");
+        }
+        Duration latency = Duration.ofMillis(latencyMillis);
+        try {
+            return PartitionReply.answered(
+                    new PartialResult(space, node, matches, adjustment, latency, frontier, seeds));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new WireFormatException(prefix(at) + e.getMessage());
+        }
+    }
+
+    /** {@code partitions[2].matches}; on a top-level message (no allocation) {@code matches}. */
+    private static String child(String at, String field) {
+        return at.isEmpty() ? field : at + "." + field;
+    }
+
+    /** {@code "partitions[2]: "} before a message that names no field; nothing at the top level. */
+    private static String prefix(String at) {
+        return at.isEmpty() ? "" : at + ": ";
+    }
+
+    /**
+     * A partition's failure, as {@link #writeError} wrote it: the {@link TransportException} the serving node had,
+     * with its reason, flags and message. An overloaded failure is {@code failed} and not retryable by definition
+     * ({@link TransportException#overloaded}); anything else is refused.
+     */
+    private static TransportException readError(StrictStream s, String at) throws IOException {
+        s.requireObject(at, -1, null);
+        MissingReason reason = null;
+        boolean retryable = false;
+        boolean overloaded = false;
+        String message = null;
+        int seen = 0;
+        for (String name = s.nextField(); name != null; name = s.nextField()) {
+            int field = ERROR.indexOf(name);
+            if (field < 0) {
+                throw unknownField(name, "partition error", ERROR);
+            }
+            seen = mark(seen, field, at, -1, name);
+            if (s.isNull()) {
+                continue;
+            }
+            switch (name) {
+                case "reason" -> reason = reason(s.string(at, -1, "reason"), at);
+                case "retryable" -> retryable = s.bool(at, -1, "retryable");
+                case "overloaded" -> overloaded = s.bool(at, -1, "overloaded");
+                default -> message = s.string(at, -1, "message");
+            }
+        }
+        if (reason == null) {
+            throw missingField(at, -1, "reason");
+        }
+        if (message == null) {
+            throw missingField(at, -1, "message");
+        }
+        if (overloaded) {
+            if (reason != MissingReason.FAILED || retryable) {
+                throw new WireFormatException(path(at, -1, "overloaded")
+                        + " is only for a failed error that is not retryable, got reason " + lower(reason)
+                        + (retryable ? ", retryable" : ""));
+            }
+            return TransportException.overloaded(message);
+        }
+        return new TransportException(reason, retryable, message);
+    }
+
+    private static MissingReason reason(String value, String at) {
+        for (MissingReason reason : MissingReason.values()) {
+            if (lower(reason).equals(value)) {
+                return reason;
+            }
+        }
+        throw new WireFormatException(path(at, -1, "reason") + " must be one of "
+                + String.join(
+                        ", ",
+                        Arrays.stream(MissingReason.values())
+                                .map(PartialResultCodec::lower)
+                                .toList())
+                + ", got '" + printable(value) + "'");
+    }
+
+    private static String lower(MissingReason reason) {
+        return reason.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Reads a node's answer: {@code {"partitions": [...]}}, one entry per partition of its node request. */
+    List<PartitionReply> readReplies(StrictStream s) throws IOException {
+        s.requireObject("", -1, null);
+        List<PartitionReply> replies = null;
+        int seen = 0;
+        for (String name = s.nextField(); name != null; name = s.nextField()) {
+            int field = REPLIES.indexOf(name);
+            if (field < 0) {
+                throw unknownField(name, "node answer", REPLIES);
             }
             seen = mark(seen, field, "", -1, name);
             if (s.isNull()) {
                 continue;
             }
-            switch (name) {
-                case "space" -> space = spaces.of(s.string("", -1, "space"), "", -1);
-                case "node" -> {
-                    String value = s.string("", -1, "node");
-                    try {
-                        node = NodeId.of(value);
-                    } catch (IllegalArgumentException | NullPointerException e) {
-                        throw refused("", -1, "node", e);
-                    }
+            s.requireArray("", -1, "partitions");
+            replies = new ArrayList<>();
+            int max = limits.maxArrayLength();
+            for (int i = 0; s.nextElement(); i++) {
+                if (i == max) {
+                    throw s.tooLong("partitions", max);
                 }
-                case "matches" -> matches = readMatches(s, spaces);
-                case "confidence_adjustment" -> {
-                    adjustment = s.number("", -1, "confidence_adjustment");
-                    hasAdjustment = true;
-                }
-                case "latency_ms" -> {
-                    latencyMillis = s.longInteger("", -1, "latency_ms");
-                    if (latencyMillis < 0) {
-                        throw new WireFormatException("latency_ms must be >= 0, got " + latencyMillis);
-                    }
-                }
-                case "frontier" -> frontier = readFrontier(s, spaces);
-                default -> seeds = readSeeds(s);
+                replies.add(readReply(s, path("partitions", i, null)));
             }
         }
-        if (space == null) {
-            throw missingField("", -1, "space");
+        if (replies == null) {
+            throw missingField("", -1, "partitions");
         }
-        if (node == null) {
-            throw missingField("", -1, "node");
-        }
-        if (!hasAdjustment) {
-            throw missingField("", -1, "confidence_adjustment");
-        }
-        Duration latency = Duration.ofMillis(latencyMillis);
-        try {
-            return new PartialResult(space, node, matches, adjustment, latency, frontier, seeds);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw refused(e);
-        }
+        return replies;
     }
 
-    private List<Match> readMatches(StrictStream s, SpaceIds spaces) throws IOException {
-        s.requireArray("", -1, "matches");
+    void writeReplies(List<PartitionReply> replies, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeFieldName("partitions");
+        g.writeStartArray(replies, replies.size());
+        for (PartitionReply reply : replies) {
+            writeReply(reply, g);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** Writes one entry of a node's answer: the partial result, or the partition's failure. */
+    void writeReply(PartitionReply reply, JsonGenerator g) throws IOException {
+        if (reply.result().isPresent()) {
+            write(reply.result().get(), g);
+            return;
+        }
+        TransportException failure = reply.failure().orElseThrow();
+        g.writeStartObject();
+        g.writeStringField("space", reply.space().value());
+        g.writeFieldName("error");
+        g.writeStartObject();
+        g.writeStringField("reason", lower(failure.reason()));
+        g.writeBooleanField("retryable", failure.isRetryable());
+        g.writeBooleanField("overloaded", failure.isOverloaded());
+        g.writeStringField("message", String.valueOf(failure.getMessage()));
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private List<Match> readMatches(StrictStream s, SpaceIds spaces, String list) throws IOException {
+        s.requireArray(list, -1, null);
         List<Match> matches = new ArrayList<>();
         int max = limits.maxArrayLength();
         for (int i = 0; s.nextElement(); i++) {
             if (i == max) {
-                throw s.tooLong("matches", max);
+                throw s.tooLong(list, max);
             }
-            matches.add(readMatch(s, spaces, i));
+            matches.add(readMatch(s, spaces, list, i));
         }
         return matches;
     }
 
-    private Match readMatch(StrictStream s, SpaceIds spaces, int i) throws IOException {
-        s.requireObject("matches", i, null);
+    private Match readMatch(StrictStream s, SpaceIds spaces, String list, int i) throws IOException {
+        s.requireObject(list, i, null);
         MemoryId id = null;
         MemorySpaceId space = null;
         Confidence confidence = null;
@@ -244,36 +413,36 @@ final class PartialResultCodec {
             if (field < 0) {
                 throw unknownField(name, "match", MATCH);
             }
-            seen = mark(seen, field, "matches", i, name);
+            seen = mark(seen, field, list, i, name);
             if (s.isNull()) {
                 continue;
             }
             switch (name) {
-                case "memory_id" -> id = memoryId(s, "matches", i);
-                case "space" -> space = spaces.of(s.string("matches", i, "space"), "matches", i);
+                case "memory_id" -> id = memoryId(s, list, i);
+                case "space" -> space = spaces.of(s.string(list, i, "space"), list, i);
                 case "confidence" -> {
-                    double value = s.number("matches", i, "confidence");
+                    double value = s.number(list, i, "confidence");
                     try {
                         confidence = Confidence.of(value);
                     } catch (IllegalArgumentException | NullPointerException e) {
-                        throw refused("matches", i, "confidence", e);
+                        throw refused(list, i, "confidence", e);
                     }
                 }
-                case "content" -> content = s.string("matches", i, "content");
-                case "activation" -> activation = OptionalDouble.of(s.number("matches", i, "activation"));
-                case "similarity" -> similarity = OptionalDouble.of(s.number("matches", i, "similarity"));
-                case "fields" -> fields = readFields(s, i);
-                default -> embedding = Optional.of(readEmbedding(s, "matches", i));
+                case "content" -> content = s.string(list, i, "content");
+                case "activation" -> activation = OptionalDouble.of(s.number(list, i, "activation"));
+                case "similarity" -> similarity = OptionalDouble.of(s.number(list, i, "similarity"));
+                case "fields" -> fields = readFields(s, list, i);
+                default -> embedding = Optional.of(readEmbedding(s, list, i));
             }
         }
         if (id == null) {
-            throw missingField("matches", i, "memory_id");
+            throw missingField(list, i, "memory_id");
         }
         if (space == null) {
-            throw missingField("matches", i, "space");
+            throw missingField(list, i, "space");
         }
         if (confidence == null) {
-            throw missingField("matches", i, "confidence");
+            throw missingField(list, i, "confidence");
         }
         try {
             return new Match(id, space, confidence, content, activation, similarity, fields, embedding);
@@ -282,36 +451,36 @@ final class PartialResultCodec {
         }
     }
 
-    private static Map<String, String> readFields(StrictStream s, int i) throws IOException {
-        s.requireObject("matches", i, "fields");
+    private static Map<String, String> readFields(StrictStream s, String list, int i) throws IOException {
+        s.requireObject(list, i, "fields");
         Map<String, String> fields = new LinkedHashMap<>();
         for (String name = s.nextField(); name != null; name = s.nextField()) {
             if (!s.isString()) {
                 throw new WireFormatException(
-                        path("matches", i, "fields." + printable(name)) + " must be a string, got " + s.describe());
+                        path(list, i, "fields." + printable(name)) + " must be a string, got " + s.describe());
             }
             if (fields.put(name, s.text()) != null) {
-                throw duplicateField("matches", i, "fields." + printable(name));
+                throw duplicateField(list, i, "fields." + printable(name));
             }
         }
         return fields;
     }
 
-    private List<SpreadCrossing> readFrontier(StrictStream s, SpaceIds spaces) throws IOException {
-        s.requireArray("", -1, "frontier");
+    private List<SpreadCrossing> readFrontier(StrictStream s, SpaceIds spaces, String list) throws IOException {
+        s.requireArray(list, -1, null);
         List<SpreadCrossing> frontier = new ArrayList<>();
         int max = limits.maxArrayLength();
         for (int i = 0; s.nextElement(); i++) {
             if (i == max) {
-                throw s.tooLong("frontier", max);
+                throw s.tooLong(list, max);
             }
-            frontier.add(readCrossing(s, spaces, i));
+            frontier.add(readCrossing(s, spaces, list, i));
         }
         return frontier;
     }
 
-    private static SpreadCrossing readCrossing(StrictStream s, SpaceIds spaces, int i) throws IOException {
-        s.requireObject("frontier", i, null);
+    private static SpreadCrossing readCrossing(StrictStream s, SpaceIds spaces, String list, int i) throws IOException {
+        s.requireObject(list, i, null);
         MemoryId id = null;
         Optional<MemorySpaceId> space = Optional.empty();
         double activation = Double.NaN;
@@ -324,31 +493,31 @@ final class PartialResultCodec {
             if (field < 0) {
                 throw unknownField(name, "frontier crossing", CROSSING);
             }
-            seen = mark(seen, field, "frontier", i, name);
+            seen = mark(seen, field, list, i, name);
             if (s.isNull()) {
                 continue;
             }
             switch (name) {
-                case "memory_id" -> id = memoryId(s, "frontier", i);
-                case "space" -> space = Optional.of(spaces.of(s.string("frontier", i, "space"), "frontier", i));
+                case "memory_id" -> id = memoryId(s, list, i);
+                case "space" -> space = Optional.of(spaces.of(s.string(list, i, "space"), list, i));
                 case "activation" -> {
-                    activation = s.number("frontier", i, "activation");
+                    activation = s.number(list, i, "activation");
                     hasActivation = true;
                 }
                 default -> {
-                    hops = s.integer("frontier", i, "hops_used");
+                    hops = s.integer(list, i, "hops_used");
                     hasHops = true;
                 }
             }
         }
         if (id == null) {
-            throw missingField("frontier", i, "memory_id");
+            throw missingField(list, i, "memory_id");
         }
         if (!hasActivation) {
-            throw missingField("frontier", i, "activation");
+            throw missingField(list, i, "activation");
         }
         if (!hasHops) {
-            throw missingField("frontier", i, "hops_used");
+            throw missingField(list, i, "hops_used");
         }
         try {
             return new SpreadCrossing(id, space, activation, hops);
@@ -357,15 +526,15 @@ final class PartialResultCodec {
         }
     }
 
-    private List<SeedEmbedding> readSeeds(StrictStream s) throws IOException {
-        s.requireArray("", -1, "seeds");
+    private List<SeedEmbedding> readSeeds(StrictStream s, String list) throws IOException {
+        s.requireArray(list, -1, null);
         List<SeedEmbedding> seeds = new ArrayList<>();
         int max = limits.maxArrayLength();
         for (int i = 0; s.nextElement(); i++) {
             if (i == max) {
-                throw s.tooLong("seeds", max);
+                throw s.tooLong(list, max);
             }
-            s.requireObject("seeds", i, null);
+            s.requireObject(list, i, null);
             MemoryId id = null;
             Embedding embedding = null;
             int seen = 0;
@@ -374,21 +543,21 @@ final class PartialResultCodec {
                 if (field < 0) {
                     throw unknownField(name, "seed", SEED);
                 }
-                seen = mark(seen, field, "seeds", i, name);
+                seen = mark(seen, field, list, i, name);
                 if (s.isNull()) {
                     continue;
                 }
                 if (name.equals("memory_id")) {
-                    id = memoryId(s, "seeds", i);
+                    id = memoryId(s, list, i);
                 } else {
-                    embedding = readEmbedding(s, "seeds", i);
+                    embedding = readEmbedding(s, list, i);
                 }
             }
             if (id == null) {
-                throw missingField("seeds", i, "memory_id");
+                throw missingField(list, i, "memory_id");
             }
             if (embedding == null) {
-                throw missingField("seeds", i, "embedding");
+                throw missingField(list, i, "embedding");
             }
             try {
                 seeds.add(new SeedEmbedding(id, embedding));

@@ -3,6 +3,7 @@ package io.engram.query.transport.http.json;
 import static io.engram.query.transport.http.json.QueryCodec.named;
 import static io.engram.query.transport.http.json.StrictStream.mark;
 import static io.engram.query.transport.http.json.StrictStream.missingField;
+import static io.engram.query.transport.http.json.StrictStream.path;
 import static io.engram.query.transport.http.json.StrictStream.refused;
 import static io.engram.query.transport.http.json.StrictStream.unknownField;
 
@@ -17,6 +18,7 @@ import io.engram.query.api.MemoryId;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.Query;
 import io.engram.query.api.SpreadQuery;
+import io.engram.query.spi.NodeRequest;
 import io.engram.query.spi.PartitionRequest;
 import io.engram.query.spi.PartitionTask;
 import io.engram.query.spi.SpreadStart;
@@ -38,6 +40,10 @@ final class PartitionRequestCodec {
     static final int MAX_QUERY_ID_LENGTH = 128;
     private static final List<String> REQUEST =
             List.of("query_id", "space", "task", "query", "spread_starts", "imagine_cue");
+    /** A partition of a node request: a partition request without {@code query_id}, which the node request has. */
+    private static final List<String> NODE_PARTITION = REQUEST.subList(1, REQUEST.size());
+
+    private static final List<String> NODE_REQUEST = List.of("query_id", "reduce_to", "partitions");
     private static final List<String> KINDS = List.of(
             PartitionTask.Scan.KIND,
             PartitionTask.SpreadRun.KIND,
@@ -84,7 +90,85 @@ final class PartitionRequestCodec {
     }
 
     PartitionRequest read(StrictStream s, Deadline deadline) throws IOException {
+        Partition read = readPartition(s, "", -1, true);
+        if (read.queryId() == null) {
+            throw missingField("", -1, "query_id");
+        }
+        return read.request(read.queryId(), deadline);
+    }
+
+    /**
+     * Reads a node request: {@code {"query_id", "reduce_to", "partitions": [...]}}, each partition a partition
+     * request without its {@code query_id}, read by the same code as a partition request. Each partition gets its
+     * own {@linkplain Deadline#child() child} of {@code deadline}, so that one can be cancelled without the others.
+     */
+    NodeRequest readNode(StrictStream s, Deadline deadline) throws IOException {
         s.requireObject("", -1, null);
+        String queryId = null;
+        int reduceTo = 0;
+        List<Partition> partitions = null;
+        int seen = 0;
+        for (String name = s.nextField(); name != null; name = s.nextField()) {
+            int field = NODE_REQUEST.indexOf(name);
+            if (field < 0) {
+                throw unknownField(name, "node request", NODE_REQUEST);
+            }
+            seen = mark(seen, field, "", -1, name);
+            if (s.isNull()) {
+                continue;
+            }
+            switch (name) {
+                case "query_id" -> queryId = queryId(s, "", -1);
+                case "reduce_to" -> {
+                    reduceTo = s.integer("", -1, "reduce_to");
+                    if (reduceTo < 0) {
+                        throw new WireFormatException("reduce_to must be >= 0, got " + reduceTo);
+                    }
+                }
+                default -> {
+                    s.requireArray("", -1, "partitions");
+                    partitions = new ArrayList<>();
+                    int max = limits.maxArrayLength();
+                    for (int i = 0; s.nextElement(); i++) {
+                        if (i == max) {
+                            throw s.tooLong("partitions", max);
+                        }
+                        partitions.add(readPartition(s, "partitions", i, false));
+                    }
+                }
+            }
+        }
+        if (queryId == null) {
+            throw missingField("", -1, "query_id");
+        }
+        if (partitions == null) {
+            throw missingField("", -1, "partitions");
+        }
+        List<PartitionRequest> requests = new ArrayList<>(partitions.size());
+        for (Partition partition : partitions) {
+            requests.add(partition.request(queryId, deadline.child()));
+        }
+        try {
+            return new NodeRequest(queryId, requests, reduceTo);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw refused(e);
+        }
+    }
+
+    /** One partition as read, before it has its deadline (and, in a node request, its query id). */
+    private record Partition(String queryId, MemorySpaceId space, PartitionTask task) {
+        PartitionRequest request(String id, Deadline deadline) {
+            return new PartitionRequest(id, space, deadline, task);
+        }
+    }
+
+    /**
+     * Reads the partition request object at {@code parent[index]}: with its {@code query_id} at the top level of a
+     * partition request, without it as an entry of a node request.
+     */
+    private Partition readPartition(StrictStream s, String parent, int index, boolean withQueryId) throws IOException {
+        s.requireObject(parent, index, null);
+        List<String> known = withQueryId ? REQUEST : NODE_PARTITION;
         String queryId = null;
         MemorySpaceId space = null;
         String kind = null;
@@ -93,82 +177,95 @@ final class PartitionRequestCodec {
         Embedding cue = null;
         int seen = 0;
         for (String name = s.nextField(); name != null; name = s.nextField()) {
-            int field = REQUEST.indexOf(name);
+            int field = known.indexOf(name);
             if (field < 0) {
-                throw unknownField(name, "partition request", REQUEST);
+                throw unknownField(name, withQueryId ? "partition request" : "node request partition", known);
             }
-            seen = mark(seen, field, "", -1, name);
+            seen = mark(seen, field, parent, index, name);
             if (s.isNull()) {
                 continue;
             }
             switch (name) {
-                case "query_id" -> {
-                    queryId = s.string("", -1, "query_id");
-                    if (queryId.isEmpty() || queryId.length() > MAX_QUERY_ID_LENGTH) {
-                        throw new WireFormatException("query_id must have 1 to " + MAX_QUERY_ID_LENGTH
-                                + " characters, got " + queryId.length());
-                    }
-                }
+                case "query_id" -> queryId = queryId(s, parent, index);
                 case "space" -> {
-                    String value = s.string("", -1, "space");
-                    space = named("space", () -> MemorySpaceId.of(value));
+                    String value = s.string(parent, index, "space");
+                    space = named(path(parent, index, "space"), () -> MemorySpaceId.of(value));
                 }
                 case "task" -> {
-                    kind = s.string("", -1, "task");
+                    kind = s.string(parent, index, "task");
                     if (!KINDS.contains(kind)) {
-                        throw new WireFormatException(
-                                "unknown task '" + kind + "'; known tasks: " + String.join(", ", KINDS));
+                        throw new WireFormatException(prefix(parent, index) + "unknown task '" + kind
+                                + "'; known tasks: " + String.join(", ", KINDS));
                     }
                 }
-                case "query" -> query = queries.read(tree(s, "query"), "query");
-                case "spread_starts" -> starts = readStarts(s);
-                default -> cue = queries.embedding(tree(s, "imagine_cue"), "imagine_cue");
+                case "query" -> query = queries.read(tree(s, "query"), path(parent, index, "query"));
+                case "spread_starts" -> starts = readStarts(s, path(parent, index, "spread_starts"));
+                default -> {
+                    String at = path(parent, index, "imagine_cue");
+                    cue = queries.embedding(tree(s, at), at);
+                }
             }
         }
-        if (queryId == null) {
-            throw missingField("", -1, "query_id");
-        }
         if (space == null) {
-            throw missingField("", -1, "space");
+            throw missingField(parent, index, "space");
         }
         if (query == null) {
-            throw missingField("", -1, "query");
+            throw missingField(parent, index, "query");
         }
         try {
-            return new PartitionRequest(queryId, space, deadline, task(kind, query, starts, cue));
+            return new Partition(queryId, space, task(kind, query, starts, cue, parent, index));
+        } catch (WireFormatException e) {
+            throw e;
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw refused(e);
+            throw new WireFormatException(prefix(parent, index) + e.getMessage());
         }
+    }
+
+    /** {@code "partitions[2]: "} before a message that names no field, for a partition of a node request. */
+    private static String prefix(String parent, int index) {
+        String at = path(parent, index, null);
+        return at.isEmpty() ? "" : at + ": ";
+    }
+
+    private static String queryId(StrictStream s, String parent, int index) throws IOException {
+        String queryId = s.string(parent, index, "query_id");
+        if (queryId.isEmpty() || queryId.length() > MAX_QUERY_ID_LENGTH) {
+            throw new WireFormatException(path(parent, index, "query_id") + " must have 1 to " + MAX_QUERY_ID_LENGTH
+                    + " characters, got " + queryId.length());
+        }
+        return queryId;
     }
 
     /**
      * The task of {@code kind}, refusing a field or a query type the kind does not take. Without {@code task}, the
      * one the query needs when nothing is distributed about it: a scan, or a spread run ({@link PartitionTask#of}).
      */
-    private static PartitionTask task(String given, Query query, List<SpreadStart> starts, Embedding cue) {
+    private static PartitionTask task(
+            String given, Query query, List<SpreadStart> starts, Embedding cue, String parent, int index) {
+        String at = prefix(parent, index);
         String kind = given != null ? given : query instanceof SpreadQuery ? PartitionTask.SpreadRun.KIND : null;
         if (kind == null) {
             if (query instanceof ImagineQuery) {
-                throw new WireFormatException("an imagine query needs a task: " + PartitionTask.SeedFetch.KIND + " or "
-                        + PartitionTask.CueRecall.KIND);
+                throw new WireFormatException(at + "an imagine query needs a task: " + PartitionTask.SeedFetch.KIND
+                        + " or " + PartitionTask.CueRecall.KIND);
             }
             kind = PartitionTask.Scan.KIND;
         }
         boolean spread = kind.equals(PartitionTask.SpreadRun.KIND) || kind.equals(PartitionTask.SpreadStep.KIND);
         if (starts != null && !spread) {
-            throw new WireFormatException("spread_starts is only for " + PartitionTask.SpreadRun.KIND + " and "
+            throw new WireFormatException(at + "spread_starts is only for " + PartitionTask.SpreadRun.KIND + " and "
                     + PartitionTask.SpreadStep.KIND + " tasks, not " + kind);
         }
         if (cue != null && !kind.equals(PartitionTask.CueRecall.KIND)) {
             throw new WireFormatException(
-                    "imagine_cue is only for " + PartitionTask.CueRecall.KIND + " tasks, not " + kind);
+                    at + "imagine_cue is only for " + PartitionTask.CueRecall.KIND + " tasks, not " + kind);
         }
         if (spread && !(query instanceof SpreadQuery)) {
-            throw wrongQuery(kind, "a spread", query);
+            throw wrongQuery(at, kind, "a spread", query);
         }
         boolean imagine = kind.equals(PartitionTask.SeedFetch.KIND) || kind.equals(PartitionTask.CueRecall.KIND);
         if (imagine && !(query instanceof ImagineQuery)) {
-            throw wrongQuery(kind, "an imagine", query);
+            throw wrongQuery(at, kind, "an imagine", query);
         }
         List<SpreadStart> carried = starts == null ? List.of() : starts;
         return switch (kind) {
@@ -178,16 +275,16 @@ final class PartitionRequestCodec {
             case PartitionTask.SeedFetch.KIND -> new PartitionTask.SeedFetch((ImagineQuery) query);
             default -> {
                 if (cue == null) {
-                    throw missingField("", -1, "imagine_cue");
+                    throw missingField(parent, index, "imagine_cue");
                 }
                 yield new PartitionTask.CueRecall((ImagineQuery) query, cue);
             }
         };
     }
 
-    private static WireFormatException wrongQuery(String kind, String expected, Query query) {
+    private static WireFormatException wrongQuery(String at, String kind, String expected, Query query) {
         return new WireFormatException(
-                "a " + kind + " task needs " + expected + " query, got " + PartitionTask.described(query));
+                at + "a " + kind + " task needs " + expected + " query, got " + PartitionTask.described(query));
     }
 
     /** The current value as a tree, for the codec that reads trees. */
@@ -204,21 +301,22 @@ final class PartitionRequestCodec {
         }
     }
 
-    private List<SpreadStart> readStarts(StrictStream s) throws IOException {
-        s.requireArray("", -1, "spread_starts");
+    /** The spread starts at {@code at} ({@code spread_starts}, or {@code partitions[2].spread_starts}). */
+    private List<SpreadStart> readStarts(StrictStream s, String at) throws IOException {
+        s.requireArray(at, -1, null);
         List<SpreadStart> starts = new ArrayList<>();
         int max = limits.maxArrayLength();
         for (int i = 0; s.nextElement(); i++) {
             if (i == max) {
-                throw s.tooLong("spread_starts", max);
+                throw s.tooLong(at, max);
             }
-            starts.add(readStart(s, i));
+            starts.add(readStart(s, at, i));
         }
         return starts;
     }
 
-    private static SpreadStart readStart(StrictStream s, int i) throws IOException {
-        s.requireObject("spread_starts", i, null);
+    private static SpreadStart readStart(StrictStream s, String at, int i) throws IOException {
+        s.requireObject(at, i, null);
         MemoryId id = null;
         double activation = Double.NaN;
         boolean hasActivation = false;
@@ -230,37 +328,37 @@ final class PartitionRequestCodec {
             if (field < 0) {
                 throw unknownField(name, "spread start", START);
             }
-            seen = mark(seen, field, "spread_starts", i, name);
+            seen = mark(seen, field, at, i, name);
             if (s.isNull()) {
                 continue;
             }
             switch (name) {
                 case "memory_id" -> {
-                    String value = s.string("spread_starts", i, "memory_id");
+                    String value = s.string(at, i, "memory_id");
                     try {
                         id = MemoryId.of(value);
                     } catch (IllegalArgumentException | NullPointerException e) {
-                        throw refused("spread_starts", i, "memory_id", e);
+                        throw refused(at, i, "memory_id", e);
                     }
                 }
                 case "activation" -> {
-                    activation = s.number("spread_starts", i, "activation");
+                    activation = s.number(at, i, "activation");
                     hasActivation = true;
                 }
                 default -> {
-                    hops = s.integer("spread_starts", i, "hops_used");
+                    hops = s.integer(at, i, "hops_used");
                     hasHops = true;
                 }
             }
         }
         if (id == null) {
-            throw missingField("spread_starts", i, "memory_id");
+            throw missingField(at, i, "memory_id");
         }
         if (!hasActivation) {
-            throw missingField("spread_starts", i, "activation");
+            throw missingField(at, i, "activation");
         }
         if (!hasHops) {
-            throw missingField("spread_starts", i, "hops_used");
+            throw missingField(at, i, "hops_used");
         }
         try {
             return new SpreadStart(id, activation, hops);

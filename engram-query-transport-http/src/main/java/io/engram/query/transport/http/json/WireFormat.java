@@ -25,6 +25,8 @@ import io.engram.query.api.MissingPartition;
 import io.engram.query.api.PartialResult;
 import io.engram.query.api.Query;
 import io.engram.query.api.QueryResult;
+import io.engram.query.spi.NodeRequest;
+import io.engram.query.spi.PartitionReply;
 import io.engram.query.spi.PartitionRequest;
 import io.engram.query.spi.PartitionTask;
 import io.engram.query.spi.SpreadStart;
@@ -195,32 +197,63 @@ public final class WireFormat {
         requireNonNull(request, "request is null");
         // A coordinator sends the same query to every partition: write its JSON (hundreds of embedding floats) once.
         String query = textual ? queryJson(request.query()) : null;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(textual ? query.length() + 128 : 512);
-        try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+        return written(textual ? query.length() + 128 : 512, g -> writePartition(request, true, g));
+    }
+
+    /**
+     * Reads a node request: {@code {"query_id": ..., "reduce_to": 0, "partitions": [...]}}, each partition a
+     * partition request without {@code query_id} (see {@link #readPartitionRequest}), at least one, each space once.
+     * {@code reduce_to} is optional (0). Every partition gets a {@linkplain Deadline#child() child} of
+     * {@code deadline}, the one deadline of the exchange.
+     */
+    public NodeRequest readNodeRequest(byte[] body, Deadline deadline) {
+        requireNonNull(deadline, "deadline is null");
+        return read(body, parser -> requests.readNode(new StrictStream(parser), deadline));
+    }
+
+    public byte[] writeNodeRequest(NodeRequest request) {
+        requireNonNull(request, "request is null");
+        int partitions = request.partitions().size();
+        // the partitions of a round usually carry one query: queryJson writes it once for all of them
+        String query = textual ? queryJson(request.partitions().get(0).query()) : null;
+        return written(textual ? (query.length() + 128) * partitions + 64 : 512 * partitions, g -> {
             g.writeStartObject();
             g.writeStringField("query_id", request.queryId());
-            g.writeStringField("space", request.space().value());
-            g.writeStringField("task", request.task().kind());
-            g.writeFieldName("query");
-            if (textual) {
-                g.writeRawValue(query);
-            } else {
-                mapper.writeTree(g, queries.write(request.query()));
+            g.writeNumberField("reduce_to", request.reduceTo());
+            g.writeFieldName("partitions");
+            g.writeStartArray(request, partitions);
+            for (PartitionRequest partition : request.partitions()) {
+                writePartition(partition, false, g);
             }
-            List<SpreadStart> starts = PartitionRequestCodec.starts(request.task());
-            if (!starts.isEmpty()) {
-                g.writeFieldName("spread_starts");
-                PartitionRequestCodec.writeStarts(starts, g);
-            }
-            if (request.task() instanceof PartitionTask.CueRecall recall) {
-                g.writeFieldName("imagine_cue");
-                mapper.writeTree(g, queries.embeddingNode(recall.cue()));
-            }
+            g.writeEndArray();
             g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        });
+    }
+
+    /** One partition request, with its query id at the top level, without it inside a node request. */
+    private void writePartition(PartitionRequest request, boolean withQueryId, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        if (withQueryId) {
+            g.writeStringField("query_id", request.queryId());
         }
-        return out.toByteArray();
+        g.writeStringField("space", request.space().value());
+        g.writeStringField("task", request.task().kind());
+        g.writeFieldName("query");
+        if (textual) {
+            g.writeRawValue(queryJson(request.query()));
+        } else {
+            mapper.writeTree(g, queryTree(request.query()));
+        }
+        List<SpreadStart> starts = PartitionRequestCodec.starts(request.task());
+        if (!starts.isEmpty()) {
+            g.writeFieldName("spread_starts");
+            PartitionRequestCodec.writeStarts(starts, g);
+        }
+        if (request.task() instanceof PartitionTask.CueRecall recall) {
+            g.writeFieldName("imagine_cue");
+            mapper.writeTree(g, queries.embeddingNode(recall.cue()));
+        }
+        g.writeEndObject();
     }
 
     private String queryJson(Query query) {
@@ -234,12 +267,26 @@ public final class WireFormat {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-        lastQuery.set(new CachedQuery(query, json));
+        lastQuery.set(new CachedQuery(query, json, null));
         return json;
     }
 
-    /** The last query written, by identity: one slot is enough for a coordinator's fan-out of one query. */
-    private record CachedQuery(Query query, String json) {}
+    /** Smile's counterpart of {@link #queryJson}: the tree, built once (a generator can not take raw Smile). */
+    private ObjectNode queryTree(Query query) {
+        CachedQuery cached = lastQuery.get();
+        if (cached != null && cached.query() == query) {
+            return cached.tree();
+        }
+        ObjectNode tree = queries.write(query);
+        lastQuery.set(new CachedQuery(query, null, tree));
+        return tree;
+    }
+
+    /**
+     * The last query written, by identity: one slot is enough for a coordinator's fan-out of one query. JSON keeps
+     * its text, Smile its tree (only read once published).
+     */
+    private record CachedQuery(Query query, String json, ObjectNode tree) {}
 
     /**
      * Reads a partial result with the streaming API (no tree: this is on every round of every distributed query);
@@ -252,15 +299,52 @@ public final class WireFormat {
     /** Writes a partial result, streaming, with the fields and numbers the tree model wrote. */
     public byte[] writePartialResult(PartialResult partial) {
         requireNonNull(partial, "partial result is null");
-        // As ObjectMapper.writeValueAsBytes does: the factory's recycled buffers, not a new ByteArrayOutputStream.
+        return written(g -> partials.write(partial, g));
+    }
+
+    /**
+     * Reads a node's answer to a node request: {@code {"partitions": [...]}}, each entry a partial result or
+     * {@code {"space": ..., "error": {"reason", "retryable", "overloaded", "message"}}} for a partition that failed
+     * there. Whether the entries match the request (one per partition, same spaces, same order) is the caller's check.
+     */
+    public List<PartitionReply> readNodeReplies(byte[] body) {
+        return read(body, parser -> partials.readReplies(new StrictStream(parser)));
+    }
+
+    public byte[] writeNodeReplies(List<PartitionReply> replies) {
+        requireNonNull(replies, "replies is null");
+        return written(g -> partials.writeReplies(replies, g));
+    }
+
+    /**
+     * A message written by {@code writer}, as ObjectMapper.writeValueAsBytes does it: into the factory's recycled
+     * buffers, not a new ByteArrayOutputStream.
+     */
+    private byte[] written(StreamWriter writer) {
         try (ByteArrayBuilder out = new ByteArrayBuilder(mapper.getFactory()._getBufferRecycler())) {
             try (JsonGenerator g = mapper.createGenerator(out, JsonEncoding.UTF8)) {
-                partials.write(partial, g);
+                writer.write(g);
             }
             return out.getClearAndRelease();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A message written by {@code writer} into a buffer of {@code size} bytes to start with. */
+    private byte[] written(int size, StreamWriter writer) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+        try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+            writer.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    @FunctionalInterface
+    private interface StreamWriter {
+        void write(JsonGenerator g) throws IOException;
     }
 
     // ---------------------------------------------------------------- trees

@@ -155,7 +155,7 @@ public final class EngramNode implements AutoCloseable {
                     serverConfig,
                     config.tls(),
                     queryNode.queryService(),
-                    queryNode.localPartitions()::runInline,
+                    new LocalPartitionHandler(queryNode.localPartitions()),
                     health,
                     registry);
             server.start();

@@ -5,12 +5,10 @@ import static java.util.Objects.requireNonNull;
 import com.codahale.metrics.MetricRegistry;
 import io.engram.query.api.ConsistencyException;
 import io.engram.query.api.Deadline;
-import io.engram.query.api.PartialResult;
 import io.engram.query.api.Query;
 import io.engram.query.api.QueryResult;
 import io.engram.query.api.QueryService;
 import io.engram.query.executor.metrics.QueryMetrics;
-import io.engram.query.spi.PartitionRequest;
 import io.engram.query.spi.TransportException;
 import io.engram.query.transport.http.json.WireFormat;
 import io.engram.query.transport.http.json.WireFormatException;
@@ -33,6 +31,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -42,12 +42,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes and serves the four endpoints with Jetty core handlers. Request bodies are read asynchronously and the
+ * Routes and serves the endpoints with Jetty core handlers. Request bodies are read asynchronously and the
  * response is written when the query's future completes, so no server thread waits for a query.
  */
 final class EngramRequestHandler extends Handler.Abstract {
     static final String QUERY_PATH = "/v1/query";
     static final String PARTITION_PATH = "/internal/v1/partition-query";
+    static final String NODE_PATH = "/internal/v1/node-query";
     static final String HEALTH_PATH = "/cluster/health";
     static final String METRICS_PATH = "/metrics";
     static final String DEADLINE_HEADER = "Engram-Deadline-Ms";
@@ -65,6 +66,8 @@ final class EngramRequestHandler extends Handler.Abstract {
             QUERY_PATH,
             "POST",
             PARTITION_PATH,
+            "POST",
+            NODE_PATH,
             "POST",
             PARTITION_CANCEL_PATH,
             "POST",
@@ -138,6 +141,7 @@ final class EngramRequestHandler extends Handler.Abstract {
                                         ", ",
                                         QUERY_PATH,
                                         PARTITION_PATH,
+                                        NODE_PATH,
                                         PARTITION_CANCEL_PATH,
                                         HEALTH_PATH,
                                         METRICS_PATH)));
@@ -152,6 +156,7 @@ final class EngramRequestHandler extends Handler.Abstract {
             switch (path) {
                 case QUERY_PATH -> query(exchange);
                 case PARTITION_PATH -> partitionQuery(exchange);
+                case NODE_PATH -> nodeQuery(exchange);
                 case PARTITION_CANCEL_PATH -> cancelPartition(exchange);
                 case HEALTH_PATH -> exchange.send(200, WireFormat.JSON_MEDIA_TYPE, json.write(health.health()));
                 default ->
@@ -230,6 +235,33 @@ final class EngramRequestHandler extends Handler.Abstract {
     }
 
     private void partitionQuery(Exchange exchange) {
+        internalCall(
+                exchange, WireFormat::readPartitionRequest, partitionHandler::execute, WireFormat::writePartialResult);
+    }
+
+    /**
+     * Every partition this node serves for one round of a query, in one exchange: 200 with one reply per partition,
+     * a partition that failed here being a failed reply in the body; whole-request problems as for a partition query.
+     */
+    private void nodeQuery(Exchange exchange) {
+        internalCall(exchange, WireFormat::readNodeRequest, partitionHandler::executeAll, WireFormat::writeNodeReplies);
+    }
+
+    /** Reads a node-to-node request from its body, with the deadline fixed from the caller's remaining time. */
+    @FunctionalInterface
+    private interface InternalReader<T> {
+        T read(WireFormat format, byte[] body, Deadline deadline);
+    }
+
+    /**
+     * Serves a node-to-node call: the cluster token, the deadline header, the media type (JSON or Smile, answered in
+     * kind), the body limit, cancellation by {@code Engram-Call-Id} and when the caller goes away.
+     */
+    private <T, R> void internalCall(
+            Exchange exchange,
+            InternalReader<T> reader,
+            Function<T, CompletableFuture<R>> handler,
+            BiFunction<WireFormat, R, byte[]> writer) {
         clusterToken.ifPresent(token -> token.check(exchange.header(HttpHeader.AUTHORIZATION)));
         long deadlineMs = deadlineMillis(exchange.header(DEADLINE_HEADER));
         Optional<String> callId = exchange.header(CALL_ID_HEADER).map(EngramRequestHandler::callId);
@@ -240,13 +272,13 @@ final class EngramRequestHandler extends Handler.Abstract {
                     // the caller's remaining time, less what this request already spent here before the handler
                     Duration left = Duration.ofMillis(deadlineMs).minus(waited(exchange.request));
                     Deadline deadline = Deadline.after(left.isNegative() ? Duration.ZERO : left);
-                    PartitionRequest request = format.readPartitionRequest(body, deadline);
+                    T request = reader.read(format, body, deadline);
                     if (callId.isPresent() && cancelledEarly.remove(callId.get()) != null) {
                         registry.counter(QueryMetrics.PARTITION_CANCELLED).inc();
                         throw new java.util.concurrent.CancellationException(
                                 "call " + callId.get() + " was cancelled by its caller before it arrived");
                     }
-                    CompletableFuture<PartialResult> work = partitionHandler.execute(request);
+                    CompletableFuture<R> work = handler.apply(request);
                     // the caller no longer waits (it cancelled the call by name, or its connection or stream failed):
                     // the cancelled deadline stops the engine at its next check
                     Runnable stop = () -> {
@@ -262,11 +294,11 @@ final class EngramRequestHandler extends Handler.Abstract {
                     callerGone.thenRun(stop);
                     return work.orTimeout(deadlineMs + DEADLINE_GRACE_MS, TimeUnit.MILLISECONDS);
                 })
-                .whenComplete((PartialResult partial, Throwable failure) -> {
+                .whenComplete((R answer, Throwable failure) -> {
                     if (failure != null) {
                         exchange.fail(failure);
                     } else {
-                        exchange.send(200, format.mediaType(), format.writePartialResult(partial));
+                        exchange.send(200, format.mediaType(), writer.apply(format, answer));
                     }
                 });
     }

@@ -11,6 +11,8 @@ import io.engram.query.api.MissingReason;
 import io.engram.query.api.NodeId;
 import io.engram.query.api.PartialResult;
 import io.engram.query.api.QueryResult;
+import io.engram.query.spi.NodeRequest;
+import io.engram.query.spi.PartitionReply;
 import io.engram.query.spi.PartitionRequest;
 import io.engram.query.spi.QueryPlugin;
 import io.engram.query.spi.Transport;
@@ -54,6 +56,7 @@ class HttpTransportTest {
     private final List<Server> rawServers = new ArrayList<>();
     private final List<Transport> transports = new ArrayList<>();
     private final List<PartitionRequest> received = new CopyOnWriteArrayList<>();
+    private final List<String> rawCalls = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void close() throws Exception {
@@ -132,7 +135,7 @@ class HttpTransportTest {
         return new PartialResult(request.space(), N2, SampleMessages.result().matches(), 0.75, Duration.ofMillis(3));
     }
 
-    private static TransportException failure(CompletableFuture<PartialResult> call) {
+    private static TransportException failure(CompletableFuture<?> call) {
         Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> call.get(5, TimeUnit.SECONDS));
         assertThat(thrown).isInstanceOf(ExecutionException.class);
         assertThat(thrown.getCause()).isInstanceOf(TransportException.class);
@@ -184,10 +187,13 @@ class HttpTransportTest {
         assertThat(e).hasMessage("n2 rejected the partition query (400): space 's1' is not held by this node");
     }
 
-    private static Handler answering(int status, String contentType, String body) {
+    /** Answers every request with {@code body}, recording its path and call id in {@link #rawCalls}. */
+    private Handler answering(int status, String contentType, String body) {
         return new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
+                rawCalls.add(request.getHttpURI().getPath() + " "
+                        + request.getHeaders().get("Engram-Call-Id"));
                 response.setStatus(status);
                 response.getHeaders().put("Content-Type", contentType);
                 response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
@@ -311,6 +317,156 @@ class HttpTransportTest {
         assertThat(call.cancel(true)).isTrue();
         // the aborted connection makes the server cancel the partition work it no longer needs
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(work::isCancelled);
+    }
+
+    // ---------------------------------------------------------------- node requests
+
+    private static final MemorySpaceId S2 = MemorySpaceId.of("s2");
+    private static final MemorySpaceId S3 = MemorySpaceId.of("s3");
+
+    private static NodeRequest nodeRequest(Duration timeout, MemorySpaceId... spaces) {
+        Deadline deadline = Deadline.after(timeout);
+        List<PartitionRequest> partitions = new ArrayList<>();
+        for (MemorySpaceId space : spaces) {
+            partitions.add(new PartitionRequest("q-1", SampleMessages.recall(), space, deadline.child()));
+        }
+        return new NodeRequest("q-1", partitions, 0);
+    }
+
+    @Test
+    void aNodeRequestGetsItsRepliesInOrderWithEachFailureKeepingItsFlags() throws Exception {
+        int port = startNode("secret", r -> {
+            if (r.space().equals(S2)) {
+                return CompletableFuture.failedFuture(
+                        TransportException.overloaded("node is at its partition queue cap"));
+            }
+            if (r.space().equals(S3)) {
+                return CompletableFuture.failedFuture(
+                        new TransportException(MissingReason.UNREACHABLE, false, "space s3 is not held here"));
+            }
+            return CompletableFuture.completedFuture(answer(r));
+        });
+        for (Map<String, String> settings : List.of(
+                Map.of("transport.http.format", "json"),
+                Map.of("transport.http.format", "smile", "transport.http.h2c", "true"))) {
+            received.clear();
+            Transport transport = transport(port, "secret", settings);
+            assertThat(transport.batches()).isTrue();
+            NodeRequest request = nodeRequest(Duration.ofSeconds(2), S3, S1, S2);
+
+            List<PartitionReply> replies = transport.executeAll(N2, request).get(5, TimeUnit.SECONDS);
+
+            assertThat(replies).extracting(PartitionReply::space).containsExactly(S3, S1, S2);
+            assertThat(replies.get(1).result())
+                    .hasValue(answer(request.partitions().get(1)));
+            assertThat(replies.get(0).failure()).get().satisfies(e -> {
+                assertThat(e.reason()).isEqualTo(MissingReason.UNREACHABLE);
+                assertThat(e.isRetryable()).isFalse();
+                assertThat(e.isOverloaded()).isFalse();
+                assertThat(e).hasMessage("space s3 is not held here");
+            });
+            assertThat(replies.get(2).failure()).get().satisfies(e -> {
+                assertThat(e.reason()).isEqualTo(MissingReason.FAILED);
+                assertThat(e.isRetryable()).isFalse();
+                assertThat(e.isOverloaded()).isTrue();
+                assertThat(e).hasMessage("node is at its partition queue cap");
+            });
+            assertThat(received).extracting(PartitionRequest::space).containsExactlyInAnyOrder(S3, S1, S2);
+            assertThat(received).allSatisfy(r -> {
+                assertThat(r.queryId()).isEqualTo("q-1");
+                assertThat(r.deadline().remainingMillis()).isBetween(1L, 2000L);
+            });
+        }
+    }
+
+    private static String partial(String space) {
+        return "{\"space\":\"" + space + "\",\"node\":\"n2\",\"matches\":[],\"confidence_adjustment\":1.0}";
+    }
+
+    @Test
+    void aNodeRequestIsOneExchangeToTheNodeEndpoint() throws Exception {
+        int port = startRaw(
+                answering(200, "application/json", "{\"partitions\":[" + partial("s1") + "," + partial("s2") + "]}"));
+        List<PartitionReply> replies = transport(port, null, Map.of("transport.http.format", "json"))
+                .executeAll(N2, nodeRequest(Duration.ofSeconds(2), S1, S2))
+                .get(5, TimeUnit.SECONDS);
+        assertThat(replies).extracting(PartitionReply::space).containsExactly(S1, S2);
+        assertThat(rawCalls).singleElement().asString().matches("/internal/v1/node-query q-1\\.\\d+");
+    }
+
+    @Test
+    void aPeerAnsweringTheWrongPartitionsFailsTheExchange() throws Exception {
+        int tooFew = startRaw(answering(200, "application/json", "{\"partitions\":[" + partial("s1") + "]}"));
+        TransportException e =
+                failure(transport(tooFew, null, Map.of()).executeAll(N2, nodeRequest(Duration.ofSeconds(2), S1, S2)));
+        assertThat(e.reason()).isEqualTo(MissingReason.FAILED);
+        assertThat(e.isRetryable()).isFalse();
+        assertThat(e).hasMessage("n2 answered 1 partitions, asked for 2 (spaces 's1', 's2')");
+
+        int wrongSpace = startRaw(answering(
+                200,
+                "application/json",
+                "{\"partitions\":[" + partial("s1") + ",{\"space\":\"s9\",\"error\":{\"reason\":\"failed\","
+                        + "\"message\":\"x\"}}]}"));
+        e = failure(transport(wrongSpace, null, Map.of()).executeAll(N2, nodeRequest(Duration.ofSeconds(2), S1, S2)));
+        assertThat(e.reason()).isEqualTo(MissingReason.FAILED);
+        assertThat(e).hasMessage("n2 answered for space 's9' at partitions[1], asked for 's2'");
+
+        int swapped = startRaw(
+                answering(200, "application/json", "{\"partitions\":[" + partial("s2") + "," + partial("s1") + "]}"));
+        e = failure(transport(swapped, null, Map.of()).executeAll(N2, nodeRequest(Duration.ofSeconds(2), S1, S2)));
+        assertThat(e).hasMessage("n2 answered for space 's2' at partitions[0], asked for 's1'");
+
+        int garbage =
+                startRaw(answering(200, "application/json", "{\"partitions\":[{\"space\":\"s1\",\"error\":{}}]}"));
+        e = failure(transport(garbage, null, Map.of()).executeAll(N2, nodeRequest(Duration.ofSeconds(2), S1)));
+        assertThat(e.reason()).isEqualTo(MissingReason.FAILED);
+        assertThat(e.isRetryable()).isFalse();
+        assertThat(e).hasMessage("malformed answer from n2: missing field 'partitions[0].error.reason'");
+    }
+
+    @Test
+    void anOverloadedNodeFailsTheExchangeAsOverloaded() throws Exception {
+        int port = startRaw(answering(
+                429,
+                "application/problem+json",
+                "{\"type\":\"urn:engram:problem:overloaded\",\"title\":\"Too Many Requests\",\"status\":429,"
+                        + "\"detail\":\"at its cap\"}"));
+        TransportException e =
+                failure(transport(port, null, Map.of()).executeAll(N2, nodeRequest(Duration.ofSeconds(2), S1, S2)));
+        assertThat(e.reason()).isEqualTo(MissingReason.FAILED);
+        assertThat(e.isOverloaded()).isTrue();
+        assertThat(e.isRetryable()).isFalse();
+        assertThat(e).hasMessage("n2 is overloaded (429): at its cap");
+    }
+
+    @Test
+    void aNodeRequestPastItsDeadlineOrToANodeWithoutAddressIsNotSent() {
+        Transport transport = transport(1, null, Map.of());
+        assertThat(failure(transport.executeAll(N2, nodeRequest(Duration.ZERO, S1, S2))))
+                .hasMessage("the deadline passed before spaces 's1', 's2' could be asked of n2")
+                .extracting(TransportException::reason)
+                .isEqualTo(MissingReason.TIMEOUT);
+        assertThat(failure(transport.executeAll(NodeId.of("n7"), nodeRequest(Duration.ofSeconds(1), S1))))
+                .hasMessage("no address is configured for node 'n7'")
+                .extracting(TransportException::reason)
+                .isEqualTo(MissingReason.UNREACHABLE);
+    }
+
+    @Test
+    void cancellingANodeCallAbortsItAndCancelsItOnTheNodeByName() {
+        int port = startNode("secret", r -> new CompletableFuture<>());
+        // HTTP/1.1: the serving node does not see the aborted connection while it computes; the cancel by name stops it
+        CompletableFuture<List<PartitionReply>> call =
+                transport(port, "secret", Map.of()).executeAll(N2, nodeRequest(Duration.ofSeconds(10), S1, S2));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 2);
+        assertThat(received).noneMatch(r -> r.deadline().isCancelled());
+
+        assertThat(call.cancel(true)).isTrue();
+
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> received.stream().allMatch(r -> r.deadline().isCancelled()));
     }
 
     @Test

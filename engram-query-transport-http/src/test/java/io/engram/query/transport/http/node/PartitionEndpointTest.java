@@ -2,6 +2,8 @@ package io.engram.query.transport.http.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +14,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** How a node's engine failures reach a peer over {@code POST /internal/v1/partition-query}. */
+/**
+ * How a node's engine failures reach a peer over {@code POST /internal/v1/partition-query}, and over
+ * {@code POST /internal/v1/node-query} as failed replies beside the partitions that answered.
+ */
 class PartitionEndpointTest {
     private static EngramNode node;
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
@@ -38,8 +43,12 @@ class PartitionEndpointTest {
     }
 
     private static HttpResponse<String> post(String body) throws Exception {
+        return post("/internal/v1/partition-query", body);
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
         return CLIENT.send(
-                HttpRequest.newBuilder(URI.create(node.url() + "/internal/v1/partition-query"))
+                HttpRequest.newBuilder(URI.create(node.url() + path))
                         .header("Content-Type", "application/json")
                         .header("Authorization", "Bearer tok-tok-tok")
                         .header("Engram-Deadline-Ms", "500")
@@ -71,5 +80,23 @@ class PartitionEndpointTest {
                 "{\"query_id\":\"q\",\"space\":\"s1\",\"query\":{\"type\":\"recall\",\"cue\":{\"content\":\"memory\"},\"limit\":3}}");
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"space\":\"s1\"", "\"node\":\"n1\"");
+    }
+
+    @Test
+    void aNodeRequestAnswersEachPartitionAndReducesOnTheNode() throws Exception {
+        String recall = "{\"type\":\"recall\",\"cue\":{\"content\":\"memory\"},\"limit\":5}";
+        HttpResponse<String> response = post(
+                "/internal/v1/node-query",
+                "{\"query_id\":\"q\",\"reduce_to\":2,\"partitions\":[{\"space\":\"s9\",\"query\":" + recall
+                        + "},{\"space\":\"s1\",\"query\":" + recall + "}]}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode partitions = new ObjectMapper().readTree(response.body()).get("partitions");
+        assertThat(partitions.get(0).toString())
+                .isEqualTo("{\"space\":\"s9\",\"error\":{\"reason\":\"unreachable\",\"retryable\":false,"
+                        + "\"overloaded\":false,\"message\":\"space s9 is not held here\"}}");
+        assertThat(partitions.get(1).get("space").asText()).isEqualTo("s1");
+        assertThat(partitions.get(1).get("node").asText()).isEqualTo("n1");
+        // the node keeps its best 2 matches over all its partitions (LocalPartitionRunner.runAll), not 5
+        assertThat(partitions.get(1).get("matches")).hasSize(2);
     }
 }

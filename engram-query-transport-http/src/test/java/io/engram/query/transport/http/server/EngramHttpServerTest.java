@@ -230,6 +230,18 @@ class EngramHttpServerTest {
         }
     }
 
+    /** Sends a node-to-node call of JSON {@code body} named {@code callId}, with 10 s to its deadline. */
+    private CompletableFuture<HttpResponse<String>> sendNamed(String path, byte[] body, String callId) {
+        return http.sendAsync(
+                HttpRequest.newBuilder(uri(path))
+                        .header("Content-Type", "application/json")
+                        .header("Engram-Deadline-Ms", "10000")
+                        .header("Engram-Call-Id", callId)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void aCallerCancelsItsPartitionCallByName() throws Exception {
         CompletableFuture<PartialResult> pending = new CompletableFuture<>();
@@ -241,14 +253,7 @@ class EngramHttpServerTest {
                         SampleMessages.recall(),
                         MemorySpaceId.of("s1"),
                         io.engram.query.api.Deadline.after(Duration.ofSeconds(10))));
-        CompletableFuture<HttpResponse<String>> call = http.sendAsync(
-                HttpRequest.newBuilder(uri("/internal/v1/partition-query"))
-                        .header("Content-Type", "application/json")
-                        .header("Engram-Deadline-Ms", "10000")
-                        .header("Engram-Call-Id", "q1@n2.7")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> call = sendNamed("/internal/v1/partition-query", body, "q1@n2.7");
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> partitionRequests.size() == 1);
 
         HttpResponse<String> cancelled = post("/internal/v1/partition-cancel", "", "Engram-Call-Id", "q1@n2.7");
@@ -265,6 +270,89 @@ class EngramHttpServerTest {
                 post("/internal/v1/partition-cancel", "", "Engram-Call-Id", "bad id!"),
                 400,
                 "header Engram-Call-Id must be 1 to 200 characters of [A-Za-z0-9._@:-], got 'bad id!'");
+    }
+
+    private static final String NODE_BODY = "{\"query_id\":\"q1\",\"partitions\":[{\"space\":\"s1\",\"query\":" + RECALL
+            + "},{\"space\":\"s2\",\"query\":" + RECALL + "}]}";
+
+    @Test
+    void theNodeEndpointNeedsTheClusterTokenAndADeadlineAndAnswersEveryPartitionIn200() throws Exception {
+        partitionAnswer = r -> r.space().value().equals("s2")
+                ? CompletableFuture.failedFuture(
+                        io.engram.query.spi.TransportException.overloaded("node is at its partition queue cap"))
+                : CompletableFuture.completedFuture(
+                        new PartialResult(r.space(), NodeId.of("n1"), List.of(), 1.0, Duration.ofMillis(2)));
+        start(HttpServerConfig.loopback(0).withClusterToken("cluster-secret"));
+        assertProblem(
+                postJson("/internal/v1/node-query", NODE_BODY, "Engram-Deadline-Ms", "500"),
+                401,
+                "missing bearer token; send the header 'Authorization: Bearer <cluster token>'");
+        assertProblem(
+                postJson("/internal/v1/node-query", NODE_BODY, "Authorization", "Bearer cluster-secret"),
+                400,
+                "header Engram-Deadline-Ms is required: the milliseconds left until the query's deadline");
+        assertProblem(
+                post(
+                        "/internal/v1/node-query",
+                        NODE_BODY,
+                        "Content-Type",
+                        "text/plain",
+                        "Authorization",
+                        "Bearer cluster-secret",
+                        "Engram-Deadline-Ms",
+                        "500"),
+                415,
+                "Content-Type must be application/json or application/x-jackson-smile, got 'text/plain'");
+        assertProblem(
+                postJson(
+                        "/internal/v1/node-query",
+                        "{\"query_id\":\"q1\",\"partitions\":[]}",
+                        "Authorization",
+                        "Bearer cluster-secret",
+                        "Engram-Deadline-Ms",
+                        "500"),
+                400,
+                "a node request needs at least one partition");
+        assertThat(partitionRequests).isEmpty();
+
+        HttpResponse<String> ok = postJson(
+                "/internal/v1/node-query",
+                NODE_BODY,
+                "Authorization",
+                "Bearer cluster-secret",
+                "Engram-Deadline-Ms",
+                "500");
+
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(ok.body())
+                .isEqualTo("{\"partitions\":[{\"space\":\"s1\",\"node\":\"n1\",\"matches\":[],"
+                        + "\"confidence_adjustment\":1.0,\"latency_ms\":2},"
+                        + "{\"space\":\"s2\",\"error\":{\"reason\":\"failed\",\"retryable\":false,"
+                        + "\"overloaded\":true,\"message\":\"node is at its partition queue cap\"}}]}");
+        assertThat(partitionRequests).extracting(r -> r.space().value()).containsExactly("s1", "s2");
+        assertThat(partitionRequests).allSatisfy(r -> {
+            assertThat(r.queryId()).isEqualTo("q1");
+            assertThat(r.deadline().remainingMillis()).isBetween(1L, 500L);
+        });
+    }
+
+    @Test
+    void aCallerCancelsItsNodeCallByName() throws Exception {
+        CompletableFuture<PartialResult> pending = new CompletableFuture<>();
+        partitionAnswer = r -> pending;
+        start(HttpServerConfig.loopback(0));
+        CompletableFuture<HttpResponse<String>> call =
+                sendNamed("/internal/v1/node-query", NODE_BODY.getBytes(UTF_8), "q1@n2.8");
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> partitionRequests.size() == 2);
+        assertThat(partitionRequests).noneMatch(r -> r.deadline().isCancelled());
+
+        HttpResponse<String> cancelled = post("/internal/v1/partition-cancel", "", "Engram-Call-Id", "q1@n2.8");
+
+        assertThat(cancelled.statusCode()).isEqualTo(204);
+        // the exchange's deadline is cancelled, and with it every partition's: the engine stops at its next check
+        assertThat(partitionRequests).allMatch(r -> r.deadline().isCancelled());
+        assertThat(call.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
     }
 
     @Test
@@ -453,7 +541,8 @@ class EngramHttpServerTest {
                 get("/v2/query"),
                 404,
                 "no endpoint at '/v2/query'; known: /v1/query,"
-                        + " /internal/v1/partition-query, /internal/v1/partition-cancel, /cluster/health, /metrics");
+                        + " /internal/v1/partition-query, /internal/v1/node-query, /internal/v1/partition-cancel,"
+                        + " /cluster/health, /metrics");
         HttpResponse<String> wrongMethod = get("/v1/query");
         assertProblem(wrongMethod, 405, "/v1/query accepts POST, got GET");
         assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
