@@ -26,8 +26,9 @@ public interface MergePolicy extends Named {
 
     /**
      * Combines two activations in [0, 1] of one memory (⊕ in DESIGN.md's spread): the contributions of several
-     * in-edges to one layer, and the layers of a memory into its activation. Must be commutative and associative and
-     * stay in [0, 1]. The default merges two matches of one memory carrying {@code a} and {@code b} as confidence and
+     * in-edges to one layer, and the layers of a memory into its activation. Must be commutative and associative, stay
+     * in [0, 1], and have 0 as its identity ({@code combine(a, 0) = a}), so that an engine may leave out a contribution
+     * of 0. The default merges two matches of one memory carrying {@code a} and {@code b} as confidence and
      * reads the merged confidence, so a policy that defines only {@link #merge} combines activations the same way.
      */
     default double combine(double a, double b) {

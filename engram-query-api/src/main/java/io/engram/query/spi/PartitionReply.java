@@ -54,10 +54,14 @@ public record PartitionReply(
             NodeRequest request, Function<PartitionRequest, CompletableFuture<PartialResult>> run) {
         requireNonNull(request, "request is null");
         requireNonNull(run, "run is null");
+        List<CompletableFuture<PartialResult>> started =
+                new ArrayList<>(request.partitions().size());
         List<CompletableFuture<PartitionReply>> calls =
                 new ArrayList<>(request.partitions().size());
         for (PartitionRequest partition : request.partitions()) {
-            calls.add(run.apply(partition).handle((result, failure) -> {
+            CompletableFuture<PartialResult> call = run.apply(partition);
+            started.add(call);
+            calls.add(call.handle((result, failure) -> {
                 if (failure == null) {
                     return answered(result);
                 }
@@ -78,7 +82,7 @@ public record PartitionReply(
                 .thenApply(done -> calls.stream().map(CompletableFuture::join).toList());
         all.whenComplete((replies, failure) -> {
             if (all.isCancelled()) {
-                calls.forEach(call -> call.cancel(true));
+                started.forEach(call -> call.cancel(true));
             }
         });
         return all;

@@ -83,6 +83,11 @@ public sealed interface PartitionTask
      * no other dominates (fewer or equal hops and at least the activation).
      *
      * @param query the spread
+     * <p>A start is itself activated: its memory is among the matches with the start's activation unless something
+     * better reaches it (seeds are never returned). A start below the query's threshold does not flow; later rounds
+     * carry as threshold the coordinator's floor (the {@code limit}-th best activation so far), not the client's. Ties
+     * at the limit may be broken in any order.
+     *
      * @param starts where to spread from: empty for the query's seeds held in the space (activation 1, no hop used);
      *     else a later round of a distributed spread, each start entering at its {@code hopsUsed}
      */
@@ -110,8 +115,9 @@ public sealed interface PartitionTask
      * given (unless it is one of the query's seeds, which are never returned), unbounded by the limit; and, when its
      * {@code hopsUsed} is below the query's {@code maxHops}, a {@link io.engram.query.api.SpreadCrossing} in the
      * frontier for each of its out-edges {@code u→v}, with activation {@code a × weight × (1 − decay)} and
-     * {@code hopsUsed + 1} hops, whether {@code v} is in this space or another (its space when known). An activation
-     * of a memory the space does not hold is ignored.
+     * {@code hopsUsed + 1} hops, whether {@code v} is in this space or another (its space when known); a contribution
+     * of 0 may be left out. An activation of a memory the space does not hold is ignored. The coordinator uses only
+     * contributions with the hops of the step it asked for.
      *
      * @param query the spread (its seeds, decay and max hops)
      * @param activations the memories of layer {@code h − 1} with their activation and {@code hopsUsed = h − 1}

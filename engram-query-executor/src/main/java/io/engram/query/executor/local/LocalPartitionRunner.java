@@ -169,10 +169,13 @@ public final class LocalPartitionRunner {
      */
     public CompletableFuture<List<PartitionReply>> runAll(NodeRequest request) {
         requireNonNull(request, "request is null");
+        List<CompletableFuture<PartialResult>> started =
+                new ArrayList<>(request.partitions().size());
         List<CompletableFuture<PartitionReply>> runs =
                 new ArrayList<>(request.partitions().size());
         for (PartitionRequest partition : request.partitions()) {
             CompletableFuture<PartialResult> run = run(partition);
+            started.add(run);
             runs.add(run.handle((result, failure) -> result != null
                     ? PartitionReply.answered(result)
                     : PartitionReply.failed(partition.space(), asTransportFailure(partition, failure))));
@@ -188,9 +191,9 @@ public final class LocalPartitionRunner {
                 .thenApply(replies -> reduce(replies, request.reduceTo()));
         all.whenComplete((replies, failure) -> {
             if (all.isCancelled()) {
-                for (int i = 0; i < runs.size(); i++) {
+                for (int i = 0; i < started.size(); i++) {
                     request.partitions().get(i).deadline().cancel();
-                    runs.get(i).cancel(true);
+                    started.get(i).cancel(true); // a run still queued never starts and gives its queue slot back
                 }
             }
         });

@@ -206,6 +206,9 @@ public final class SpreadCoordinator {
                     reached.putIfAbsent(match.memoryId(), match);
                 }
                 for (SpreadCrossing crossing : partial.frontier()) {
+                    if (crossing.hopsUsed() != number || number > query.maxHops()) {
+                        continue; // not a contribution to layer `number` (an engine outside its contract)
+                    }
                     contributions
                             .computeIfAbsent(crossing.memory(), m -> new ArrayList<>())
                             .add(crossing.activation());
