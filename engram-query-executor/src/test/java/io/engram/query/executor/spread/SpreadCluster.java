@@ -22,6 +22,7 @@ import io.engram.query.executor.resilience.NodeCallPolicy;
 import io.engram.query.executor.scatter.CoordinatorAssembly;
 import io.engram.query.planner.embedded.ObservedPartitionDetector;
 import io.engram.query.planner.embedded.StaticSpaceDirectory;
+import io.engram.query.spi.LocalQueryEngine;
 import io.engram.query.spi.MergePolicy;
 import io.engram.query.spi.SpaceAssignment;
 import io.engram.query.spi.Transport;
@@ -29,14 +30,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
- * A cluster in one JVM for spread tests: every node an {@link EmbeddedQueryEngine} over its own store, reached through
- * an in-process transport behind a {@link FaultInjectingTransport}, and the real planner, executor, aggregation and
+ * A cluster in one JVM for spread tests: every node an {@link EmbeddedQueryEngine} over its own store (or an engine a
+ * host brings), reached through an in-process transport behind a {@link FaultInjectingTransport}, and the real planner, executor, aggregation and
  * spread and imagine coordinators, coordinated from the first node.
  */
 public final class SpreadCluster implements AutoCloseable {
@@ -75,15 +78,31 @@ public final class SpreadCluster implements AutoCloseable {
             QueryConfig config,
             Function<Transport, Transport> wire,
             List<MergePolicy> extraMergePolicies) {
-        List<NodeId> nodes = new ArrayList<>(stores.keySet());
+        this(embedded(stores, engineSpaces), spacesOf(stores), directorySpaces, config, wire, extraMergePolicies);
+    }
+
+    /**
+     * A cluster of engines a host brings ({@link LocalQueryEngine}s of its own).
+     *
+     * @param engines each node's engine, the first node coordinating (iteration order)
+     * @param spaces the spaces each node holds, as the directory assigns them
+     * @param directorySpaces names the space of a memory for the directory
+     */
+    public SpreadCluster(
+            Map<NodeId, ? extends LocalQueryEngine> engines,
+            Map<NodeId, Set<MemorySpaceId>> spaces,
+            Function<MemoryId, Optional<MemorySpaceId>> directorySpaces,
+            QueryConfig config,
+            Function<Transport, Transport> wire,
+            List<MergePolicy> extraMergePolicies) {
+        List<NodeId> nodes = new ArrayList<>(engines.keySet());
         NodeId coordinator = nodes.get(0);
         Map<NodeId, LocalPartitionRunner> runners = new HashMap<>();
         List<SpaceAssignment> assignments = new ArrayList<>();
-        stores.forEach((node, store) -> {
-            EmbeddedQueryEngine engine = new EmbeddedQueryEngine(
-                    node, store, Ticker.system(), EngineOptions.defaults().withExternalSpaces(engineSpaces));
+        engines.forEach((node, engine) -> {
             runners.put(node, new LocalPartitionRunner(engine, threads.compute()));
-            store.spaces().forEach(space -> assignments.add(new SpaceAssignment(space, node, List.of())));
+            spaces.getOrDefault(node, Set.of())
+                    .forEach(space -> assignments.add(new SpaceAssignment(space, node, List.of())));
         });
         faults = new FaultInjectingTransport(wire.apply(new InProcessTransport(runners)), threads.scheduler(), 42);
         NodeCallPolicy callPolicy = new NodeCallPolicy(config, metrics);
@@ -101,6 +120,22 @@ public final class SpreadCluster implements AutoCloseable {
                 threads,
                 config,
                 extraMergePolicies);
+    }
+
+    private static Map<NodeId, LocalQueryEngine> embedded(
+            Map<NodeId, MemoryStore> stores, Function<MemoryId, Optional<MemorySpaceId>> engineSpaces) {
+        Map<NodeId, LocalQueryEngine> engines = new LinkedHashMap<>();
+        stores.forEach((node, store) -> engines.put(
+                node,
+                new EmbeddedQueryEngine(
+                        node, store, Ticker.system(), EngineOptions.defaults().withExternalSpaces(engineSpaces))));
+        return engines;
+    }
+
+    private static Map<NodeId, Set<MemorySpaceId>> spacesOf(Map<NodeId, MemoryStore> stores) {
+        Map<NodeId, Set<MemorySpaceId>> spaces = new LinkedHashMap<>();
+        stores.forEach((node, store) -> spaces.put(node, store.spaces()));
+        return spaces;
     }
 
     /** Client queries counted as started, over every strategy. */
