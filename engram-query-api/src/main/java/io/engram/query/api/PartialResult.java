@@ -16,8 +16,8 @@ import java.util.List;
  * @param latency how long the partition took
  * @param frontier for a spread: the activation that crossed edges into memories of other spaces, which a distributed
  *     spread continues in a later round; empty otherwise
- * @param seeds for the seed fetch of a distributed imagine ({@link io.engram.query.spi.PartitionTask.SeedFetch}): the query's seeds
- *     this node holds, with their embeddings; empty otherwise
+ * @param seeds for the seed fetch of a distributed imagine ({@link io.engram.query.spi.PartitionTask.SeedFetch}): the
+ *     query's seeds this node holds, with their embeddings; empty otherwise
  */
 public record PartialResult(
         MemorySpaceId space,
