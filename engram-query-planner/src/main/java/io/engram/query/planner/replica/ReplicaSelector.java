@@ -25,6 +25,11 @@ import java.util.function.Predicate;
  * wait of a new request behind the ones already queued (each costing about {@code ewma}); it is gentler than
  * Elasticsearch's cubic queue term, which suits a small cluster where one in-flight request is normal.
  *
+ * <p>A copy goes ahead of another only when its score is lower by more than a factor {@value #BAND_RATIO} (scores under
+ * {@value #BAND_FLOOR_MILLIS} ms all alike); closer scores keep the primary first: a few milliseconds of noise between healthy copies must not move a
+ * space off its primary from one query to the next (it did, with one request per node, whose exchanges carry
+ * different numbers of spaces).
+ *
  * <p>A node never observed gets a neutral estimate, the mean {@code ewma} of the nodes observed so far (0 when none
  * is), so it ranks with an average node and gets tried rather than starved. A failed call ends the outstanding count
  * and is folded into the average as a sample of twice the node's current estimate (at least {@value
@@ -33,6 +38,8 @@ import java.util.function.Predicate;
  */
 public final class ReplicaSelector {
     public static final double DEFAULT_ALPHA = 0.3;
+    static final double BAND_RATIO = 1.5;
+    static final double BAND_FLOOR_MILLIS = 2.0;
     static final double MIN_FAILURE_PENALTY_MILLIS = 1.0;
     private static final long UNOBSERVED = Double.doubleToRawLongBits(Double.NaN);
 
@@ -98,7 +105,8 @@ public final class ReplicaSelector {
 
     /**
      * The usable copies of {@code assignment} in the order to try them: {@code localNode} first when it holds a copy
-     * and is usable; then by {@link #score} ascending, the primary winning ties, then by node id. Copies for which
+     * and is usable; then by {@link #score} ascending where it differs by more than a factor {@value #BAND_RATIO}, the
+     * primary winning closer scores, then by node id. Copies for which
      * {@code usable} is false are left out, so the list may be empty.
      */
     public List<NodeId> order(SpaceAssignment assignment, NodeId localNode, Predicate<NodeId> usable) {
@@ -145,9 +153,16 @@ public final class ReplicaSelector {
     }
 
     private static boolean before(NodeId a, double scoreA, NodeId b, double scoreB, NodeId primary) {
-        int byScore = Double.compare(scoreA, scoreB);
-        if (byScore != 0) {
-            return byScore < 0;
+        // A score counts as better only when it is lower by more than a factor BAND_RATIO (under BAND_FLOOR_MILLIS all
+        // alike):
+        // noise between healthy copies does not reorder them; a copy clearly faster or less busy still moves ahead.
+        double floorA = Math.max(scoreA, BAND_FLOOR_MILLIS);
+        double floorB = Math.max(scoreB, BAND_FLOOR_MILLIS);
+        if (floorA * BAND_RATIO < floorB) {
+            return true;
+        }
+        if (floorB * BAND_RATIO < floorA) {
+            return false;
         }
         if (a.equals(primary) || b.equals(primary)) {
             return a.equals(primary);

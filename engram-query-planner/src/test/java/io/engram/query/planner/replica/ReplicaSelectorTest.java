@@ -113,11 +113,25 @@ class ReplicaSelectorTest {
     }
 
     @Test
+    void noiseBetweenHealthyCopiesKeepsThePrimaryFirstAClearlyFasterCopyMovesAhead() {
+        SpaceAssignment a = new SpaceAssignment(MemorySpaceId.of("s1"), N3, List.of(N2));
+        observe(selector, N3, 3);
+        observe(selector, N2, 2);
+        assertThat(selector.order(a, ELSEWHERE, n -> true)).containsExactly(N3, N2);
+
+        for (int i = 0; i < 30; i++) {
+            observe(selector, N3, 12);
+        }
+        assertThat(selector.order(a, ELSEWHERE, n -> true)).containsExactly(N2, N3);
+    }
+
+    @Test
     void outstandingCallsPushABusyNodeDown() {
         observe(selector, N2, 10);
         observe(selector, N3, 15);
         observe(selector, N1, 15);
         selector.onCallStarted(N2);
+        selector.onCallStarted(N2); // 10 ms × 3: clearly behind the others' 15
 
         assertThat(selector.order(S1, ELSEWHERE, n -> true)).containsExactly(N1, N3, N2);
     }
