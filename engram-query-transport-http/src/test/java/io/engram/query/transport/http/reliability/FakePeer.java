@@ -43,7 +43,8 @@ final class FakePeer implements AutoCloseable {
             return t;
         }));
         server.createContext("/cluster/health", e -> send(e, 200, "application/json", "{\"status\":\"ok\"}"));
-        server.createContext("/internal/v1/partition-query", this::partition);
+        server.createContext("/internal/v1/partition-query", e -> partition(e, false));
+        server.createContext("/internal/v1/node-query", e -> partition(e, true));
         server.start();
     }
 
@@ -59,12 +60,17 @@ final class FakePeer implements AutoCloseable {
         return calls.get();
     }
 
-    private void partition(HttpExchange exchange) throws IOException {
+    /**
+     * Answers a partition request, or a node request (for its one space) with the same answer as the reply of its one
+     * partition: {@code {"partitions": [answer]}}; a body that is not JSON goes as it is.
+     */
+    private void partition(HttpExchange exchange, boolean nodeRequest) throws IOException {
         exchange.getRequestBody().readAllBytes();
         calls.incrementAndGet();
         String match = "{\"memory_id\":\"" + EVIL_ID + "\",\"space\":\"s1\",\"confidence\":0.999,\"content\":\"x\"}";
         switch (answer) {
-            case MALFORMED -> send(exchange, 200, "application/json", "{\"space\": \"" + space + "\", \"matches\": [");
+            case MALFORMED ->
+                reply(exchange, nodeRequest, 200, "application/json", "{\"space\": \"" + space + "\", \"matches\": [");
             case OVERSIZED -> {
                 StringBuilder big = new StringBuilder("{\"space\":\"" + space + "\",\"node\":\"n3\",\"matches\":[");
                 for (int i = 0; i < 4000; i++) {
@@ -78,31 +84,40 @@ final class FakePeer implements AutoCloseable {
                             .append("\"}");
                 }
                 big.append("],\"confidence_adjustment\":1.0,\"latency_ms\":1}");
-                send(exchange, 200, "application/json", big.toString());
+                reply(exchange, nodeRequest, 200, "application/json", big.toString());
             }
             case FOREIGN_SPACE ->
-                send(
+                reply(
                         exchange,
+                        nodeRequest,
                         200,
                         "application/json",
                         "{\"space\":\"s1\",\"node\":\"n3\",\"matches\":[" + match
                                 + "],\"confidence_adjustment\":1.0,\"latency_ms\":1}");
             case FOREIGN_MATCHES ->
-                send(
+                reply(
                         exchange,
+                        nodeRequest,
                         200,
                         "application/json",
                         "{\"space\":\"" + space + "\",\"node\":\"n3\",\"matches\":[" + match
                                 + "],\"confidence_adjustment\":1.0,\"latency_ms\":1}");
             case WRONG_TYPES ->
-                send(
+                reply(
                         exchange,
+                        nodeRequest,
                         200,
                         "application/json",
                         "{\"space\":\"" + space + "\",\"node\":\"n3\",\"matches\":\"all of them\","
                                 + "\"confidence_adjustment\":1e400,\"latency_ms\":-5}");
-            case WRONG_CONTENT_TYPE -> send(exchange, 200, "text/html", "<html>hello</html>");
+            case WRONG_CONTENT_TYPE -> reply(exchange, nodeRequest, 200, "text/html", "<html>hello</html>");
         }
+    }
+
+    private static void reply(HttpExchange exchange, boolean nodeRequest, int status, String type, String body)
+            throws IOException {
+        boolean json = type.equals("application/json");
+        send(exchange, status, type, nodeRequest && json ? "{\"partitions\":[" + body + "]}" : body);
     }
 
     private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
