@@ -161,7 +161,7 @@ public final class LocalPartitionRunner {
 
     /**
      * Runs every partition of {@code request} (one node-to-node request) as {@link #run} does, in parallel on the
-     * compute pool, and answers with one reply per partition in the request's order: a partition that failed is a
+     * compute pool (the last one inline, as {@link #runInline}), and answers with one reply per partition in the request's order: a partition that failed is a
      * failed reply naming why ({@link TransportException}), the others answered. With {@code reduceTo} set, only the
      * best {@code reduceTo} matches over all partitions are kept ({@link MatchOrder#BEST_FIRST}), each still in its
      * partition's result: the node's partial reduce. A spread round's crossings into the request's other spaces are
@@ -173,8 +173,12 @@ public final class LocalPartitionRunner {
                 new ArrayList<>(request.partitions().size());
         List<CompletableFuture<PartitionReply>> runs =
                 new ArrayList<>(request.partitions().size());
-        for (PartitionRequest partition : request.partitions()) {
-            CompletableFuture<PartialResult> run = run(partition);
+        List<PartitionRequest> partitions = request.partitions();
+        for (int i = 0; i < partitions.size(); i++) {
+            PartitionRequest partition = partitions.get(i);
+            // the others go to the pool first; the last runs on the calling thread when a permit is free, as a single
+            // partition request would, instead of the caller's thread only waiting
+            CompletableFuture<PartialResult> run = i < partitions.size() - 1 ? run(partition) : runInline(partition);
             started.add(run);
             runs.add(run.handle((result, failure) -> result != null
                     ? PartitionReply.answered(result)
