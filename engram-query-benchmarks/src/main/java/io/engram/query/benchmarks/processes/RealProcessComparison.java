@@ -46,7 +46,7 @@ import java.util.stream.Stream;
  * before and after each slice (a slice ends when its last query is answered), divided by the slice's queries. It
  * includes whatever else the nodes do meanwhile (JIT, GC, the cluster's health probes).
  *
- * <p>Usage: {@code RealProcessComparison [--jar engram-query-transport-http/target/engram-query.jar] [--warmup-s 30]
+ * <p>Usage: {@code RealProcessComparison [--jar engram-query-transport-http/target/engram-query.jar] [--warmup-s 60]
  * [--measure-s 10] [--slice-ms 2500] [--concurrency 4,16] [--memories 2000] [--json FILE]}; {@code --warmup-s} and
  * {@code --measure-s} are per side (and per query and concurrency, for the latter).
  */
@@ -90,7 +90,7 @@ public final class RealProcessComparison {
             throw new IllegalArgumentException("the node jar " + jar.toAbsolutePath()
                     + " is missing; build it with mvn -B -q -DskipTests package -pl engram-query-transport-http -am");
         }
-        long warmupNanos = TimeUnit.SECONDS.toNanos(positive(options, "warmup-s", 30));
+        long warmupNanos = TimeUnit.SECONDS.toNanos(positive(options, "warmup-s", 60));
         long measureNanos = TimeUnit.SECONDS.toNanos(positive(options, "measure-s", 10));
         long sliceNanos = TimeUnit.MILLISECONDS.toNanos(positive(options, "slice-ms", 2500));
         int memories = (int) positive(options, "memories", 2000);
