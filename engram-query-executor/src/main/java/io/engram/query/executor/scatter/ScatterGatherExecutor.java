@@ -117,12 +117,10 @@ public final class ScatterGatherExecutor {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        long matches = (long) query.limit() * plan.expectedPartitions();
-        if (matches > config.maxResultMatches()) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("limit " + query.limit() + " over "
-                    + plan.expectedPartitions() + " partitions could gather " + matches
-                    + " matches, more than this node allows for one query (query.max_result_matches "
-                    + config.maxResultMatches() + "); lower the limit or name fewer spaces"));
+        try {
+            requireResultMatchesWithin(query.limit(), plan.expectedPartitions());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
         }
         List<MemorySpaceId> expected = new ArrayList<>(plan.expectedPartitions());
         plan.targets().forEach(t -> expected.add(t.space()));
@@ -142,6 +140,21 @@ public final class ScatterGatherExecutor {
     }
 
     /** The merge policy {@code query} names, else the configured default; unknown names fail listing the known. */
+    /**
+     * Refuses a query that could gather more than {@code query.max_result_matches}: {@code limit} over
+     * {@code partitions} partitions.
+     *
+     * @throws IllegalArgumentException saying what to lower
+     */
+    public void requireResultMatchesWithin(int limit, int partitions) {
+        long matches = (long) limit * partitions;
+        if (matches > config.maxResultMatches()) {
+            throw new IllegalArgumentException("limit " + limit + " over " + partitions + " partitions could gather "
+                    + matches + " matches, more than this node allows for one query (query.max_result_matches "
+                    + config.maxResultMatches() + "); lower the limit or name fewer spaces");
+        }
+    }
+
     public MergePolicy mergePolicy(Query query) {
         return mergePolicies.get(query.options().mergePolicy().orElse(config.defaultMergePolicy()));
     }

@@ -94,6 +94,9 @@ public final class SpreadCoordinator {
         QueryPlan first;
         try {
             run = new Run(query, deadline, executor.mergePolicy(query), executor.consistencyPolicy(query));
+            // Checked once over every space the spread may reach, not round by round: a later round must not fail a
+            // query halfway for a limit the client could have been told about at once.
+            executor.requireResultMatchesWithin(query.limit(), run.scope().size());
             SpreadQuery firstRound = query.options().planningStrategy().isPresent()
                     ? query
                     : withOptions(

@@ -342,6 +342,20 @@ class SpreadCoordinatorTest {
     }
 
     @Test
+    void aSpreadThatCouldGatherTooManyMatchesIsRefusedBeforeItsFirstRound() throws Exception {
+        // 10 over the 3 spaces it may reach is 30 > 15; its first round alone (the seed's space: 10) would pass
+        QueryConfig config = QueryConfig.fromToml("[query]\nmax_result_matches = 15\n");
+        try (SpreadCluster cluster = new SpreadCluster(ordered(chain()), BY_NAME, BY_NAME, config)) {
+            assertThatThrownBy(() -> cluster.run(CHAIN_QUERY))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("limit 10 over 3 partitions could gather 30 matches, more than this node allows for one"
+                            + " query (query.max_result_matches 15); lower the limit or name fewer spaces");
+            assertThat(cluster.faults.calls(N1) + cluster.faults.calls(N2) + cluster.faults.calls(N3))
+                    .isZero();
+        }
+    }
+
+    @Test
     void aSpreadFailingItsConsistencyIsCountedAsFailedOnce() throws Exception {
         SpreadQuery all = new SpreadQuery(
                 CHAIN_QUERY.seeds(),
