@@ -1,11 +1,13 @@
 package io.engram.query.benchmarks.processes;
 
+import static io.engram.query.benchmarks.CommandLineOptions.positive;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.engram.query.api.MemorySpaceId;
+import io.engram.query.benchmarks.CommandLineOptions;
 import io.engram.query.benchmarks.processes.ClosedLoopLoad.Latencies;
 import io.engram.query.benchmarks.processes.ClosedLoopLoad.Slice;
 import io.engram.query.benchmarks.report.ResultsFile;
@@ -424,34 +426,12 @@ public final class RealProcessComparison {
         }
     }
 
-    private static long positive(Map<String, String> options, String name, long fallback) {
-        String value = options.get(name);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            long parsed = Long.parseLong(value);
-            if (parsed > 0) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("--" + name + " must be a positive integer, got '" + value + "'");
-    }
-
     private static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i += 2) {
-            String name = args[i].replaceFirst("^--", "");
-            if (!args[i].startsWith("--") || !OPTIONS.contains(name) || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: RealProcessComparison [--jar FILE] [--warmup-s N]"
-                        + " [--measure-s N] [--slice-ms N] [--concurrency N,N] [--memories N] [--json FILE], got '"
-                        + args[i] + "'");
-            }
-            options.put(name, args[i + 1]);
-        }
-        return options;
+        return CommandLineOptions.parse(
+                args,
+                OPTIONS,
+                "RealProcessComparison [--jar FILE] [--warmup-s N]"
+                        + " [--measure-s N] [--slice-ms N] [--concurrency N,N] [--memories N] [--json FILE]");
     }
 
     /** One side's slices of one query and concurrency, added up. */

@@ -1,6 +1,9 @@
 package io.engram.query.benchmarks.scatter;
 
+import static io.engram.query.benchmarks.CommandLineOptions.positive;
+
 import io.engram.query.api.Query;
+import io.engram.query.benchmarks.CommandLineOptions;
 import io.engram.query.benchmarks.report.ResultsFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -159,34 +162,12 @@ public final class InterleavedComparison {
         return sum / count;
     }
 
-    private static long positive(Map<String, String> options, String name, long fallback) {
-        String value = options.get(name);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            long parsed = Long.parseLong(value);
-            if (parsed > 0) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("--" + name + " must be a positive integer, got '" + value + "'");
-    }
-
     private static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i += 2) {
-            String name = args[i].replaceFirst("^--", "");
-            if (!args[i].startsWith("--") || !OPTIONS.contains(name) || i + 1 >= args.length) {
-                throw new IllegalArgumentException(
-                        "usage: InterleavedComparison [--datasets light,heavy] [--warmup-s N]"
-                                + " [--measure-s N] [--block-ms N] [--json FILE], got '" + args[i] + "'");
-            }
-            options.put(name, args[i + 1]);
-        }
-        return options;
+        return CommandLineOptions.parse(
+                args,
+                OPTIONS,
+                "InterleavedComparison [--datasets light,heavy] [--warmup-s N]"
+                        + " [--measure-s N] [--block-ms N] [--json FILE]");
     }
 
     /** Latencies of single queries, in ns. */

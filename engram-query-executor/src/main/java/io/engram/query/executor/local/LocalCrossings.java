@@ -6,6 +6,7 @@ import io.engram.query.api.MemoryId;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.PartialResult;
 import io.engram.query.api.SpreadCrossing;
+import io.engram.query.executor.spread.SentStarts;
 import io.engram.query.spi.NodeRequest;
 import io.engram.query.spi.PartitionReply;
 import io.engram.query.spi.PartitionRequest;
@@ -35,8 +36,8 @@ final class LocalCrossings {
     private final LocalPartitionRunner runner;
     private final NodeRequest request;
     private final Map<MemorySpaceId, PartitionRequest> bySpace = new LinkedHashMap<>();
-    /** Per memory, the (hops, activation) pairs already run here, none dominating another. */
-    private final Map<MemoryId, List<double[]>> run = new HashMap<>();
+    /** The starts already run in this request (its own starts and the seeds count as run). */
+    private final SentStarts run = new SentStarts();
 
     private LocalCrossings(LocalPartitionRunner runner, NodeRequest request) {
         this.runner = runner;
@@ -45,9 +46,9 @@ final class LocalCrossings {
             bySpace.put(partition.space(), partition);
             PartitionTask.SpreadRun task = (PartitionTask.SpreadRun) partition.task();
             if (task.starts().isEmpty()) {
-                task.query().seeds().forEach(seed -> improves(seed, 0, 1.0));
+                task.query().seeds().forEach(seed -> run.improves(seed, 0, 1.0));
             } else {
-                task.starts().forEach(start -> improves(start.memory(), start.hopsUsed(), start.activation()));
+                task.starts().forEach(start -> run.improves(start.memory(), start.hopsUsed(), start.activation()));
             }
         }
     }
@@ -89,7 +90,7 @@ final class LocalCrossings {
                     remote.add(crossing);
                     continue;
                 }
-                if (improves(crossing.memory(), crossing.hopsUsed(), crossing.activation())) {
+                if (run.improves(crossing.memory(), crossing.hopsUsed(), crossing.activation())) {
                     starts.computeIfAbsent(target, t -> new ArrayList<>())
                             .add(new SpreadStart(crossing.memory(), crossing.activation(), crossing.hopsUsed()));
                 }
@@ -130,19 +131,6 @@ final class LocalCrossings {
                     return merged;
                 })
                 .thenCompose(this::pass);
-    }
-
-    /** Records the start when nothing run here dominates it (fewer or equal hops and at least the activation). */
-    private boolean improves(MemoryId memory, int hops, double activation) {
-        List<double[]> known = run.computeIfAbsent(memory, m -> new ArrayList<>(1));
-        for (double[] k : known) {
-            if (k[0] <= hops && k[1] >= activation) {
-                return false;
-            }
-        }
-        known.removeIf(k -> k[0] >= hops && k[1] <= activation);
-        known.add(new double[] {hops, activation});
-        return true;
     }
 
     private static List<SpreadCrossing> restore(PartialResult result, List<SpreadStart> starts) {

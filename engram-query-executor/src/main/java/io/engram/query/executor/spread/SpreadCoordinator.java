@@ -133,8 +133,8 @@ public final class SpreadCoordinator {
         private final Map<MemoryId, Double> activations = new HashMap<>();
         /** Supersteps: the first match returned for each memory reached, for its content. */
         private final Map<MemoryId, Match> reached = new HashMap<>();
-        /** Per memory, the (hops, activation) pairs already sent, none dominating another. */
-        private final Map<MemoryId, List<double[]>> sent = new HashMap<>();
+        /** The starts already sent (the seeds count as sent, with activation 1 and no hop). */
+        private final SentStarts sent = new SentStarts();
 
         private final List<QueryResult> rounds = new ArrayList<>();
         /** The seeds by the space the directory places them in, and those it can not place (sent to every space). */
@@ -149,7 +149,7 @@ public final class SpreadCoordinator {
             this.consistency = consistency;
             this.runAhead = merge.selectsMaximum();
             for (MemoryId seed : query.seeds()) {
-                sent.put(seed, new ArrayList<>(List.of(new double[] {0, 1.0})));
+                sent.improves(seed, 0, 1.0);
                 Optional<MemorySpaceId> space = directory.spaceOf(seed);
                 if (space.isPresent()) {
                     seedsBySpace
@@ -240,11 +240,7 @@ public final class SpreadCoordinator {
                     anywhere.add(start);
                 }
             }
-            if (!anywhere.isEmpty()) {
-                for (MemorySpaceId space : scope()) {
-                    next.computeIfAbsent(space, s -> new ArrayList<>()).addAll(anywhere);
-                }
-            }
+            offerEverywhere(next, anywhere);
             executor.metrics().spreadFrontier(frontier);
             if (next.isEmpty()) {
                 complete(number, deadline.isExpired() && cutByDeadline(answer), List.of(), stepMatches());
@@ -390,7 +386,7 @@ public final class SpreadCoordinator {
                 if (space.isPresent() && !inScope(space.get())) {
                     continue;
                 }
-                if (!improves(crossing)) {
+                if (!sent.improves(crossing.memory(), crossing.hopsUsed(), crossing.activation())) {
                     continue;
                 }
                 SpreadStart start = new SpreadStart(crossing.memory(), crossing.activation(), crossing.hopsUsed());
@@ -400,27 +396,17 @@ public final class SpreadCoordinator {
                     anywhere.add(start);
                 }
             }
+            offerEverywhere(next, anywhere);
+            return next;
+        }
+
+        /** Starts whose space nobody knows go to every space in scope (a space that does not hold them ignores them). */
+        private void offerEverywhere(Map<MemorySpaceId, List<SpreadStart>> next, List<SpreadStart> anywhere) {
             if (!anywhere.isEmpty()) {
                 for (MemorySpaceId space : scope()) {
                     next.computeIfAbsent(space, s -> new ArrayList<>()).addAll(anywhere);
                 }
             }
-            return next;
-        }
-
-        /** Records the crossing when nothing sent to its memory dominates it (fewer or equal hops, ≥ activation). */
-        private boolean improves(SpreadCrossing crossing) {
-            List<double[]> known = sent.computeIfAbsent(crossing.memory(), m -> new ArrayList<>(1));
-            double hops = crossing.hopsUsed();
-            double activation = crossing.activation();
-            for (double[] k : known) {
-                if (k[0] <= hops && k[1] >= activation) {
-                    return false;
-                }
-            }
-            known.removeIf(k -> k[0] >= hops && k[1] <= activation);
-            known.add(new double[] {hops, activation});
-            return true;
         }
 
         private boolean inScope(MemorySpaceId space) {

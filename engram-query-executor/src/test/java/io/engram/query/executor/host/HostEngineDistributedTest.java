@@ -22,6 +22,7 @@ import io.engram.query.api.RecallQuery;
 import io.engram.query.api.SpreadQuery;
 import io.engram.query.executor.config.QueryConfig;
 import io.engram.query.executor.spread.SpreadCluster;
+import io.engram.query.executor.spread.SpreadGraphs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -294,32 +295,12 @@ class HostEngineDistributedTest {
                         : (a, b) -> 1.0 - (1.0 - a) * (1.0 - b);
         Map<MemoryId, HostEngine.Memory> byId = new HashMap<>();
         graph.memories().forEach(m -> byId.put(m.id(), m));
-        Map<MemoryId, Double> layer = new HashMap<>();
-        query.seeds().forEach(seed -> layer.put(seed, 1.0));
-        Map<MemoryId, Double> total = new HashMap<>();
-        for (int h = 1; h <= query.maxHops(); h++) {
-            Map<MemoryId, List<Double>> contributions = new HashMap<>();
-            layer.forEach((memory, a) -> {
-                for (HostEngine.Edge edge : byId.get(memory).edges()) {
-                    contributions
-                            .computeIfAbsent(edge.to(), t -> new ArrayList<>())
-                            .add(a * edge.weight() * (1 - query.decay()));
-                }
-            });
-            layer.clear();
-            contributions.forEach((memory, values) -> {
-                double value = values.stream()
-                        .mapToDouble(Double::doubleValue)
-                        .sorted()
-                        .reduce(combine)
-                        .orElseThrow();
-                if (value >= query.threshold()) {
-                    layer.put(memory, value);
-                    total.merge(memory, value, combine::applyAsDouble);
-                }
-            });
-        }
-        query.seeds().forEach(total::remove);
+        Map<MemoryId, Double> total = SpreadGraphs.definition(
+                query,
+                combine,
+                memory -> byId.get(memory).edges().stream()
+                        .map(edge -> Map.entry(edge.to(), edge.weight()))
+                        .toList());
         Map<MemoryId, Match> actual = byId(result);
         assertThat(actual.keySet()).as(context + ": ids against the definition").isEqualTo(total.keySet());
         total.forEach(

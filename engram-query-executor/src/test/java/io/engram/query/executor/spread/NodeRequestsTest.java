@@ -1,8 +1,9 @@
 package io.engram.query.executor.spread;
 
+import static io.engram.query.executor.spread.SpreadGraphs.memory;
+import static io.engram.query.executor.spread.SpreadGraphs.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.engram.query.api.Confidence;
 import io.engram.query.api.Cue;
 import io.engram.query.api.Embedding;
 import io.engram.query.api.Match;
@@ -19,7 +20,6 @@ import io.engram.query.api.RecallQuery;
 import io.engram.query.api.SpreadQuery;
 import io.engram.query.executor.config.QueryConfig;
 import io.engram.query.executor.engine.Edge;
-import io.engram.query.executor.engine.Memory;
 import io.engram.query.executor.engine.MemoryStore;
 import io.engram.query.executor.engine.SyntheticDataGenerator;
 import io.engram.query.executor.engine.SyntheticSpec;
@@ -166,26 +166,6 @@ class NodeRequestsTest {
                     .extracting(m -> m.memoryId().value() + " " + m.activation().getAsDouble())
                     .containsExactly("s2-m1 0.81", "s2-m2 0.6561000000000001");
         }
-    }
-
-    private static MemoryStore store(Memory... memories) {
-        MemoryStore.Builder builder = MemoryStore.builder(2);
-        for (Memory memory : memories) {
-            builder.add(memory);
-        }
-        return builder.build();
-    }
-
-    private static Memory memory(String id, Edge... edges) {
-        MemoryId memoryId = MemoryId.of(id);
-        return new Memory(
-                memoryId,
-                SyntheticDataGenerator.spaceOf(memoryId).orElseThrow(),
-                Embedding.of(1, 0),
-                "memory " + id,
-                Confidence.HIGH,
-                Map.of(),
-                List.of(edges));
     }
 
     private static List<MemoryId> ids(QueryResult result) {

@@ -1,14 +1,14 @@
 package io.engram.query.executor.spread;
 
+import static io.engram.query.executor.spread.SpreadGraphs.memory;
+import static io.engram.query.executor.spread.SpreadGraphs.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.codahale.metrics.Histogram;
-import io.engram.query.api.Confidence;
 import io.engram.query.api.ConsistencyException;
 import io.engram.query.api.Deadline;
-import io.engram.query.api.Embedding;
 import io.engram.query.api.Match;
 import io.engram.query.api.MemoryId;
 import io.engram.query.api.MemorySpaceId;
@@ -62,7 +62,7 @@ class SpreadCoordinatorTest {
         int multiRound = 0;
         int crossed = 0;
         for (int trial = 0; trial < 60; trial++) {
-            List<Memory> memories = RandomGraphs.randomGraph(random, 2, 6);
+            List<Memory> memories = SpreadGraphs.randomGraph(random, 2, 6);
             List<MemorySpaceId> spaces =
                     memories.stream().map(Memory::space).distinct().sorted().toList();
             List<MemorySpaceId> named = random.nextInt(4) == 0 ? spaces.subList(0, spaces.size() - 1) : List.of();
@@ -86,7 +86,7 @@ class SpreadCoordinatorTest {
 
             QueryResult result;
             try (SpreadCluster cluster = new SpreadCluster(
-                    RandomGraphs.spreadOver(memories, 3 + random.nextInt(3), random),
+                    SpreadGraphs.spreadOver(memories, 3 + random.nextInt(3), random),
                     mode == 0 ? BY_NAME : UNKNOWN,
                     mode == 2 ? UNKNOWN : BY_NAME,
                     QueryConfig.defaults())) {
@@ -520,26 +520,6 @@ class SpreadCoordinatorTest {
             ordered.put(node, stores.get(node));
         }
         return ordered;
-    }
-
-    private static MemoryStore store(Memory... memories) {
-        MemoryStore.Builder builder = MemoryStore.builder(2);
-        for (Memory memory : memories) {
-            builder.add(memory);
-        }
-        return builder.build();
-    }
-
-    private static Memory memory(String id, Edge... edges) {
-        MemoryId memoryId = MemoryId.of(id);
-        return new Memory(
-                memoryId,
-                SyntheticDataGenerator.spaceOf(memoryId).orElseThrow(),
-                Embedding.of(1, 0),
-                "memory " + id,
-                Confidence.HIGH,
-                Map.of(),
-                List.of(edges));
     }
 
     private static Map<MemoryId, Double> activations(List<Match> matches) {

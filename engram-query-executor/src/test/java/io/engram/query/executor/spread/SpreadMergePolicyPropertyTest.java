@@ -14,7 +14,6 @@ import io.engram.query.api.QueryOptions;
 import io.engram.query.api.QueryResult;
 import io.engram.query.api.SpreadQuery;
 import io.engram.query.executor.config.QueryConfig;
-import io.engram.query.executor.engine.Edge;
 import io.engram.query.executor.engine.Memory;
 import io.engram.query.executor.engine.MemoryStore;
 import io.engram.query.executor.engine.SyntheticDataGenerator;
@@ -24,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.DoubleBinaryOperator;
 import java.util.stream.Collectors;
@@ -71,7 +69,7 @@ class SpreadMergePolicyPropertyTest {
         int reinforced = 0;
         int multiNodeTrials = 0;
         for (int trial = 0; trial < 30; trial++) {
-            List<Memory> memories = RandomGraphs.randomGraph(random, 6, 12);
+            List<Memory> memories = SpreadGraphs.randomGraph(random, 6, 12);
             List<MemoryId> seeds = new ArrayList<>();
             for (int s = 1 + random.nextInt(3); seeds.size() < s; ) {
                 MemoryId seed = memories.get(random.nextInt(memories.size())).id();
@@ -80,8 +78,8 @@ class SpreadMergePolicyPropertyTest {
                 }
             }
             int nodes = 3 + random.nextInt(3);
-            Map<NodeId, MemoryStore> placed = RandomGraphs.spreadOver(memories, nodes, new SplittableRandom(trial));
-            Map<NodeId, MemoryStore> oneNode = RandomGraphs.spreadOver(memories, 1, new SplittableRandom(trial));
+            Map<NodeId, MemoryStore> placed = SpreadGraphs.spreadOver(memories, nodes, new SplittableRandom(trial));
+            Map<NodeId, MemoryStore> oneNode = SpreadGraphs.spreadOver(memories, 1, new SplittableRandom(trial));
             multiNodeTrials +=
                     placed.values().stream().filter(s -> s.spaces().size() > 1).count() > 0 ? 1 : 0;
             int maxHops = 2 + random.nextInt(3);
@@ -154,45 +152,18 @@ class SpreadMergePolicyPropertyTest {
                 .collect(Collectors.toMap(Match::memoryId, m -> m.activation().getAsDouble()));
     }
 
-    /**
-     * The spread straight from its definition over the whole graph: layer 0 the seeds at 1; layer h combines, per
-     * memory, {@code a(u) × weight × (1 − decay)} over its in-edges from layer h − 1 and keeps it when at least the
-     * threshold; a memory's activation combines its layers 1..max hops; seeds are left out.
-     */
+    /** The spread from its definition ({@link SpreadGraphs#definition}) over every memory of the graph. */
     private static Map<MemoryId, Double> definition(
             List<Memory> memories, SpreadQuery query, DoubleBinaryOperator combine) {
         Map<MemoryId, Memory> byId = new HashMap<>();
         memories.forEach(m -> byId.put(m.id(), m));
-        Map<MemoryId, Double> layer = new HashMap<>();
-        query.seeds().forEach(seed -> layer.put(seed, 1.0));
-        Map<MemoryId, Double> total = new HashMap<>();
-        for (int h = 1; h <= query.maxHops(); h++) {
-            Map<MemoryId, List<Double>> contributions = new HashMap<>();
-            for (Map.Entry<MemoryId, Double> entry : layer.entrySet()) {
-                for (Edge edge : byId.get(entry.getKey()).edges()) {
-                    if (byId.containsKey(edge.to())) {
-                        contributions
-                                .computeIfAbsent(edge.to(), t -> new ArrayList<>())
-                                .add(entry.getValue() * edge.weight() * (1 - query.decay()));
-                    }
-                }
-            }
-            layer.clear();
-            contributions.forEach((memory, values) -> {
-                double value = values.stream()
-                        .mapToDouble(Double::doubleValue)
-                        .sorted()
-                        .reduce(combine)
-                        .orElseThrow();
-                if (value >= query.threshold()) {
-                    layer.put(memory, value);
-                    total.merge(memory, value, combine::applyAsDouble);
-                }
-            });
-        }
-        Set<MemoryId> seeds = Set.copyOf(query.seeds());
-        total.keySet().removeIf(seeds::contains);
-        return total;
+        return SpreadGraphs.definition(
+                query,
+                combine,
+                memory -> byId.get(memory).edges().stream()
+                        .filter(edge -> byId.containsKey(edge.to()))
+                        .map(edge -> Map.entry(edge.to(), edge.weight()))
+                        .toList());
     }
 
     private static void assertClose(Map<MemoryId, Double> actual, Map<MemoryId, Double> expected, String context) {

@@ -175,22 +175,8 @@ class EngramHttpServerTest {
         CompletableFuture<QueryResult> pending = new CompletableFuture<>();
         answer = q -> pending;
         start(HttpServerConfig.loopback(0));
-        org.eclipse.jetty.client.HttpClient h2c = new org.eclipse.jetty.client.HttpClient(
-                new org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2(
-                        new org.eclipse.jetty.http2.client.HTTP2Client()));
-        h2c.start();
-        try {
-            org.eclipse.jetty.client.Request request = h2c.POST(uri("/v1/query"))
-                    .body(new org.eclipse.jetty.client.StringRequestContent("application/json", RECALL));
-            request.send(result -> {});
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 1);
 
-            request.abort(new IOException("the client gave up"));
-
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(pending::isCancelled);
-        } finally {
-            h2c.stop();
-        }
+        resetItsStream(() -> received.size() == 1, () -> {}, pending);
     }
 
     @Test
@@ -211,6 +197,17 @@ class EngramHttpServerTest {
             return pending;
         };
         start(HttpServerConfig.loopback(0));
+
+        resetItsStream(() -> executing.getCount() == 0, aborted::countDown, pending);
+    }
+
+    /**
+     * Sends a recall from an HTTP/2 client, waits until {@code started}, resets the stream, runs {@code afterReset}
+     * and expects {@code pending}, the query's answer, cancelled.
+     */
+    private void resetItsStream(
+            java.util.function.BooleanSupplier started, Runnable afterReset, CompletableFuture<QueryResult> pending)
+            throws Exception {
         org.eclipse.jetty.client.HttpClient h2c = new org.eclipse.jetty.client.HttpClient(
                 new org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2(
                         new org.eclipse.jetty.http2.client.HTTP2Client()));
@@ -219,10 +216,10 @@ class EngramHttpServerTest {
             org.eclipse.jetty.client.Request request = h2c.POST(uri("/v1/query"))
                     .body(new org.eclipse.jetty.client.StringRequestContent("application/json", RECALL));
             request.send(result -> {});
-            assertThat(executing.await(5, TimeUnit.SECONDS)).isTrue();
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(started::getAsBoolean);
 
             request.abort(new IOException("the client gave up"));
-            aborted.countDown();
+            afterReset.run();
 
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(pending::isCancelled);
         } finally {
