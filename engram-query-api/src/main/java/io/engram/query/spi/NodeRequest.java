@@ -39,4 +39,19 @@ public record NodeRequest(String queryId, List<PartitionRequest> partitions, int
             throw new IllegalArgumentException("reduce to must be 0 or more, got " + reduceTo);
         }
     }
+
+    /** {@code space 's1'} or {@code spaces 's1', 's2'}, for messages. */
+    public String describeSpaces() {
+        if (partitions.size() == 1) {
+            return "space '" + partitions.get(0).space() + "'";
+        }
+        StringBuilder out = new StringBuilder("spaces ");
+        for (int i = 0; i < partitions.size(); i++) {
+            out.append(i == 0 ? "" : ", ")
+                    .append('\'')
+                    .append(partitions.get(i).space())
+                    .append('\'');
+        }
+        return out.toString();
+    }
 }

@@ -3,6 +3,7 @@ package io.engram.query.spi;
 import static java.util.Objects.requireNonNull;
 
 import io.engram.query.api.MemorySpaceId;
+import io.engram.query.api.NodeId;
 import io.engram.query.api.PartialResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,5 +87,29 @@ public record PartitionReply(
             }
         });
         return all;
+    }
+
+    /**
+     * The replies {@code node} sent for {@code request}, checked against what was asked: one per partition, same
+     * spaces, same order. Otherwise the whole exchange failed: a non-retryable {@code FAILED} naming the difference.
+     */
+    public static List<PartitionReply> checked(NodeId node, NodeRequest request, List<PartitionReply> replies) {
+        List<PartitionRequest> asked = request.partitions();
+        if (replies.size() != asked.size()) {
+            throw TransportException.failed(
+                    node + " answered " + replies.size() + " partitions, asked for " + asked.size() + " ("
+                            + request.describeSpaces() + ")",
+                    false);
+        }
+        for (int i = 0; i < asked.size(); i++) {
+            MemorySpaceId space = replies.get(i).space();
+            if (!space.equals(asked.get(i).space())) {
+                throw TransportException.failed(
+                        node + " answered for space '" + space + "' at partitions[" + i + "], asked for '"
+                                + asked.get(i).space() + "'",
+                        false);
+            }
+        }
+        return replies;
     }
 }

@@ -16,4 +16,13 @@ public interface TransportContext {
 
     /** The shared secret nodes present to each other; never log it. */
     Optional<String> clusterToken();
+
+    /**
+     * Where {@code node}'s own transport listens, for a transport with a port of its own ({@code tcp}): the address
+     * the configuration gives ({@code transport_url}), or the one the node announced. Empty while it is not known,
+     * which may change: ask again for each call. The default knows none.
+     */
+    default Optional<URI> transportAddressOf(NodeId node) {
+        return Optional.empty();
+    }
 }

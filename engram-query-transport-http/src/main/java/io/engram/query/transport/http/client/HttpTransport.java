@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.NodeId;
 import io.engram.query.api.PartialResult;
 import io.engram.query.spi.NodeRequest;
@@ -178,27 +177,12 @@ public final class HttpTransport implements Transport {
                         node,
                         Endpoints::node,
                         request.queryId(),
-                        spaces(request),
+                        request.describeSpaces(),
                         "node query",
-                        (answerFormat, bytes) -> replies(node, request, answerFormat.readNodeReplies(bytes))),
+                        (answerFormat, bytes) ->
+                                PartitionReply.checked(node, request, answerFormat.readNodeReplies(bytes))),
                 remainingMs,
                 () -> format.writeNodeRequest(request));
-    }
-
-    /** {@code space 's1'} or {@code spaces 's1', 's2'}, for messages. */
-    private static String spaces(NodeRequest request) {
-        List<PartitionRequest> partitions = request.partitions();
-        if (partitions.size() == 1) {
-            return "space '" + partitions.get(0).space() + "'";
-        }
-        StringBuilder out = new StringBuilder("spaces ");
-        for (int i = 0; i < partitions.size(); i++) {
-            out.append(i == 0 ? "" : ", ")
-                    .append('\'')
-                    .append(partitions.get(i).space())
-                    .append('\'');
-        }
-        return out.toString();
     }
 
     /**
@@ -266,27 +250,6 @@ public final class HttpTransport implements Transport {
                     node + " answered for space '" + partial.space() + "', asked for '" + request.space() + "'", false);
         }
         return partial;
-    }
-
-    /** The node's replies, checked against what was asked: one per partition, same spaces, same order. */
-    private static List<PartitionReply> replies(NodeId node, NodeRequest request, List<PartitionReply> replies) {
-        List<PartitionRequest> asked = request.partitions();
-        if (replies.size() != asked.size()) {
-            throw TransportException.failed(
-                    node + " answered " + replies.size() + " partitions, asked for " + asked.size() + " ("
-                            + spaces(request) + ")",
-                    false);
-        }
-        for (int i = 0; i < asked.size(); i++) {
-            MemorySpaceId space = replies.get(i).space();
-            if (!space.equals(asked.get(i).space())) {
-                throw TransportException.failed(
-                        node + " answered for space '" + space + "' at partitions[" + i + "], asked for '"
-                                + asked.get(i).space() + "'",
-                        false);
-            }
-        }
-        return replies;
     }
 
     /** Tells the serving node to stop call {@code callId}; best effort, its answer is not awaited. */
