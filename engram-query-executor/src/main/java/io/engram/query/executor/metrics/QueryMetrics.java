@@ -54,6 +54,8 @@ public final class QueryMetrics {
     public static final String PARTITION_REQUESTS = "engram_query_partition_requests_total";
     /** Node-to-node requests this coordinator sent, each carrying every partition one node serves for a round. */
     public static final String NODE_REQUESTS = "engram_query_node_requests_total";
+    /** Node-to-node exchanges a node runtime sent, by the transport that carried them ({@code tcp}, {@code http}). */
+    public static final String PEER_EXCHANGES = "engram_query_peer_exchanges_total";
 
     public static final String PARTITION_LATENCY = "engram_query_partition_latency_seconds";
     public static final String BREAKER_STATE = "engram_query_circuit_breaker_state";
@@ -106,6 +108,10 @@ public final class QueryMetrics {
                     NODE_REQUESTS,
                     "Node-to-node requests this coordinator sent, each carrying every partition one peer serves for a"
                             + " round"),
+            Map.entry(
+                    PEER_EXCHANGES,
+                    "Node-to-node exchanges this node sent, by the transport that carried them (tcp once a peer's tcp"
+                            + " address is known, http before that or for a peer without one)"),
             Map.entry(PARTITION_LATENCY, "Seconds a peer took to answer a partition call, by peer"),
             Map.entry(BREAKER_STATE, "The circuit breaker of a peer: 0 closed, 1 half-open, 2 open"),
             Map.entry(IN_FLIGHT, "Client queries this node coordinates right now"),

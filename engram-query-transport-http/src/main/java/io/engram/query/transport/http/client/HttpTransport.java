@@ -252,6 +252,43 @@ public final class HttpTransport implements Transport {
         return partial;
     }
 
+    /**
+     * {@code GET /cluster/health} of {@code node}, as JSON: what a peer announces about itself (its tcp transport's
+     * address, for one). Fails with a {@link TransportException} as a call does; bounded by {@code timeout}.
+     */
+    public CompletableFuture<JsonNode> health(NodeId node, java.time.Duration timeout) {
+        Optional<URI> base = context.addressOf(node);
+        if (base.isEmpty()) {
+            return CompletableFuture.failedFuture(
+                    TransportException.unreachable("no address is configured for node '" + node + "'"));
+        }
+        CompletableFuture<JsonNode> result = new CompletableFuture<>();
+        client.newRequest(base.get().resolve("/cluster/health"))
+                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .send(new org.eclipse.jetty.client.BufferingResponseListener(64 << 10) {
+                    @Override
+                    public void onComplete(Result outcome) {
+                        if (outcome.isFailed()) {
+                            result.completeExceptionally(TransportException.unreachable(
+                                    "the health of " + node + " could not be read: " + outcome.getFailure()));
+                        } else if (outcome.getResponse().getStatus() != 200) {
+                            result.completeExceptionally(TransportException.failed(
+                                    node + " answered its health with "
+                                            + outcome.getResponse().getStatus(),
+                                    true));
+                        } else {
+                            try {
+                                result.complete(json.readTree(getContent()));
+                            } catch (RuntimeException e) {
+                                result.completeExceptionally(TransportException.failed(
+                                        "malformed health from " + node + ": " + e.getMessage(), false));
+                            }
+                        }
+                    }
+                });
+        return result;
+    }
+
     /** Tells the serving node to stop call {@code callId}; best effort, its answer is not awaited. */
     private void cancelRemote(Endpoints endpoints, String callId) {
         client.newRequest(endpoints.cancel())

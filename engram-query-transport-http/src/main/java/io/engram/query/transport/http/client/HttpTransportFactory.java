@@ -20,6 +20,11 @@ public final class HttpTransportFactory implements TransportFactory {
 
     @Override
     public Transport create(TransportContext context) {
+        return open(context);
+    }
+
+    /** The HTTP transport itself, for the node runtime, which also reads peers' health through it. */
+    public static HttpTransport open(TransportContext context) {
         return new HttpTransport(
                 context, HttpTransportConfig.fromSettings(context::setting), TlsConfig.fromSettings(context::setting));
     }

@@ -12,11 +12,13 @@ import io.engram.query.planner.replica.ReplicaSelector;
 import io.engram.query.spi.ClusterState;
 import io.engram.query.spi.PartitionDetector;
 import io.engram.query.transport.http.server.HealthReporter;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** {@code GET /cluster/health}: this node's view of the cluster and its query statistics. */
@@ -28,6 +30,8 @@ final class ClusterHealth implements HealthReporter {
     private final NodeCallPolicy callPolicy;
     private final ReplicaSelector selector;
     private final QueryMetrics metrics;
+    private final PeerTransports transports;
+    private final Optional<URI> transportListen;
 
     ClusterHealth(
             NodeConfig config,
@@ -36,7 +40,9 @@ final class ClusterHealth implements HealthReporter {
             PartitionDetector detector,
             NodeCallPolicy callPolicy,
             ReplicaSelector selector,
-            QueryMetrics metrics) {
+            QueryMetrics metrics,
+            PeerTransports transports,
+            Optional<URI> transportListen) {
         this.config = config;
         this.held = held;
         this.plugins = List.copyOf(plugins);
@@ -44,6 +50,8 @@ final class ClusterHealth implements HealthReporter {
         this.callPolicy = callPolicy;
         this.selector = selector;
         this.metrics = metrics;
+        this.transports = transports;
+        this.transportListen = transportListen;
     }
 
     @Override
@@ -65,6 +73,7 @@ final class ClusterHealth implements HealthReporter {
             peer.put("node", node.value());
             peer.put("url", config.nodes().get(node).toString());
             peer.put("reachable", up);
+            peer.put("transport", transports.transportTo(node));
             peer.put("breaker", callPolicy.state(node));
             peer.put("latency_score_ms", round(selector.score(node)));
             peers.add(peer);
@@ -75,6 +84,11 @@ final class ClusterHealth implements HealthReporter {
         partition.put("reachable_nodes", reachable);
         partition.put("total_nodes", config.nodes().size());
         out.put("partition", partition);
+        // peers learn from here where this node's tcp transport listens
+        Map<String, Object> transport = new LinkedHashMap<>();
+        transport.put("type", config.transportType());
+        transportListen.ifPresent(address -> transport.put("listen", address.toString()));
+        out.put("transport", transport);
         out.put("spaces", held.stream().map(MemorySpaceId::value).toList());
         out.put("peers", peers);
         out.put("plugins", plugins.stream().map(ClusterHealth::plugin).toList());

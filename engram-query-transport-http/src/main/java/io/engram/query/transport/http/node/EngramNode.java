@@ -31,10 +31,12 @@ import io.engram.query.spi.SpaceDirectory;
 import io.engram.query.spi.Transport;
 import io.engram.query.spi.TransportContext;
 import io.engram.query.spi.TransportFactory;
+import io.engram.query.spi.TransportServer;
 import io.engram.query.transport.http.client.HttpTransportFactory;
 import io.engram.query.transport.http.server.EngramHttpServer;
 import io.engram.query.transport.http.server.HttpServerConfig;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,6 +58,7 @@ public final class EngramNode implements AutoCloseable {
 
     private final NodeConfig config;
     private final EngramHttpServer server;
+    private final Optional<TransportServer> transportServer;
     private final Transport transport;
     private final QueryNode queryNode;
     private final PeerProber prober;
@@ -65,12 +68,14 @@ public final class EngramNode implements AutoCloseable {
     private EngramNode(
             NodeConfig config,
             EngramHttpServer server,
+            Optional<TransportServer> transportServer,
             Transport transport,
             QueryNode queryNode,
             PeerProber prober,
             Set<MemorySpaceId> held) {
         this.config = config;
         this.server = server;
+        this.transportServer = transportServer;
         this.transport = transport;
         this.queryNode = queryNode;
         this.prober = prober;
@@ -111,10 +116,25 @@ public final class EngramNode implements AutoCloseable {
                 "node {} plugins: {}",
                 config.nodeId(),
                 pluginDescriptions.stream().map(PluginDescription::summary).collect(Collectors.joining(" | ")));
-        TransportFactory factory = new NamedRegistry<TransportFactory>("transport", catalog.transportFactories())
-                .get(HttpTransportFactory.NAME);
-        // This node made the transport, so this node closes it; the QueryNode closes what the module started.
-        Transport transport = factory.create(new NodeTransportContext(config));
+        NamedRegistry<TransportFactory> transports = new NamedRegistry<>("transport", catalog.transportFactories());
+        // This node made the transports, so this node closes them; the QueryNode closes what the module started.
+        // HTTP is always there: peers' health is read over it, and a peer whose tcp address is not known yet (or
+        // that announces none) is called over it.
+        PeerTransports transport = new PeerTransports(
+                config,
+                HttpTransportFactory.open(new NodeTransportContext(config, Optional.empty())),
+                registry,
+                System::nanoTime);
+        Optional<TransportFactory> tcpFactory = Optional.empty();
+        if (config.usesTcp()) {
+            try {
+                tcpFactory = Optional.of(transports.get(config.transportType()));
+                transport.useTcp(tcpFactory.get().create(new NodeTransportContext(config, Optional.of(transport))));
+            } catch (RuntimeException e) {
+                closeAfter(transport, e);
+                throw e;
+            }
+        }
 
         Injector injector;
         try {
@@ -130,6 +150,21 @@ public final class EngramNode implements AutoCloseable {
             throw e;
         }
         QueryNode queryNode = injector.getInstance(QueryNode.class);
+        Optional<TransportServer> transportServer = Optional.empty();
+        if (tcpFactory.isPresent()) {
+            try {
+                transportServer = tcpFactory
+                        .get()
+                        .serve(
+                                new NodeTransportContext(config, Optional.of(transport)),
+                                new InetSocketAddress(config.transportHost(), config.transportPort()),
+                                queryNode.localPartitions()::runAll);
+            } catch (RuntimeException e) {
+                closeAfter(queryNode, e);
+                closeAfter(transport, e);
+                throw e;
+            }
+        }
         ClusterHealth health = new ClusterHealth(
                 config,
                 held,
@@ -137,7 +172,9 @@ public final class EngramNode implements AutoCloseable {
                 queryNode.partitionDetector(),
                 injector.getInstance(NodeCallPolicy.class),
                 injector.getInstance(ReplicaSelector.class),
-                injector.getInstance(QueryMetrics.class));
+                injector.getInstance(QueryMetrics.class),
+                transport,
+                transportServer.map(TransportServer::address));
 
         HttpServerConfig serverConfig = new HttpServerConfig(
                 config.host(),
@@ -160,6 +197,7 @@ public final class EngramNode implements AutoCloseable {
                     registry);
             server.start();
         } catch (RuntimeException e) {
+            transportServer.ifPresent(t -> closeAfter(t, e));
             closeAfter(queryNode, e);
             closeAfter(transport, e);
             throw e;
@@ -182,7 +220,7 @@ public final class EngramNode implements AutoCloseable {
                 held.size(),
                 directory.assignments().size(),
                 held.stream().map(MemorySpaceId::value).collect(Collectors.joining(", ")));
-        return new EngramNode(config, server, transport, queryNode, prober, held);
+        return new EngramNode(config, server, transportServer, transport, queryNode, prober, held);
     }
 
     static SpaceDirectory directory(NodeConfig config) {
@@ -245,8 +283,10 @@ public final class EngramNode implements AutoCloseable {
 
     /**
      * Stops accepting, lets in-flight queries finish up to {@code http.stop_timeout_ms}, then releases everything in
-     * the reverse order of start (prober, server, the query node's threads, transport), even when a step fails (the
-     * first failure is thrown after the rest are released). Closing again does nothing.
+     * the reverse order of start (prober, tcp listener, server, the query node's threads, transports), even when a step
+     * fails (the
+     * first failure is thrown after the rest are released). The tcp listener stops first, so peers fail over at once
+     * rather than wait on a node that is going away. Closing again does nothing.
      */
     @Override
     public void close() {
@@ -254,7 +294,9 @@ public final class EngramNode implements AutoCloseable {
             return;
         }
         RuntimeException failure = null;
-        for (Runnable step : List.<Runnable>of(prober::close, server::stop, queryNode::close, transport::close)) {
+        Runnable stopTransportServer = () -> transportServer.ifPresent(TransportServer::close);
+        for (Runnable step : List.<Runnable>of(
+                prober::close, stopTransportServer, server::stop, queryNode::close, transport::close)) {
             try {
                 step.run();
             } catch (RuntimeException e) {
@@ -279,7 +321,8 @@ public final class EngramNode implements AutoCloseable {
         }
     }
 
-    private record NodeTransportContext(NodeConfig config) implements TransportContext {
+    /** What the transports get from the node; the tcp one reads peers' tcp addresses from {@code peers}. */
+    private record NodeTransportContext(NodeConfig config, Optional<PeerTransports> peers) implements TransportContext {
         @Override
         public NodeId localNode() {
             return config.nodeId();
@@ -298,6 +341,11 @@ public final class EngramNode implements AutoCloseable {
         @Override
         public Optional<String> clusterToken() {
             return config.clusterToken();
+        }
+
+        @Override
+        public Optional<URI> transportAddressOf(NodeId node) {
+            return peers.flatMap(p -> p.tcpAddressOf(node));
         }
     }
 }

@@ -45,7 +45,14 @@ import java.util.Set;
  * @param stopTimeout {@code http.stop_timeout_ms}: how long a stopping node lets in-flight queries finish
  * @param maxConcurrentQueries {@code http.max_concurrent_queries}: client queries this node coordinates at once; more
  *     get 429 (0 = 8 per core)
- * @param transportSettings {@code transport.http.*}, passed to the HTTP transport
+ * @param transportType {@code transport.type}: how this node calls its peers, {@code tcp} (the default without
+ *     {@code [tls]}) or {@code http}
+ * @param transportHost the host part of {@code node.transport_listen}, where the tcp transport listens (default: the
+ *     host of {@code node.listen})
+ * @param transportPort its port (default 0: any free port, announced to peers in {@code /cluster/health})
+ * @param transportUrls {@code cluster.nodes[].transport_url}: a peer's tcp address when it is not to be learned from
+ *     its health
+ * @param transportSettings {@code transport.http.*} and {@code transport.tcp.*}, passed to the transports
  * @param pluginsDirectory {@code node.plugins_directory}: extra {@code QueryPlugin}s, each jar or subdirectory of
  *     jars one plugin with an isolated class loader of its own
  * @param tls the {@code [tls]} section: when present the node serves HTTPS and calls its peers over HTTPS
@@ -69,6 +76,10 @@ public record NodeConfig(
         Optional<String> apiToken,
         Duration stopTimeout,
         int maxConcurrentQueries,
+        String transportType,
+        String transportHost,
+        int transportPort,
+        Map<NodeId, URI> transportUrls,
         Map<String, String> transportSettings,
         Optional<Path> pluginsDirectory,
         Optional<TlsConfig> tls,
@@ -85,6 +96,9 @@ public record NodeConfig(
         nodes = Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
         explicitSpaces = List.copyOf(explicitSpaces);
         dataSpaces = List.copyOf(dataSpaces);
+        requireNonNull(transportType, "transport type is null");
+        requireNonNull(transportHost, "transport host is null");
+        transportUrls = Map.copyOf(transportUrls);
         transportSettings = Map.copyOf(transportSettings);
     }
 
@@ -98,7 +112,9 @@ public record NodeConfig(
                 + ", maxBodyBytes=" + maxBodyBytes + ", apiToken="
                 + apiToken.map(t -> "***").orElse("none")
                 + ", stopTimeout=" + stopTimeout + ", maxConcurrentQueries=" + maxConcurrentQueries
-                + ", transportSettings=" + transportSettings + ", pluginsDirectory=" + pluginsDirectory + ", tls=" + tls
+                + ", transportType=" + transportType + ", transportListen=" + transportHost + ":" + transportPort
+                + ", transportUrls=" + transportUrls + ", transportSettings=" + transportSettings
+                + ", pluginsDirectory=" + pluginsDirectory + ", tls=" + tls
                 + ", allowInsecure=" + allowInsecure + ", query=" + query + "]";
     }
 
@@ -152,6 +168,7 @@ public record NodeConfig(
         // Every node serves what this one does: all https with [tls], all http without.
         String scheme = tls.isPresent() ? "https" : "http";
         Map<NodeId, URI> nodes = new LinkedHashMap<>();
+        Map<NodeId, URI> transportUrls = new LinkedHashMap<>();
         for (ConfigReader n : r.tables("cluster.nodes")) {
             NodeId id = nodeId(n, "id", n.stringValue("id", ""));
             String url = n.stringValue("url", "");
@@ -169,6 +186,11 @@ public record NodeConfig(
             }
             if (id != null && uri != null && nodes.put(id, uri) != null) {
                 r.problem("cluster.nodes lists node '" + id + "' twice");
+            }
+            Optional<String> transportUrl = n.optionalString("transport_url").filter(u -> !u.isBlank());
+            if (id != null && transportUrl.isPresent()) {
+                tcpAddress(n, "cluster.nodes transport_url of " + id, transportUrl.get())
+                        .ifPresent(t -> transportUrls.put(id, t));
             }
         }
         if (nodes.isEmpty()) {
@@ -267,6 +289,46 @@ public record NodeConfig(
         transport.put(
                 "transport.http.max_connections_per_node",
                 String.valueOf(r.intValue("transport.http.max_connections_per_node", 64, 1, 10_000)));
+        transport.put(
+                "transport.tcp.max_frame_bytes",
+                String.valueOf(r.intValue("transport.tcp.max_frame_bytes", 16 << 20, 1024, 1 << 30)));
+        transport.put(
+                "transport.tcp.max_in_flight",
+                String.valueOf(r.intValue("transport.tcp.max_in_flight", 1024, 1, 1 << 20)));
+        transport.put(
+                "transport.tcp.connect_timeout_ms",
+                String.valueOf(r.intValue("transport.tcp.connect_timeout_ms", 1000, 1, 60_000)));
+        transport.put(
+                "transport.tcp.handshake_timeout_ms",
+                String.valueOf(r.intValue("transport.tcp.handshake_timeout_ms", 5000, 1, 60_000)));
+        transport.put(
+                "transport.tcp.write_buffer_bytes",
+                String.valueOf(r.intValue("transport.tcp.write_buffer_bytes", 4 << 20, 64 << 10, 1 << 30)));
+        transport.put("transport.tcp.io_threads", String.valueOf(r.intValue("transport.tcp.io_threads", 1, 1, 64)));
+        // The tcp transport has no TLS yet: with [tls] nodes call each other over HTTPS.
+        String transportType = r.choice("transport.type", tls.isPresent() ? "http" : "tcp", List.of("tcp", "http"));
+        if (tls.isPresent() && transportType.equals("tcp")) {
+            r.problem("transport.type = \"tcp\" has no TLS yet; with [tls] set transport.type = \"http\" (the default"
+                    + " with [tls]), so that nodes call each other over HTTPS");
+        }
+        String transportListen = r.stringValue("node.transport_listen", host + ":0");
+        String transportHost = host;
+        int transportPort = 0;
+        int transportColon = transportListen.lastIndexOf(':');
+        if (transportColon <= 0 || transportColon == transportListen.length() - 1) {
+            r.problem("node.transport_listen must be host:port, got '" + transportListen + "'");
+        } else {
+            transportHost = transportListen.substring(0, transportColon);
+            try {
+                transportPort = Integer.parseInt(transportListen.substring(transportColon + 1));
+                if (transportPort < 0 || transportPort > 65_535) {
+                    r.problem("node.transport_listen port must be in [0, 65535], got " + transportPort);
+                }
+            } catch (NumberFormatException e) {
+                r.problem("node.transport_listen port must be a number, got '"
+                        + transportListen.substring(transportColon + 1) + "'");
+            }
+        }
         if (tls.isPresent()) {
             transport.putAll(tls.get().settings());
             if (transport.get("transport.http.h2c").equals("true")) {
@@ -314,6 +376,10 @@ public record NodeConfig(
                 apiToken,
                 stopTimeout,
                 maxConcurrentQueries,
+                transportType,
+                transportHost,
+                transportPort,
+                transportUrls,
                 transport,
                 plugins,
                 tls,
@@ -328,6 +394,20 @@ public record NodeConfig(
             r.problem(key + ": " + e.getMessage());
             return NodeId.of("invalid");
         }
+    }
+
+    /** A {@code tcp://host:port} address, or a problem naming {@code what}. */
+    private static Optional<URI> tcpAddress(ConfigReader r, String what, String url) {
+        try {
+            URI uri = URI.create(url);
+            if ("tcp".equals(uri.getScheme()) && uri.getHost() != null && uri.getPort() > 0) {
+                return Optional.of(uri);
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        r.problem(what + " must look like tcp://host:port, got '" + url + "'");
+        return Optional.empty();
     }
 
     private static Optional<String> readSecret(ConfigReader r, String key, Path file) {
@@ -374,6 +454,11 @@ public record NodeConfig(
     /** Off loopback without TLS, as {@code tls.allow_insecure = true} allows. */
     public boolean servesPlainHttpOffLoopback() {
         return tls.isEmpty() && !isLoopback(host);
+    }
+
+    /** Whether this node calls its peers over the tcp transport ({@code transport.type = "tcp"}). */
+    public boolean usesTcp() {
+        return transportType.equals("tcp");
     }
 
     /** The listen address, for messages. */

@@ -40,11 +40,21 @@ import javax.net.ssl.SSLContext;
 final class ClusterHarness implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     static final int DIMENSIONS = 16;
+    /**
+     * How the nodes call each other, {@code tcp} (the default) or {@code http}: the build runs the integration tests
+     * once with each ({@code -Dengram.it.transport}). A cluster with {@code [tls]} uses http either way.
+     */
+    static final String TRANSPORT = System.getProperty("engram.it.transport", "tcp");
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path dir;
     private final String token;
     private final Map<String, Integer> ports;
+    /** Where each node's tcp transport listens (fixed, so a restarted node and a proxy keep it). */
+    private final Map<String, Integer> tcpPorts;
+
+    private final Map<String, Map<String, URI>> tcpOverrides;
     private final Map<String, URI> external;
     private final Map<String, Map<String, URI>> urlOverrides;
     private final Map<String, List<String>> spaces;
@@ -68,9 +78,12 @@ final class ClusterHarness implements AutoCloseable {
         this.token = HexFormat.of().formatHex(secret);
         Files.writeString(dir.resolve("cluster.token"), token);
         this.ports = new LinkedHashMap<>();
+        this.tcpPorts = new LinkedHashMap<>();
         for (String node : builder.nodes) {
             ports.put(node, freePort());
+            tcpPorts.put(node, freePort());
         }
+        this.tcpOverrides = Map.copyOf(builder.tcpOverrides);
         this.external = Map.copyOf(builder.external);
         this.urlOverrides = Map.copyOf(builder.urlOverrides);
         this.spaces = new LinkedHashMap<>(builder.spaces);
@@ -111,6 +124,15 @@ final class ClusterHarness implements AutoCloseable {
 
     int port(String node) {
         return ports.get(node);
+    }
+
+    /** The port node-to-node calls to {@code node} go to: its tcp transport's, or with http its HTTP port. */
+    int peerPort(String node) {
+        return usesTcp() ? tcpPorts.get(node) : ports.get(node);
+    }
+
+    private boolean usesTcp() {
+        return TRANSPORT.equals("tcp") && !settings.containsKey("tls.cert_file");
     }
 
     URI url(String node) {
@@ -254,8 +276,13 @@ final class ClusterHarness implements AutoCloseable {
                 .append(node)
                 .append("\"\nlisten = \"127.0.0.1:")
                 .append(ports.get(node))
+                .append("\"\ntransport_listen = \"127.0.0.1:")
+                .append(tcpPorts.get(node))
                 .append("\"\n\n");
         Map<String, String> all = new TreeMap<>(settings);
+        if (!settings.containsKey("tls.cert_file")) {
+            all.putIfAbsent("transport.type", "\"" + TRANSPORT + "\"");
+        }
         all.put("cluster.token_file", "\"" + dir.resolve("cluster.token") + "\"");
         all.put("engine.dimensions", Integer.toString(DIMENSIONS));
         all.put("engine.synthetic.spaces", Integer.toString(spaces.size()));
@@ -273,14 +300,16 @@ final class ClusterHarness implements AutoCloseable {
             entries.forEach((k, v) -> toml.append(k).append(" = ").append(v).append('\n'));
         });
         Map<String, URI> overrides = urlOverrides.getOrDefault(node, Map.of());
+        Map<String, URI> tcpRoutes = usesTcp() ? tcpOverrides.getOrDefault(node, Map.of()) : Map.of();
         Map<String, URI> urls = new LinkedHashMap<>();
         ports.keySet().forEach(n -> urls.put(n, url(n)));
         urls.putAll(external);
         urls.forEach((n, url) -> toml.append("[[cluster.nodes]]\nid = \"")
                 .append(n)
                 .append("\"\nurl = \"")
-                .append(overrides.getOrDefault(n, url))
-                .append("\"\n"));
+                .append(usesTcp() && tcpRoutes.containsKey(n) ? url : overrides.getOrDefault(n, url))
+                .append("\"\n")
+                .append(tcpRoutes.containsKey(n) ? "transport_url = \"" + tcpRoutes.get(n) + "\"\n" : ""));
         spaces.forEach((space, copies) -> {
             toml.append("[[cluster.spaces]]\nid = \"")
                     .append(space)
@@ -441,6 +470,7 @@ final class ClusterHarness implements AutoCloseable {
         private final List<String> nodes = new ArrayList<>();
         private final Map<String, URI> external = new LinkedHashMap<>();
         private final Map<String, Map<String, URI>> urlOverrides = new LinkedHashMap<>();
+        private final Map<String, Map<String, URI>> tcpOverrides = new LinkedHashMap<>();
         private final Map<String, List<String>> spaces = new LinkedHashMap<>();
         private final Map<String, String> settings = new LinkedHashMap<>();
         private Optional<SSLContext> tls = Optional.empty();
@@ -471,8 +501,15 @@ final class ClusterHarness implements AutoCloseable {
             return this;
         }
 
-        /** In {@code node}'s configuration, {@code peer} is reached through {@code proxy}. */
+        /**
+         * In {@code node}'s configuration, {@code peer}'s node-to-node calls go through {@code proxy}: its tcp
+         * transport's ({@code transport_url}) when the nodes use tcp, else its HTTP URL. Point the proxy at
+         * {@link ClusterHarness#peerPort}.
+         */
         Builder routeThroughProxy(String node, String peer, FaultProxy proxy) {
+            tcpOverrides
+                    .computeIfAbsent(node, n -> new LinkedHashMap<>())
+                    .put(peer, URI.create("tcp://127.0.0.1:" + proxy.url().getPort()));
             return route(node, peer, proxy.url());
         }
 

@@ -48,7 +48,7 @@ class ProxyFaultIT {
         // n1's configuration needs the proxy's address, the proxy needs n2's port: it learns it once n2 runs
         proxy = new FaultProxy(0);
         cluster = builder.routeThroughProxy("n1", "n2", proxy).start();
-        proxy.upstream(cluster.port("n2"));
+        proxy.upstream(cluster.peerPort("n2"));
         awaitFull(VIA_PROXY);
     }
 
