@@ -204,6 +204,7 @@ public final class EngramNode implements AutoCloseable {
         }
         PeerProber prober = new PeerProber(config, queryNode.partitionDetector(), queryNode.scheduler());
         prober.start();
+        transport.lookUpPeers();
         if (config.servesPlainHttpOffLoopback()) {
             LOG.warn(
                     "tls.allow_insecure = true: node {} serves plain HTTP on {}; queries, answers and tokens cross the"

@@ -76,16 +76,21 @@ final class PeerTransports implements Transport {
         return Optional.ofNullable(known);
     }
 
-    /** {@code tcp} or {@code http}: how the next call to {@code node} goes, for {@code /cluster/health}. */
+    /**
+     * {@code tcp} or {@code http}: how the next call to {@code node} goes, for {@code /cluster/health}. A peer whose
+     * address is not known yet is looked up, so that a health check, like a call, finds a peer that started later.
+     */
     String transportTo(NodeId node) {
-        if (tcp.isEmpty()) {
-            return HTTP;
-        }
-        return config.transportUrls().containsKey(node) || announced.containsKey(node) ? TCP : HTTP;
+        return tcp.isPresent() && tcpAddressOf(node).isPresent() ? TCP : HTTP;
+    }
+
+    /** Looks up every peer's tcp address at once (those not up yet are looked up again by a later call). */
+    void lookUpPeers() {
+        config.nodes().keySet().forEach(this::tcpAddressOf);
     }
 
     private void lookUp(NodeId node) {
-        if (tcp.isEmpty() || node.equals(config.nodeId())) {
+        if (tcp.isEmpty() || node.equals(config.nodeId()) || !config.nodes().containsKey(node)) {
             return;
         }
         long now = nanoTime.getAsLong();

@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
+import org.awaitility.Awaitility;
 
 /**
  * A real multi-process cluster for integration tests: every node is its own JVM started from the shaded
@@ -67,7 +68,9 @@ final class ClusterHarness implements AutoCloseable {
     private final String scheme;
 
     private ClusterHarness(Builder builder) throws IOException {
-        this.dir = Files.createDirectories(builder.dir.toAbsolutePath());
+        // one directory per transport: the build runs the suite once with each, and the second must not erase the
+        // first one's logs
+        this.dir = Files.createDirectories(Path.of(builder.dir.toAbsolutePath() + "-" + TRANSPORT));
         try (Stream<Path> old = Files.list(dir)) {
             for (Path f : old.toList()) {
                 Files.deleteIfExists(f); // logs and configs of an earlier run
@@ -111,7 +114,34 @@ final class ClusterHarness implements AutoCloseable {
         for (String node : ports.keySet()) {
             awaitHealthy(node);
         }
+        if (usesTcp()) {
+            for (String node : ports.keySet()) {
+                awaitPeersOverTcp(node);
+            }
+        }
         return this;
+    }
+
+    /**
+     * Until {@code node} calls every other started node over tcp (it learns their addresses from their health): a
+     * test then exercises the tcp transport from its first query, not the HTTP calls made before the addresses are
+     * known.
+     */
+    private void awaitPeersOverTcp(String node) {
+        Awaitility.await()
+                .atMost(START_TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    JsonNode peers = health(node).path("peers");
+                    for (JsonNode peer : peers) {
+                        String id = peer.path("node").asText();
+                        if (ports.containsKey(id)
+                                && !"tcp".equals(peer.path("transport").asText())) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
     }
 
     String token() {
