@@ -41,7 +41,9 @@ import java.util.concurrent.TimeUnit;
  * carry one. No protobuf: the messages are the bodies and answers themselves, through a {@code byte[]} marshaller whose
  * streams tell grpc their length and drain in one write, as protobuf's do. The event loops are arranged as
  * {@link LoopbackNetty}'s (native epoll when available, a loop per server, {@code clientLoops} for the channels), so
- * the comparison is of the libraries. Nothing in the product uses it.
+ * the comparison is of the libraries. With {@code autoFlowControl} grpc's default holds: both sides size their HTTP/2
+ * windows by BDP pings; without it both keep a fixed window of {@value #FIXED_WINDOW_BYTES} bytes and send no pings, as
+ * one would configure for a cluster's own network. Nothing in the product uses it.
  */
 final class LoopbackGrpc implements LoopbackRounds {
     static final String SERVICE = "engram.Partition";
@@ -51,7 +53,9 @@ final class LoopbackGrpc implements LoopbackRounds {
             .setRequestMarshaller(BytesMarshaller.INSTANCE)
             .setResponseMarshaller(BytesMarshaller.INSTANCE)
             .build();
+    static final int FIXED_WINDOW_BYTES = 1 << 20;
 
+    private final boolean autoFlowControl;
     private final EventLoopGroup serverLoops;
     private final EventLoopGroup clientLoops;
     private final List<Server> servers = new ArrayList<>();
@@ -60,10 +64,11 @@ final class LoopbackGrpc implements LoopbackRounds {
     private final byte[] request = new byte[LoopbackExchanges.REQUEST_BYTES];
 
     /** Starts the servers and a channel to each, connected; {@code callsPerRound[r]} calls run at once in round r. */
-    LoopbackGrpc(int[] callsPerRound, int clientLoops) {
+    LoopbackGrpc(int[] callsPerRound, int clientLoops, boolean autoFlowControl) {
         if (clientLoops < 1) {
             throw new IllegalArgumentException("clientLoops must be at least 1, got " + clientLoops);
         }
+        this.autoFlowControl = autoFlowControl;
         this.callsPerRound = callsPerRound.clone();
         int width = LoopbackExchanges.width(callsPerRound);
         this.serverLoops = Epoll.isAvailable() ? new EpollEventLoopGroup(2 * width) : new NioEventLoopGroup(2 * width);
@@ -107,8 +112,12 @@ final class LoopbackGrpc implements LoopbackRounds {
                     reply.onCompleted();
                 }))
                 .build();
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                .bossEventLoopGroup(serverLoops)
+        NettyServerBuilder builder =
+                NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        if (!autoFlowControl) {
+            builder.flowControlWindow(FIXED_WINDOW_BYTES);
+        }
+        Server server = builder.bossEventLoopGroup(serverLoops)
                 .workerEventLoopGroup(serverLoops)
                 .channelType(serverChannelType())
                 .directExecutor()
@@ -120,8 +129,12 @@ final class LoopbackGrpc implements LoopbackRounds {
     }
 
     private void connect(int port) {
-        channels.add(NettyChannelBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
-                .eventLoopGroup(clientLoops)
+        NettyChannelBuilder builder =
+                NettyChannelBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        if (!autoFlowControl) {
+            builder.flowControlWindow(FIXED_WINDOW_BYTES);
+        }
+        channels.add(builder.eventLoopGroup(clientLoops)
                 .channelType(channelType())
                 .usePlaintext()
                 .directExecutor()

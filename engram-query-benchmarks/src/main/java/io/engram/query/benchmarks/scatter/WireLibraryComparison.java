@@ -22,9 +22,9 @@ import java.util.function.Function;
 /**
  * Issue 20's measurement before choosing the library of the binary node-to-node transport: the bare exchanges of one
  * distributed one-seed spread ({@link Dataset#spreadCallsPerRound()}, light: 4, 3 and 2 calls in three rounds, 200
- * bytes out and 64 back) over plain blocking sockets (the floor), Netty 4.2, grpc-java and Jetty HTTP/1.1, all in this
- * JVM, taking turns in blocks of {@code --block-ms} (the order rotates every cycle), so that a shared machine's drift
- * moves them alike.
+ * bytes out and 64 back) over plain blocking sockets (the floor), Netty 4.2, grpc-java (its defaults, and with fixed
+ * HTTP/2 windows instead of BDP pings) and Jetty HTTP/1.1, all in this JVM, taking turns in blocks of
+ * {@code --block-ms} (the order rotates every cycle), so that a shared machine's drift moves them alike.
  *
  * <p>After {@code --warmup-s} of unmeasured turns it measures for {@code --measure-s} and reports per wire, per spread's
  * worth of exchanges: the mean, p50 and p99 latency; the process's CPU time over the wire's blocks divided by the
@@ -33,14 +33,15 @@ import java.util.function.Function;
  * the share of the machine's CPU time its hypervisor stole during the wire's blocks ({@code /proc/stat}), since a busy
  * host slows a virtual machine's every wire without any process seeing it.
  *
- * <p>Usage: {@code WireLibraryComparison [--dataset light] [--wires sockets,netty,grpc,jetty] [--client-loops 1]
- * [--warmup-s 30] [--measure-s 60] [--block-ms 250] [--json FILE]}.
+ * <p>Usage: {@code WireLibraryComparison [--dataset light] [--wires sockets,netty,grpc,grpc-fixed-window,jetty]
+ * [--client-loops 1] [--warmup-s 30] [--measure-s 60] [--block-ms 250] [--json FILE]}.
  */
 public final class WireLibraryComparison {
     private static final List<String> OPTIONS =
             List.of("dataset", "wires", "client-loops", "warmup-s", "measure-s", "block-ms", "json");
-    private static final String USAGE = "WireLibraryComparison [--dataset light] [--wires sockets,netty,grpc,jetty]"
-            + " [--client-loops N] [--warmup-s N] [--measure-s N] [--block-ms N] [--json FILE]";
+    private static final String USAGE =
+            "WireLibraryComparison [--dataset light] [--wires sockets,netty,grpc,grpc-fixed-window,jetty]"
+                    + " [--client-loops N] [--warmup-s N] [--measure-s N] [--block-ms N] [--json FILE]";
     private static final String FLOOR = "sockets";
 
     private WireLibraryComparison() {}
@@ -55,7 +56,8 @@ public final class WireLibraryComparison {
         Map<String, Function<int[], LoopbackRounds>> wires = new LinkedHashMap<>();
         wires.put(FLOOR, LoopbackSockets::new);
         wires.put("netty", shape -> new LoopbackNetty(shape, clientLoops));
-        wires.put("grpc", shape -> new LoopbackGrpc(shape, clientLoops));
+        wires.put("grpc", shape -> new LoopbackGrpc(shape, clientLoops, true));
+        wires.put("grpc-fixed-window", shape -> new LoopbackGrpc(shape, clientLoops, false));
         wires.put("jetty", LoopbackExchanges::new);
         return wires;
     }

@@ -39,7 +39,7 @@ class WireLibraryComparisonTest {
             Map<String, Map<String, Object>> figures = WireLibraryComparison.compare(
                     wires, LIGHT, 0, TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.MILLISECONDS.toNanos(20));
 
-            assertThat(figures).containsOnlyKeys("sockets", "netty", "grpc", "jetty");
+            assertThat(figures).containsOnlyKeys("sockets", "netty", "grpc", "grpc-fixed-window", "jetty");
             assertThat(figures.get("sockets").get("mean_vs_floor")).isEqualTo(1.0);
             figures.forEach((name, f) -> {
                 assertThat((Integer) f.get("spreads")).as(name).isPositive();
@@ -58,6 +58,6 @@ class WireLibraryComparisonTest {
     void rejectsAnUnknownWire() {
         assertThatThrownBy(() -> WireLibraryComparison.run(new String[] {"--wires", "sockets,quic"}))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown wire 'quic'; known: [sockets, netty, grpc, jetty]");
+                .hasMessage("unknown wire 'quic'; known: [sockets, netty, grpc, grpc-fixed-window, jetty]");
     }
 }
