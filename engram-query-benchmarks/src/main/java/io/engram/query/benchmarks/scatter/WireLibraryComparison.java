@@ -210,7 +210,7 @@ public final class WireLibraryComparison {
                 report.get("block_ms"));
         System.out.printf(
                 Locale.ROOT,
-                "%-8s %8s %9s %9s %9s %12s %12s %10s %11s %10s %7s%n",
+                "%-17s %8s %9s %9s %9s %12s %12s %10s %11s %10s %7s%n",
                 "wire",
                 "spreads",
                 "mean ms",
@@ -227,7 +227,7 @@ public final class WireLibraryComparison {
             Map<String, Object> f = wire.getValue();
             System.out.printf(
                     Locale.ROOT,
-                    "%-8s %8d %9.3f %9.3f %9.3f %12s %12s %10.1f %11s %10.0f %6.0f%%%n",
+                    "%-17s %8d %9.3f %9.3f %9.3f %12s %12s %10.1f %11s %10.0f %6.0f%%%n",
                     wire.getKey(),
                     f.get("spreads"),
                     f.get("mean_ms"),
