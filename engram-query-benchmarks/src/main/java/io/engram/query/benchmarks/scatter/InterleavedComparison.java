@@ -171,7 +171,7 @@ public final class InterleavedComparison {
     }
 
     /** Latencies of single queries, in ns. */
-    private static final class Samples {
+    static final class Samples {
         private long[] values = new long[1024];
         private int size;
 

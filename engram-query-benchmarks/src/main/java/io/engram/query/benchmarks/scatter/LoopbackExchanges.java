@@ -30,7 +30,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * each round's exchanges at once and waits for all of them before the next round. No codec, no engine, no executor:
  * whatever a distributed spread costs beyond this is ours to cut, and what this costs is not.
  */
-final class LoopbackExchanges implements AutoCloseable {
+final class LoopbackExchanges implements LoopbackRounds {
     static final int REQUEST_BYTES = 200;
     static final int ANSWER_BYTES = 64;
 
@@ -80,8 +80,8 @@ final class LoopbackExchanges implements AutoCloseable {
         urls.add("http://127.0.0.1:" + connector.getLocalPort() + "/internal/v1/partition-query");
     }
 
-    /** Runs the rounds one after another; returns the answer bytes received (so the work can not be dropped). */
-    long runRounds() {
+    @Override
+    public long runRounds() {
         return runRounds(callsPerRound, server -> exchange(urls.get(server)));
     }
 

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * least a binary node-to-node protocol could cost on this machine, for comparison with Jetty's HTTP/1.1; nothing in
  * the product uses it.
  */
-final class LoopbackSockets implements AutoCloseable {
+final class LoopbackSockets implements LoopbackRounds {
     private final List<Closeable> sockets = new ArrayList<>();
     private final List<DataOutputStream> requests = new ArrayList<>();
     private final List<BlockingQueue<CompletableFuture<byte[]>>> waiting = new ArrayList<>();
@@ -113,8 +113,8 @@ final class LoopbackSockets implements AutoCloseable {
         thread.start();
     }
 
-    /** Runs the rounds one after another; returns the answer bytes received (so the work can not be dropped). */
-    long runRounds() {
+    @Override
+    public long runRounds() {
         return LoopbackExchanges.runRounds(callsPerRound, this::exchange);
     }
 
