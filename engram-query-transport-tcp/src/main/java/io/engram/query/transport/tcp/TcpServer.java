@@ -243,6 +243,15 @@ final class TcpServer implements TransportServer {
                 throw new ProtocolException("a REQUEST frame ends before its deadline");
             }
             long micros = frame.readLong();
+            if (!ctx.channel().isWritable()) {
+                // earlier answers wait unsent (the peer does not read): run nothing more for it until they drain
+                answer(
+                        ctx,
+                        id,
+                        TransportException.overloaded("node " + node + " holds answers the caller has not read ("
+                                + TcpConfig.WRITE_BUFFER_BYTES + " " + config.writeBufferBytes() + ")"));
+                return;
+            }
             if (running.size() >= config.maxInFlight()) {
                 answer(
                         ctx,
@@ -271,29 +280,29 @@ final class TcpServer implements TransportServer {
                 deadline.cancel();
                 started.cancel(true);
             };
+            // counted until its answer is written, so that max_in_flight also bounds the answers held unsent
             running.put(id, stop);
             long limitMs = Math.max(0, micros / 1000) + DEADLINE_GRACE_MS;
             started.orTimeout(limitMs, TimeUnit.MILLISECONDS).whenComplete((replies, failure) -> {
-                ByteBuf out = null;
-                if (failure == null) {
-                    out = encode(ctx, id, replies);
-                }
-                ByteBuf answer = out;
-                ctx.executor().execute(() -> {
-                    boolean stillAsked = running.remove(id, stop);
-                    if (!stillAsked || started.isCancelled()) {
+                ByteBuf answer = failure == null ? encode(ctx, id, replies) : null;
+                Runnable send = () -> {
+                    if (running.get(id) != stop || started.isCancelled()) {
                         // the caller cancelled or went away: nobody reads an answer
                         if (answer != null) {
                             answer.release();
                         }
                         return;
                     }
-                    if (answer != null) {
-                        ctx.writeAndFlush(answer);
-                    } else {
-                        answer(ctx, id, failureOf(failure));
-                    }
-                });
+                    ByteBuf out = answer != null ? answer : Frames.error(ctx.alloc(), id, failureOf(failure));
+                    // written at once when on the event loop: the channel's writability then already counts it when
+                    // the next request of the same read is judged
+                    ctx.writeAndFlush(out).addListener(written -> running.remove(id, stop));
+                };
+                if (ctx.executor().inEventLoop()) {
+                    send.run();
+                } else {
+                    ctx.executor().execute(send);
+                }
             });
         }
 
