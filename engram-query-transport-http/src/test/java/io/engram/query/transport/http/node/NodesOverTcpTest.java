@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.engram.query.executor.engine.SyntheticSpec;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -123,5 +124,42 @@ class NodesOverTcpTest {
         assertThat(peer(health, "n2").get("transport").asText()).isEqualTo("http");
         assertThat(exchanges(n1, "tcp")).isZero();
         assertThat(exchanges(n1, "http")).isEqualTo(10);
+    }
+
+    @Test
+    void aNodeSentGarbageOnItsTcpPortRefusesItAndServesOn() throws Exception {
+        cluster = LoopbackCluster.builder(SPEC)
+                .nodes("n1", "n2", "n3")
+                .extraToml(ONE_SPACE_EACH)
+                .start();
+        EngramNode n2 = cluster.node("n2");
+        URI tcp = URI.create(JSON.readTree(get(n2, "/cluster/health"))
+                .at("/transport/listen")
+                .asText());
+        byte[] garbage = new byte[4096];
+        new java.util.Random(3).nextBytes(garbage);
+        for (int i = 0; i < 20; i++) {
+            try (java.net.Socket socket = new java.net.Socket(tcp.getHost(), tcp.getPort())) {
+                socket.setSoTimeout(5_000);
+                socket.getOutputStream().write(garbage, 0, 64 + i * 100);
+                // refused and closed by the node: the read ends
+                assertThat(socket.getInputStream().readAllBytes().length).isLessThan(1024);
+            }
+        }
+
+        JsonNode health = JSON.readTree(get(n2, "/cluster/health"));
+        assertThat(health.get("status").asText()).isEqualTo("ok");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    recall(cluster.node("n1"));
+                    return peer(JSON.readTree(get(cluster.node("n1"), "/cluster/health")), "n2")
+                            .get("transport")
+                            .asText()
+                            .equals("tcp");
+                });
+        assertThat(recall(cluster.node("n1")).at("/coverage/missing_partitions").size())
+                .isZero();
     }
 }
