@@ -25,4 +25,13 @@ public interface TransportContext {
     default Optional<URI> transportAddressOf(NodeId node) {
         return Optional.empty();
     }
+
+    /**
+     * TLS for a transport with a port of its own, when the node has a {@code [tls]} section: its listener then speaks
+     * only TLS, and its client verifies a peer's certificate and its host name. Empty: plain TCP (loopback, or
+     * {@code tls.allow_insecure}).
+     */
+    default Optional<TransportTls> tls() {
+        return Optional.empty();
+    }
 }

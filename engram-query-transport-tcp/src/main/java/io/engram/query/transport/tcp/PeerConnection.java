@@ -77,6 +77,10 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        context.tls()
+                                .ifPresent(tls -> ch.pipeline()
+                                        .addLast(
+                                                TlsHandlers.client(tls, address.getHost(), address.getPort(), config)));
                         ch.pipeline()
                                 .addLast(new LengthFieldBasedFrameDecoder(config.maxFrameBytes() + 4, 0, 4, 0, 4))
                                 .addLast(peer);
@@ -316,7 +320,12 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
+        javax.net.ssl.SSLException tls = TlsHandlers.tlsFailure(cause);
+        if (tls != null) {
+            // a certificate the peer or this node does not trust: trying again will not help
+            failAll(TransportException.failed(
+                    "the TLS handshake with node " + node + " (" + address + ") failed: " + tls.getMessage(), false));
+        } else if (cause instanceof TooLongFrameException) {
             failAll(TransportException.failed(
                     "node " + node + " sent a frame over " + TcpConfig.MAX_FRAME_BYTES + " (" + config.maxFrameBytes()
                             + "): " + cause.getMessage(),

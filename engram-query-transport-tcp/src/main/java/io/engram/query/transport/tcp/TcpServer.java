@@ -48,6 +48,9 @@ import org.slf4j.LoggerFactory;
  * sends anything else, a frame over {@code transport.tcp.max_frame_bytes}, another protocol version or a wrong token
  * is answered with one REFUSED frame saying why and closed, and the node goes on serving the others.
  *
+ * <p>With the node's {@code [tls]} ({@link io.engram.query.spi.TransportContext#tls}) the listener speaks only TLS,
+ * and under mutual TLS refuses a peer without a certificate signed by the CA.
+ *
  * <p>A request runs with the deadline the caller sent (its remaining time on arrival); a CANCEL frame, or the
  * connection closing, cancels it: its deadline is cancelled, so the engine stops at its next check. At most
  * {@code transport.tcp.max_in_flight} requests of one connection run at once; one more is answered as overloaded.
@@ -92,6 +95,7 @@ final class TcpServer implements TransportServer {
                     @Override
                     protected void initChannel(Channel channel) {
                         connections.add(channel);
+                        context.tls().ifPresent(tls -> channel.pipeline().addLast(TlsHandlers.server(tls, config)));
                         channel.pipeline()
                                 .addLast(new LengthFieldBasedFrameDecoder(config.maxFrameBytes() + 4, 0, 4, 0, 4))
                                 .addLast(new Connection(node, token, codec, handler, config));
@@ -400,6 +404,14 @@ final class TcpServer implements TransportServer {
                         ctx,
                         "frame too long: " + cause.getMessage() + "; " + TcpConfig.MAX_FRAME_BYTES + " is "
                                 + config.maxFrameBytes());
+            } else if (TlsHandlers.tlsFailure(cause) != null) {
+                // a peer without a certificate this node trusts, or one speaking plain TCP to a TLS port
+                LOG.warn(
+                        "node {} closed a tcp connection from {}: TLS failed: {}",
+                        node,
+                        ctx.channel().remoteAddress(),
+                        TlsHandlers.tlsFailure(cause).getMessage());
+                ctx.close();
             } else {
                 LOG.debug("tcp connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
                 ctx.close();

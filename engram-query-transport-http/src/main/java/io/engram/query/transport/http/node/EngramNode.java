@@ -32,9 +32,11 @@ import io.engram.query.spi.Transport;
 import io.engram.query.spi.TransportContext;
 import io.engram.query.spi.TransportFactory;
 import io.engram.query.spi.TransportServer;
+import io.engram.query.spi.TransportTls;
 import io.engram.query.transport.http.client.HttpTransportFactory;
 import io.engram.query.transport.http.server.EngramHttpServer;
 import io.engram.query.transport.http.server.HttpServerConfig;
+import io.engram.query.transport.http.tls.NodeTransportTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -120,16 +122,18 @@ public final class EngramNode implements AutoCloseable {
         // This node made the transports, so this node closes them; the QueryNode closes what the module started.
         // HTTP is always there: peers' health is read over it, and a peer whose tcp address is not known yet (or
         // that announces none) is called over it.
+        Optional<TransportTls> tls = config.tls().map(t -> new NodeTransportTls(t, System::nanoTime));
         PeerTransports transport = new PeerTransports(
                 config,
-                HttpTransportFactory.open(new NodeTransportContext(config, Optional.empty())),
+                HttpTransportFactory.open(new NodeTransportContext(config, Optional.empty(), tls)),
                 registry,
                 System::nanoTime);
         Optional<TransportFactory> tcpFactory = Optional.empty();
         if (config.usesTcp()) {
             try {
                 tcpFactory = Optional.of(transports.get(config.transportType()));
-                transport.useTcp(tcpFactory.get().create(new NodeTransportContext(config, Optional.of(transport))));
+                transport.useTcp(
+                        tcpFactory.get().create(new NodeTransportContext(config, Optional.of(transport), tls)));
             } catch (RuntimeException e) {
                 closeAfter(transport, e);
                 throw e;
@@ -156,7 +160,7 @@ public final class EngramNode implements AutoCloseable {
                 transportServer = tcpFactory
                         .get()
                         .serve(
-                                new NodeTransportContext(config, Optional.of(transport)),
+                                new NodeTransportContext(config, Optional.of(transport), tls),
                                 new InetSocketAddress(config.transportHost(), config.transportPort()),
                                 queryNode.localPartitions()::runAll);
             } catch (RuntimeException e) {
@@ -323,7 +327,9 @@ public final class EngramNode implements AutoCloseable {
     }
 
     /** What the transports get from the node; the tcp one reads peers' tcp addresses from {@code peers}. */
-    private record NodeTransportContext(NodeConfig config, Optional<PeerTransports> peers) implements TransportContext {
+    private record NodeTransportContext(NodeConfig config, Optional<PeerTransports> peers, Optional<TransportTls> tls)
+            implements TransportContext {
+
         @Override
         public NodeId localNode() {
             return config.nodeId();

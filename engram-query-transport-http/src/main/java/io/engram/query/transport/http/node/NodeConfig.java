@@ -45,8 +45,8 @@ import java.util.Set;
  * @param stopTimeout {@code http.stop_timeout_ms}: how long a stopping node lets in-flight queries finish
  * @param maxConcurrentQueries {@code http.max_concurrent_queries}: client queries this node coordinates at once; more
  *     get 429 (0 = 8 per core)
- * @param transportType {@code transport.type}: how this node calls its peers, {@code tcp} (the default without
- *     {@code [tls]}) or {@code http}
+ * @param transportType {@code transport.type}: how this node calls its peers, {@code tcp} (the default) or
+ *     {@code http}
  * @param transportHost the host part of {@code node.transport_listen}, where the tcp transport listens (default: the
  *     host of {@code node.listen})
  * @param transportPort its port (default 0: any free port, announced to peers in {@code /cluster/health})
@@ -305,12 +305,7 @@ public record NodeConfig(
                 "transport.tcp.write_buffer_bytes",
                 String.valueOf(r.intValue("transport.tcp.write_buffer_bytes", 4 << 20, 64 << 10, 1 << 30)));
         transport.put("transport.tcp.io_threads", String.valueOf(r.intValue("transport.tcp.io_threads", 1, 1, 64)));
-        // The tcp transport has no TLS yet: with [tls] nodes call each other over HTTPS.
-        String transportType = r.choice("transport.type", tls.isPresent() ? "http" : "tcp", List.of("tcp", "http"));
-        if (tls.isPresent() && transportType.equals("tcp")) {
-            r.problem("transport.type = \"tcp\" has no TLS yet; with [tls] set transport.type = \"http\" (the default"
-                    + " with [tls]), so that nodes call each other over HTTPS");
-        }
+        String transportType = r.choice("transport.type", "tcp", List.of("tcp", "http"));
         String transportListen = r.stringValue("node.transport_listen", host + ":0");
         String transportHost = host;
         int transportPort = 0;

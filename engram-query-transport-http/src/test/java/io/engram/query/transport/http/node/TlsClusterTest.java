@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -133,6 +134,63 @@ class TlsClusterTest {
                 .isInstanceOf(IOException.class);
         JsonNode withCertificate = query(client(Optional.of(certificates.get("n3"))), n1, Optional.empty());
         assertThat(withCertificate.path("matches")).isNotEmpty();
+    }
+
+    @Test
+    void withTlsNodesCallEachOtherOverTcpWithTlsAndItsPortSpeaksNothingElse() throws Exception {
+        Map<String, Integer> ports = ports("n1", "n2", "n3");
+        for (String node : ports.keySet()) {
+            start(node, ports, certificates.get(node), "", "client_auth = \"require\"\n", Map.of());
+        }
+        EngramNode n1 = nodes.get(0);
+        HttpClient client = client(Optional.of(certificates.get("n3")));
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
+            query(client, n1, Optional.empty());
+            JsonNode health = health(client, n1);
+            for (JsonNode peer : health.get("peers")) {
+                if (!peer.get("transport").asText().equals("tcp")) {
+                    return false;
+                }
+            }
+            return true;
+        });
+
+        JsonNode answer = query(client, n1, Optional.empty());
+        assertThat(answer.path("coverage").path("missing_partitions")).isEmpty();
+        assertThat(answer.path("coverage").path("responding_partitions").asInt())
+                .isEqualTo(6);
+
+        URI tcp =
+                URI.create(health(client, nodes.get(1)).at("/transport/listen").asText());
+        // plain text to the TLS port: no frame comes back
+        assertThat(rawExchange(tcp.getPort(), "EQTP not a TLS record")).isEmpty();
+        // TLS without a client certificate, under client_auth = "require": the handshake is refused
+        SSLContext noCertificate =
+                PemKeyStores.clientContext(Optional.of(ca.caFile()), Optional.empty(), Optional.empty());
+        assertThatThrownBy(() -> {
+                    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket)
+                            noCertificate.getSocketFactory().createSocket("127.0.0.1", tcp.getPort())) {
+                        socket.setSoTimeout(5000);
+                        socket.startHandshake();
+                        socket.getOutputStream().write(1);
+                        socket.getOutputStream().flush();
+                        if (socket.getInputStream().read() < 0) {
+                            throw new IOException("closed by the node");
+                        }
+                    }
+                })
+                .isInstanceOf(IOException.class);
+        assertThat(query(client, n1, Optional.empty()).path("coverage").path("missing_partitions"))
+                .isEmpty();
+    }
+
+    private static JsonNode health(HttpClient client, EngramNode node) throws Exception {
+        return JSON.readTree(client.send(
+                        HttpRequest.newBuilder(node.url().resolve("/cluster/health"))
+                                .timeout(WAIT)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body());
     }
 
     @Test

@@ -43,7 +43,7 @@ final class ClusterHarness implements AutoCloseable {
     static final int DIMENSIONS = 16;
     /**
      * How the nodes call each other, {@code tcp} (the default) or {@code http}: the build runs the integration tests
-     * once with each ({@code -Dengram.it.transport}). A cluster with {@code [tls]} uses http either way.
+     * once with each ({@code -Dengram.it.transport}).
      */
     static final String TRANSPORT = System.getProperty("engram.it.transport", "tcp");
 
@@ -162,7 +162,7 @@ final class ClusterHarness implements AutoCloseable {
     }
 
     private boolean usesTcp() {
-        return TRANSPORT.equals("tcp") && !settings.containsKey("tls.cert_file");
+        return TRANSPORT.equals("tcp");
     }
 
     URI url(String node) {
@@ -310,9 +310,7 @@ final class ClusterHarness implements AutoCloseable {
                 .append(tcpPorts.get(node))
                 .append("\"\n\n");
         Map<String, String> all = new TreeMap<>(settings);
-        if (!settings.containsKey("tls.cert_file")) {
-            all.putIfAbsent("transport.type", "\"" + TRANSPORT + "\"");
-        }
+        all.putIfAbsent("transport.type", "\"" + TRANSPORT + "\"");
         all.put("cluster.token_file", "\"" + dir.resolve("cluster.token") + "\"");
         all.put("engine.dimensions", Integer.toString(DIMENSIONS));
         all.put("engine.synthetic.spaces", Integer.toString(spaces.size()));
