@@ -232,7 +232,7 @@ final class TcpServer implements TransportServer {
                         "node {} refused a tcp connection from {} ({}): cluster token {}",
                         node,
                         ctx.channel().remoteAddress(),
-                        printable(caller),
+                        CodecException.printable(caller),
                         presented.isEmpty() ? "missing" : "rejected");
                 throw new ProtocolException(
                         "cluster token " + (presented.isEmpty() ? "missing" : "rejected") + " by node " + node);
@@ -416,11 +416,6 @@ final class TcpServer implements TransportServer {
                 LOG.debug("tcp connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
                 ctx.close();
             }
-        }
-
-        private static String printable(String text) {
-            String cut = text.length() > 100 ? text.substring(0, 100) + "..." : text;
-            return cut.replaceAll("[^\\x20-\\x7e]", "?");
         }
     }
 }

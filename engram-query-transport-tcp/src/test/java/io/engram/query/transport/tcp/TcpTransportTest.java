@@ -71,6 +71,14 @@ class TcpTransportTest {
         return transport;
     }
 
+    /** A handler that never answers, remembering each request it got. */
+    private static NodeRequestHandler hanging(List<NodeRequest> running) {
+        return request -> {
+            running.add(request);
+            return new CompletableFuture<>();
+        };
+    }
+
     private static TransportException failureOf(CompletableFuture<?> call) {
         try {
             call.get(10, TimeUnit.SECONDS);
@@ -150,13 +158,7 @@ class TcpTransportTest {
     @Test
     void aCallerThatGoesAwayCancelsItsWork() {
         List<NodeRequest> running = new CopyOnWriteArrayList<>();
-        serve(
-                request -> {
-                    running.add(request);
-                    return new CompletableFuture<>();
-                },
-                Optional.empty(),
-                Map.of());
+        serve(hanging(running), Optional.empty(), Map.of());
         TcpTransport client = client(Optional.empty());
         CompletableFuture<List<PartitionReply>> call =
                 client.executeAll(SERVER, nodeRequest(Duration.ofSeconds(30), "s1"));
@@ -172,13 +174,7 @@ class TcpTransportTest {
     @Test
     void aCallNotAnsweredByItsDeadlineTimesOutAndIsCancelledThere() {
         List<NodeRequest> running = new CopyOnWriteArrayList<>();
-        serve(
-                request -> {
-                    running.add(request);
-                    return new CompletableFuture<>();
-                },
-                Optional.empty(),
-                Map.of());
+        serve(hanging(running), Optional.empty(), Map.of());
 
         TransportException failure =
                 failureOf(client(Optional.empty()).executeAll(SERVER, nodeRequest(Duration.ofMillis(200), "s1")));

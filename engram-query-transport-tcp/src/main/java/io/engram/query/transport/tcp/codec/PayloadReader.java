@@ -103,22 +103,6 @@ final class PayloadReader {
         return new CodecException(path.isEmpty() ? detail : path + ": " + detail, cause);
     }
 
-    /** Makes a value read from the wire safe to echo in an error: controls escaped, at most 64 code points. */
-    static String printable(String value) {
-        StringBuilder out = new StringBuilder();
-        value.codePoints().limit(64).forEach(cp -> {
-            if (Character.isISOControl(cp)) {
-                out.append(String.format("\\u%04x", cp));
-            } else {
-                out.appendCodePoint(cp);
-            }
-        });
-        if (value.codePointCount(0, value.length()) > 64) {
-            out.append("...");
-        }
-        return out.toString();
-    }
-
     // ---------------------------------------------------------------- framing
 
     void format(int version) {

@@ -193,7 +193,7 @@ final class QueryFormat {
             String name = r.string("name");
             String value = r.string("value");
             if (fields.putIfAbsent(name, value) != null) {
-                throw r.fail("name", "repeats '" + PayloadReader.printable(name) + "'");
+                throw r.fail("name", "repeats '" + CodecException.printable(name) + "'");
             }
             r.leave();
         }
