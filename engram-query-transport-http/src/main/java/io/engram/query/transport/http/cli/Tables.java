@@ -93,11 +93,12 @@ final class Tables {
                 query.path("hedges_won").asLong(),
                 query.path("failovers").asLong()));
         List<List<String>> peers = new ArrayList<>();
-        peers.add(List.of("peer", "reachable", "breaker", "latency score ms"));
+        peers.add(List.of("peer", "reachable", "transport", "breaker", "latency score ms"));
         for (JsonNode p : health.path("peers")) {
             peers.add(List.of(
                     p.path("node").asText(),
                     p.path("reachable").asText(),
+                    p.path("transport").asText("http"),
                     p.path("breaker").asText(),
                     format(p.path("latency_score_ms").asDouble())));
         }
