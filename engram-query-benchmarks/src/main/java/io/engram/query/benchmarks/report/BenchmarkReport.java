@@ -531,6 +531,46 @@ public final class BenchmarkReport {
                     generatorMax));
         }
         md.append("\n\n");
+        realProcessTargets(md, r);
+    }
+
+    /**
+     * Issue 20's targets for the real processes with tcp: CPU per query cluster/local of a spread ≤ 2.5x and of a
+     * broadcast recall ≤ 1.2x, the client's p50 of the spread ≤ 2x; a row per concurrency.
+     */
+    private static void realProcessTargets(StringBuilder md, JsonNode r) {
+        List<String> rows = new ArrayList<>();
+        for (JsonNode c : r.path("comparisons")) {
+            if (!transportOf(c).equals("tcp")) {
+                continue;
+            }
+            String query = c.path("query").asText();
+            int clients = c.path("clients").asInt();
+            double cpuTarget = query.equals("spread") ? 2.5 : 1.2;
+            rows.add(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %.2fx | ≤ %.1fx | %s |%n",
+                    query.equals("spread") ? "CPU per query, spread" : "CPU per query, recall (broadcast)",
+                    clients,
+                    c.path("cpu_ratio").asDouble(),
+                    cpuTarget,
+                    verdict(c.path("cpu_ratio").asDouble(), cpuTarget)));
+            if (query.equals("spread")) {
+                rows.add(String.format(
+                        Locale.ROOT,
+                        "| client p50, spread | %d | %.2fx | ≤ 2.0x | %s |%n",
+                        clients,
+                        c.path("p50_ratio").asDouble(),
+                        verdict(c.path("p50_ratio").asDouble(), 2.0)));
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        md.append("Against the targets of the binary transport (issue 20, with tcp):\n\n");
+        md.append("| cluster/local | clients | tcp | target | |\n|---|---:|---:|---:|---|\n");
+        rows.forEach(md::append);
+        md.append('\n');
     }
 
     /** What the comparison of answers before measuring found, as the end of a sentence. */

@@ -61,7 +61,27 @@ class BenchmarkReportTest {
                 .contains("Every answer was a 200 with full coverage. Of the cluster's CPU, the coordinating node "
                         + "spent 50% to 50% (it also holds 2 spaces). The load generator spent at most 0.400 ms of "
                         + "CPU per query, on the same cores.")
-                .doesNotContain("Flagged");
+                .doesNotContain("Flagged")
+                .doesNotContain("Against the targets");
+    }
+
+    @Test
+    void realProcessesWithTcpAreSetAgainstTheTargets(@TempDir Path dir) throws Exception {
+        Files.writeString(
+                dir.resolve(BenchmarkReport.REAL_PROCESSES_JSON),
+                REAL_PROCESSES.replace(
+                        "{\"query\": \"spread\", \"clients\": 4,",
+                        "{\"query\": \"spread\", \"clients\": 4, " + "\"transport\": \"tcp\","));
+        BenchmarkReport report = new BenchmarkReport();
+        report.read(dir);
+
+        StringBuilder md = new StringBuilder();
+        report.realProcesses(md);
+
+        assertThat(md.toString())
+                .contains("| spread | 4 | tcp | 1.50 |")
+                .contains("| CPU per query, spread | 4 | 10.00x | ≤ 2.5x | missed by 300% |\n")
+                .contains("| client p50, spread | 4 | 10.00x | ≤ 2.0x | missed by 400% |\n");
     }
 
     private static final String INTERLEAVED = """
