@@ -28,8 +28,8 @@ import java.util.stream.Stream;
  * as not run. The page is generated; edit this class, not the page.
  *
  * <p>Usage: {@code BenchmarkReport <results dir> <output.md> [--cores N] [--load "1.0 0.8 0.5"] [--note TEXT] [--findings FILE]
- * [--sections DIR]}; {@code DIR/floor.md} and {@code DIR/transports.md}, when present, are hand-written text placed
- * after the floor table and after the real-process comparison.
+ * [--sections DIR]}; {@code DIR/floor.md}, {@code DIR/real-processes.md} and {@code DIR/transports.md}, when
+ * present, are hand-written text placed after the floor table and, in that order, after the real-process comparison.
  */
 public final class BenchmarkReport {
     static final String SCATTER = "io.engram.query.benchmarks.scatter.BenchmarkScatterGather.";
@@ -127,6 +127,7 @@ public final class BenchmarkReport {
         scatterGather(md, options);
         interleaved(md);
         realProcesses(md);
+        handWritten(md, options, "real-processes");
         handWritten(md, options, "transports");
         if (options.containsKey("findings")) {
             // Hand-written analysis kept beside the generator (bench/FINDINGS.md), not derived from this run.
@@ -454,7 +455,7 @@ public final class BenchmarkReport {
                 r.path("recall_limit").asInt(),
                 r.path("spread_max_hops").asInt(),
                 r.path("spread_limit").asInt(),
-                r.path("same_answers").path("spread").path("compared").asInt(),
+                comparedSpreads(r.path("same_answers")),
                 r.path("slice_ms").asDouble() / 1000,
                 r.path("measure_s").asDouble(),
                 r.path("warmup_s").asDouble(),
@@ -571,6 +572,21 @@ public final class BenchmarkReport {
         md.append("| cluster/local | clients | tcp | target | |\n|---|---:|---:|---:|---|\n");
         rows.forEach(md::append);
         md.append('\n');
+    }
+
+    /** How many spreads were compared before measuring (per transport's cluster, the first one's count). */
+    private static int comparedSpreads(JsonNode same) {
+        if (same.has("spread")) {
+            return same.path("spread").path("compared").asInt();
+        }
+        Iterator<JsonNode> byTransport = same.elements();
+        while (byTransport.hasNext()) {
+            JsonNode next = byTransport.next();
+            if (next.has("spread")) {
+                return next.path("spread").path("compared").asInt();
+            }
+        }
+        return 0;
     }
 
     /** What the comparison of answers before measuring found, as the end of a sentence. */

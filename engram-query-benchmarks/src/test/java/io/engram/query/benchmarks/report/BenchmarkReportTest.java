@@ -69,9 +69,12 @@ class BenchmarkReportTest {
     void realProcessesWithTcpAreSetAgainstTheTargets(@TempDir Path dir) throws Exception {
         Files.writeString(
                 dir.resolve(BenchmarkReport.REAL_PROCESSES_JSON),
-                REAL_PROCESSES.replace(
-                        "{\"query\": \"spread\", \"clients\": 4,",
-                        "{\"query\": \"spread\", \"clients\": 4, " + "\"transport\": \"tcp\","));
+                REAL_PROCESSES
+                        .replace(
+                                "{\"query\": \"spread\", \"clients\": 4,",
+                                "{\"query\": \"spread\", \"clients\": 4, \"transport\": \"tcp\",")
+                        .replace("\"same_answers\": {\"recall\"", "\"same_answers\": {\"tcp\": {\"recall\"")
+                        .replace("\"all_same\": true}", "\"all_same\": true}, \"all_same\": true}"));
         BenchmarkReport report = new BenchmarkReport();
         report.read(dir);
 
@@ -80,6 +83,9 @@ class BenchmarkReportTest {
 
         assertThat(md.toString())
                 .contains("| spread | 4 | tcp | 1.50 |")
+                .contains("64 of 64 recalls and 64 of 64 spreads gave the same matches with the same confidence on "
+                        + "both sides (tcp)")
+                .contains("each rotates over 64 cues or seeds")
                 .contains("| CPU per query, spread | 4 | 10.00x | ≤ 2.5x | missed by 300% |\n")
                 .contains("| client p50, spread | 4 | 10.00x | ≤ 2.0x | missed by 400% |\n");
     }
