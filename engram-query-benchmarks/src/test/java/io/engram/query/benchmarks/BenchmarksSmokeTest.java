@@ -48,6 +48,8 @@ class BenchmarksSmokeTest {
                 .param("fanout", "4")
                 // scatter/gather
                 .param("dataset", "tiny")
+                // tcp only: InterleavedComparisonTest runs both transports
+                .param("transport", "tcp")
                 .build();
 
         Collection<RunResult> results = new Runner(options).run();

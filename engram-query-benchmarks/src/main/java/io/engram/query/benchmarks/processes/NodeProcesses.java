@@ -2,6 +2,8 @@ package io.engram.query.benchmarks.processes;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.engram.query.executor.engine.SyntheticSpec;
 import io.engram.query.transport.http.node.NodeConfig;
 import java.io.IOException;
@@ -33,17 +35,20 @@ final class NodeProcesses implements AutoCloseable {
     /** The node JVM's options: what {@code bin/engram-query} starts a node with. */
     static final List<String> JVM_OPTIONS = List.of("-Xmx512m");
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(90);
 
     private final String name;
     private final Path dir;
+    private final String transport;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Thread shutdownHook;
 
     /**
-     * Starts {@code spacesByNode}'s nodes (the first is the one clients ask) in {@code dir} and waits until each
-     * answers {@code /cluster/health}.
+     * Starts {@code spacesByNode}'s nodes (the first is the one clients ask) in {@code dir}, calling each other over
+     * {@code transport} ({@code transport.type}), and waits until each answers {@code /cluster/health} and shows every
+     * peer called over {@code transport}.
      */
     static NodeProcesses start(
             String name,
@@ -51,13 +56,15 @@ final class NodeProcesses implements AutoCloseable {
             Path jar,
             SyntheticSpec data,
             Map<String, List<String>> spacesByNode,
+            String transport,
             Map<String, String> extraToml,
             HttpClient http)
             throws IOException {
-        NodeProcesses nodes = new NodeProcesses(name, dir, spacesByNode.keySet());
+        NodeProcesses nodes = new NodeProcesses(name, dir, spacesByNode.keySet(), transport);
         try {
             nodes.launch(jar, data, spacesByNode, extraToml);
             nodes.awaitHealthy(http);
+            nodes.awaitPeersOverTransport(http);
             return nodes;
         } catch (IOException | RuntimeException e) {
             nodes.close();
@@ -65,8 +72,9 @@ final class NodeProcesses implements AutoCloseable {
         }
     }
 
-    private NodeProcesses(String name, Path dir, Iterable<String> nodeIds) throws IOException {
+    private NodeProcesses(String name, Path dir, Iterable<String> nodeIds, String transport) throws IOException {
         this.name = requireNonNull(name, "name is null");
+        this.transport = requireNonNull(transport, "transport is null");
         this.dir = Files.createDirectories(dir.toAbsolutePath());
         for (String node : nodeIds) {
             ports.put(node, freePort());
@@ -118,6 +126,7 @@ final class NodeProcesses implements AutoCloseable {
                 .append(n)
                 .append("\"\nreplicas = []\n")));
         toml.append('\n').append(NodeConfig.engineToml(data));
+        toml.append("\n[transport]\ntype = \"").append(transport).append("\"\n\n");
         extraToml.forEach((table, body) ->
                 toml.append('[').append(table).append("]\n").append(body).append("\n\n"));
         return toml.toString();
@@ -185,6 +194,58 @@ final class NodeProcesses implements AutoCloseable {
                 sleep(50); // polling a starting process: there is nothing to wait on
             }
         }
+    }
+
+    /**
+     * Waits until every node's {@code /cluster/health} shows each peer called over {@link #transport}: a node calls a
+     * peer over HTTP until it has read the peer's tcp address from the peer's health, and queries measured before that
+     * would be HTTP ones.
+     */
+    private void awaitPeersOverTransport(HttpClient http) throws IOException {
+        if (ports.size() < 2) {
+            return;
+        }
+        long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
+        for (String node : ports.keySet()) {
+            String last = "no answer";
+            while (true) {
+                try {
+                    String body = http.newRequest(url(node).resolve("/cluster/health"))
+                            .timeout(2, TimeUnit.SECONDS)
+                            .send()
+                            .getContentAsString();
+                    last = body;
+                    if (allPeersOver(transport, JSON.readTree(body), ports.size() - 1)) {
+                        break;
+                    }
+                } catch (ExecutionException | TimeoutException notYet) {
+                    last = notYet.toString();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for node " + node, e);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("node " + node + " of " + name + " did not call every peer over "
+                            + transport + " within " + TimeUnit.NANOSECONDS.toSeconds(START_TIMEOUT_NANOS)
+                            + " s; its health: " + last);
+                }
+                sleep(100); // the lookup runs in the node: there is nothing to wait on
+            }
+        }
+    }
+
+    /** Whether {@code health} lists {@code peers} peers, each called over {@code transport}. */
+    static boolean allPeersOver(String transport, JsonNode health, int peers) {
+        JsonNode listed = health.path("peers");
+        if (listed.size() != peers) {
+            return false;
+        }
+        for (JsonNode peer : listed) {
+            if (!transport.equals(peer.path("transport").asText())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static void sleep(long millis) {

@@ -48,9 +48,13 @@ import java.util.stream.Stream;
  * before and after each slice (a slice ends when its last query is answered), divided by the slice's queries. It
  * includes whatever else the nodes do meanwhile (JIT, GC, the cluster's health probes).
  *
- * <p>Usage: {@code RealProcessComparison [--jar engram-query-transport-http/target/engram-query.jar] [--warmup-s 60]
- * [--measure-s 10] [--slice-ms 2500] [--concurrency 4,16] [--memories 2000] [--json FILE]}; {@code --warmup-s} and
- * {@code --measure-s} are per side (and per query and concurrency, for the latter).
+ * <p>{@code --transports tcp,http} starts one cluster per {@code transport.type} (its nodes call each other over it;
+ * measuring starts once every node calls every peer over it), all beside the one local node, the slices rotating over
+ * all sides; each comparison row names its transport and holds the same local figures.
+ *
+ * <p>Usage: {@code RealProcessComparison [--jar engram-query-transport-http/target/engram-query.jar] [--transports
+ * tcp,http] [--warmup-s 60] [--measure-s 10] [--slice-ms 2500] [--concurrency 4,16] [--memories 2000] [--json FILE]};
+ * {@code --warmup-s} and {@code --measure-s} are per side (and per query and concurrency, for the latter).
  */
 public final class RealProcessComparison {
     static final int SPACES = 6;
@@ -74,8 +78,9 @@ public final class RealProcessComparison {
     static final int MAX_QUEUED_PARTITIONS = 1024;
 
     private static final List<String> OPTIONS =
-            List.of("jar", "warmup-s", "measure-s", "slice-ms", "concurrency", "memories", "json");
-    private static final List<String> SIDES = List.of("local", "cluster");
+            List.of("jar", "transports", "warmup-s", "measure-s", "slice-ms", "concurrency", "memories", "json");
+    /** {@code transport.type} values a cluster can be started with. */
+    static final List<String> TRANSPORTS = List.of("tcp", "http");
 
     private RealProcessComparison() {}
 
@@ -102,6 +107,16 @@ public final class RealProcessComparison {
                 .map(c -> (int) positive(Map.of("concurrency", c), "concurrency", 1))
                 .toList();
         int slicesPerSide = (int) Math.max(1, (measureNanos + sliceNanos - 1) / sliceNanos);
+        List<String> transports = Arrays.stream(options.getOrDefault("transports", String.join(",", TRANSPORTS))
+                        .split(","))
+                .map(String::trim)
+                .toList();
+        for (String transport : transports) {
+            if (!TRANSPORTS.contains(transport)) {
+                throw new IllegalArgumentException(
+                        "--transports must name some of " + TRANSPORTS + ", got '" + transport + "'");
+            }
+        }
 
         SyntheticSpec data = new SyntheticSpec(
                 SPACES,
@@ -140,6 +155,7 @@ public final class RealProcessComparison {
         report.put("measure_s", measureNanos / 1e9);
         report.put("slice_ms", sliceNanos / 1e6);
         report.put("slices_per_side", slicesPerSide);
+        transports.forEach(report.putArray("transports")::add);
         report.put("recall_limit", RECALL_LIMIT);
         report.put("spread_limit", SPREAD_LIMIT);
         report.put("spread_max_hops", SPREAD_MAX_HOPS);
@@ -150,30 +166,53 @@ public final class RealProcessComparison {
         Map<String, String> extraToml = new LinkedHashMap<>();
         extraToml.put("http", "max_concurrent_queries = " + MAX_CONCURRENT_QUERIES + "\nstop_timeout_ms = 2000");
         extraToml.put("query", "max_queued_partitions = " + MAX_QUEUED_PARTITIONS);
-        try (ClosedLoopLoad load = new ClosedLoopLoad(maxClients);
-                NodeProcesses local = NodeProcesses.start(
-                        "local", dir.resolve("local"), jar, data, assignment(data, 1), extraToml, load.http());
-                NodeProcesses cluster = NodeProcesses.start(
-                        "cluster",
-                        dir.resolve("cluster"),
-                        jar,
-                        data,
-                        assignment(data, CLUSTER_NODES),
-                        extraToml,
-                        load.http())) {
-            Map<String, NodeProcesses> sides = Map.of("local", local, "cluster", cluster);
-            for (NodeProcesses side : List.of(local, cluster)) {
+        Map<String, NodeProcesses> sides = new LinkedHashMap<>();
+        try (ClosedLoopLoad load = new ClosedLoopLoad(maxClients)) {
+            sides.put(
+                    "local",
+                    NodeProcesses.start(
+                            "local",
+                            dir.resolve("local"),
+                            jar,
+                            data,
+                            assignment(data, 1),
+                            "http",
+                            extraToml,
+                            load.http()));
+            for (String transport : transports) {
+                sides.put(
+                        transport,
+                        NodeProcesses.start(
+                                "cluster-" + transport,
+                                dir.resolve("cluster-" + transport),
+                                jar,
+                                data,
+                                assignment(data, CLUSTER_NODES),
+                                transport,
+                                extraToml,
+                                load.http()));
+            }
+            for (NodeProcesses side : sides.values()) {
                 awaitFullCoverage(load, side, queries.get("recall").get(0));
             }
-            report.set("same_answers", sameAnswers(load, local, cluster, queries));
+            ObjectNode same = ClosedLoopLoad.JSON.createObjectNode();
+            boolean allSame = true;
+            for (String transport : transports) {
+                ObjectNode check = sameAnswers(load, sides.get("local"), sides.get(transport), queries);
+                same.set(transport, check);
+                allSame &= check.path("all_same").asBoolean();
+            }
+            same.put("all_same", allSame);
+            report.set("same_answers", same);
 
             System.out.printf(
                     Locale.ROOT, "warm-up: %d s per side, %d clients%n", warmupNanos / 1_000_000_000L, maxClients);
-            long warmupEnd = System.nanoTime() + 2 * warmupNanos;
+            List<NodeProcesses> order = List.copyOf(sides.values());
+            long warmupEnd = System.nanoTime() + order.size() * warmupNanos;
             AtomicLong warmupNext = new AtomicLong();
             for (int i = 0; System.nanoTime() < warmupEnd; i++) {
-                List<String> bodies = queries.get(i / 2 % 2 == 0 ? "recall" : "spread");
-                NodeProcesses side = sides.get(SIDES.get(i % 2));
+                List<String> bodies = queries.get(i / order.size() % 2 == 0 ? "recall" : "spread");
+                NodeProcesses side = order.get(i % order.size());
                 load.run(side.entry(), bodies, warmupNext, maxClients, Math.min(sliceNanos, warmupNanos));
             }
 
@@ -181,14 +220,19 @@ public final class RealProcessComparison {
             int failures = 0;
             for (String query : queries.keySet()) {
                 for (int clients : concurrency) {
-                    ObjectNode comparison =
-                            compare(load, cpu, sides, queries.get(query), clients, slicesPerSide, sliceNanos);
-                    comparison.put("query", query);
-                    comparison.put("clients", clients);
-                    comparisons.add(reorder(comparison));
-                    failures += comparison.path("local").path("failures").asInt()
-                            + comparison.path("cluster").path("failures").asInt();
-                    print(comparison);
+                    for (ObjectNode comparison :
+                            compare(load, cpu, sides, queries.get(query), clients, slicesPerSide, sliceNanos)) {
+                        comparison.put("query", query);
+                        comparison.put("clients", clients);
+                        comparisons.add(reorder(comparison));
+                        failures += comparison.path("cluster").path("failures").asInt();
+                        print(comparison);
+                    }
+                    failures += comparisons
+                            .get(comparisons.size() - 1)
+                            .path("local")
+                            .path("failures")
+                            .asInt();
                 }
             }
             report.put("failures", failures);
@@ -197,6 +241,7 @@ public final class RealProcessComparison {
                     failures > 0
                             || !report.path("same_answers").path("all_same").asBoolean());
         } finally {
+            closeAll(sides.values());
             report.put("ended", Instant.now().toString());
             report.put("load_average_end", loadAverage());
         }
@@ -323,8 +368,12 @@ public final class RealProcessComparison {
         return key;
     }
 
-    /** Measures one query at one concurrency: slices of both sides in turn, which goes first alternating. */
-    private static ObjectNode compare(
+    /**
+     * Measures one query at one concurrency: slices of every side in turn (local, then a cluster per transport), the
+     * order rotating every round so each side goes first alike; one comparison per transport, each against the same
+     * local slices.
+     */
+    private static List<ObjectNode> compare(
             ClosedLoopLoad load,
             ProcessCpu cpu,
             Map<String, NodeProcesses> sides,
@@ -332,15 +381,16 @@ public final class RealProcessComparison {
             int clients,
             int slicesPerSide,
             long sliceNanos) {
+        List<String> names = List.copyOf(sides.keySet());
         Map<String, Totals> totals = new LinkedHashMap<>();
         Map<String, AtomicLong> next = new LinkedHashMap<>();
-        for (String side : SIDES) {
+        for (String side : names) {
             totals.put(side, new Totals(sides.get(side).pids().keySet()));
             next.put(side, new AtomicLong());
         }
         for (int i = 0; i < slicesPerSide; i++) {
-            List<String> order = i % 2 == 0 ? SIDES : List.of(SIDES.get(1), SIDES.get(0));
-            for (String side : order) {
+            for (int k = 0; k < names.size(); k++) {
+                String side = names.get((i + k) % names.size());
                 Map<String, Long> pids = sides.get(side).pids();
                 Map<String, Long> before = ticks(cpu, pids);
                 long selfBefore = cpu.ticks(ProcessHandle.current().pid());
@@ -350,16 +400,40 @@ public final class RealProcessComparison {
                 totals.get(side).add(slice, before, after, selfAfter - selfBefore);
             }
         }
-        ObjectNode comparison = ClosedLoopLoad.JSON.createObjectNode();
         ObjectNode local = totals.get("local").summary(cpu);
-        ObjectNode cluster = totals.get("cluster").summary(cpu);
-        comparison.set("local", local);
-        comparison.set("cluster", cluster);
-        comparison.put("cpu_ratio", ratio(cluster, local, "cpu_ms_per_query"));
-        comparison.put("p50_ratio", ratio(cluster, local, "p50_ms"));
-        comparison.put("p99_ratio", ratio(cluster, local, "p99_ms"));
-        comparison.put("throughput_ratio", ratio(cluster, local, "throughput_qps"));
-        return comparison;
+        List<ObjectNode> out = new ArrayList<>();
+        for (String transport : names.subList(1, names.size())) {
+            ObjectNode comparison = ClosedLoopLoad.JSON.createObjectNode();
+            ObjectNode cluster = totals.get(transport).summary(cpu);
+            comparison.put("transport", transport);
+            comparison.set("local", local);
+            comparison.set("cluster", cluster);
+            comparison.put("cpu_ratio", ratio(cluster, local, "cpu_ms_per_query"));
+            comparison.put("p50_ratio", ratio(cluster, local, "p50_ms"));
+            comparison.put("p99_ratio", ratio(cluster, local, "p99_ms"));
+            comparison.put("throughput_ratio", ratio(cluster, local, "throughput_qps"));
+            out.add(comparison);
+        }
+        return out;
+    }
+
+    /** Closes every side, even when one fails to close. */
+    private static void closeAll(Iterable<NodeProcesses> sides) {
+        RuntimeException first = null;
+        for (NodeProcesses side : sides) {
+            try {
+                side.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** {@code query} and {@code clients} first, for people reading the file. */
@@ -367,6 +441,7 @@ public final class RealProcessComparison {
         ObjectNode out = ClosedLoopLoad.JSON.createObjectNode();
         out.set("query", comparison.get("query"));
         out.set("clients", comparison.get("clients"));
+        out.set("transport", comparison.get("transport"));
         comparison.fields().forEachRemaining(f -> out.putIfAbsent(f.getKey(), f.getValue()));
         return out;
     }
@@ -382,14 +457,15 @@ public final class RealProcessComparison {
     }
 
     private static void print(ObjectNode c) {
-        for (String side : SIDES) {
+        for (String side : List.of("local", "cluster")) {
             JsonNode s = c.path(side);
             System.out.printf(
                     Locale.ROOT,
-                    "%-6s %2d clients %-7s p50 %6.2f ms, p99 %6.2f ms, %7.0f q/s, CPU %.3f ms/query (load generator"
-                            + " %.3f), %d queries, %d failed%n",
+                    "%-6s %2d clients %-4s %-7s p50 %6.2f ms, p99 %6.2f ms, %7.0f q/s, CPU %.3f ms/query (load"
+                            + " generator %.3f), %d queries, %d failed%n",
                     c.path("query").asText(),
                     c.path("clients").asInt(),
+                    c.path("transport").asText(),
                     side,
                     s.path("p50_ms").asDouble(),
                     s.path("p99_ms").asDouble(),
@@ -401,9 +477,10 @@ public final class RealProcessComparison {
         }
         System.out.printf(
                 Locale.ROOT,
-                "%-6s %2d clients cluster/local: CPU %.2fx, p50 %.2fx, throughput %.2fx%n",
+                "%-6s %2d clients %-4s cluster/local: CPU %.2fx, p50 %.2fx, throughput %.2fx%n",
                 c.path("query").asText(),
                 c.path("clients").asInt(),
+                c.path("transport").asText(),
                 c.path("cpu_ratio").asDouble(),
                 c.path("p50_ratio").asDouble(),
                 c.path("throughput_ratio").asDouble());
@@ -430,7 +507,7 @@ public final class RealProcessComparison {
         return CommandLineOptions.parse(
                 args,
                 OPTIONS,
-                "RealProcessComparison [--jar FILE] [--warmup-s N]"
+                "RealProcessComparison [--jar FILE] [--transports tcp,http] [--warmup-s N]"
                         + " [--measure-s N] [--slice-ms N] [--concurrency N,N] [--memories N] [--json FILE]");
     }
 

@@ -27,7 +27,9 @@ import java.util.stream.Stream;
  * ({@code real-processes.json}); a file that is absent (results of an older suite) leaves its section out or marks it
  * as not run. The page is generated; edit this class, not the page.
  *
- * <p>Usage: {@code BenchmarkReport <results dir> <output.md> [--cores N] [--load "1.0 0.8 0.5"] [--note TEXT] [--findings FILE]}.
+ * <p>Usage: {@code BenchmarkReport <results dir> <output.md> [--cores N] [--load "1.0 0.8 0.5"] [--note TEXT] [--findings FILE]
+ * [--sections DIR]}; {@code DIR/floor.md}, {@code DIR/real-processes.md} and {@code DIR/transports.md}, when
+ * present, are hand-written text placed after the floor table and, in that order, after the real-process comparison.
  */
 public final class BenchmarkReport {
     static final String SCATTER = "io.engram.query.benchmarks.scatter.BenchmarkScatterGather.";
@@ -49,7 +51,8 @@ public final class BenchmarkReport {
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
             throw new IllegalArgumentException(
-                    "usage: BenchmarkReport <results dir> <output.md> [--cores N] [--load TEXT] [--note TEXT] [--findings FILE]");
+                    "usage: BenchmarkReport <results dir> <output.md> [--cores N] [--load TEXT] [--note TEXT]"
+                            + " [--findings FILE] [--sections DIR]");
         }
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 2; i + 1 < args.length; i += 2) {
@@ -121,9 +124,11 @@ public final class BenchmarkReport {
             md.append(", load average at the start ").append(options.get("load"));
         }
         md.append(".\n\n");
-        scatterGather(md);
+        scatterGather(md, options);
         interleaved(md);
         realProcesses(md);
+        handWritten(md, options, "real-processes");
+        handWritten(md, options, "transports");
         if (options.containsKey("findings")) {
             // Hand-written analysis kept beside the generator (bench/FINDINGS.md), not derived from this run.
             try {
@@ -138,20 +143,41 @@ public final class BenchmarkReport {
         others(md);
         settings(md);
         md.append("## Running\n\n");
-        md.append("`bench/run` builds `engram-query-benchmarks/target/benchmarks.jar` if it is missing, runs the suite "
-                + "above (about 22 minutes on 2 cores) and regenerates this page. Any single benchmark: `java -jar "
-                + "engram-query-benchmarks/target/benchmarks.jar BenchmarkScatterGather -p dataset=light -f 1 -wi 3 "
-                + "-w 2s -i 5 -r 2s`; the tail-latency figures: `java -cp engram-query-benchmarks/target/benchmarks.jar "
-                + "io.engram.query.benchmarks.executor.TailAtScale --queries 1000`; the interleaved comparison: `java -Xmx6g -cp "
-                + "engram-query-benchmarks/target/benchmarks.jar "
-                + "io.engram.query.benchmarks.scatter.InterleavedComparison --datasets light`; the real-process "
-                + "comparison (needs `engram-query-transport-http/target/engram-query.jar`): `java -cp "
-                + "engram-query-benchmarks/target/benchmarks.jar "
-                + "io.engram.query.benchmarks.processes.RealProcessComparison --concurrency 4,16`.\n");
+        md.append(
+                "`bench/run` builds `engram-query-benchmarks/target/benchmarks.jar` if it is missing, runs the suite "
+                        + "above (about 35 minutes on 2 cores) and regenerates this page. Any single benchmark: `java -jar "
+                        + "engram-query-benchmarks/target/benchmarks.jar BenchmarkScatterGather -p dataset=light -f 1 -wi 3 "
+                        + "-w 2s -i 5 -r 2s`; the tail-latency figures: `java -cp engram-query-benchmarks/target/benchmarks.jar "
+                        + "io.engram.query.benchmarks.executor.TailAtScale --queries 1000`; the interleaved comparison: `java -Xmx6g -cp "
+                        + "engram-query-benchmarks/target/benchmarks.jar "
+                        + "io.engram.query.benchmarks.scatter.InterleavedComparison --datasets light --transports tcp,http`; the real-process "
+                        + "comparison (needs `engram-query-transport-http/target/engram-query.jar`): `java -cp "
+                        + "engram-query-benchmarks/target/benchmarks.jar "
+                        + "io.engram.query.benchmarks.processes.RealProcessComparison --transports tcp,http --concurrency 4,16`.\n");
         return md.toString();
     }
 
-    private void scatterGather(StringBuilder md) {
+    /**
+     * The hand-written section {@code <name>.md} of {@code --sections DIR} (bench/sections), when there is one: text
+     * that belongs beside a generated table but is not derived from this run's results, so that regenerating the page
+     * keeps it.
+     */
+    static void handWritten(StringBuilder md, Map<String, String> options, String name) {
+        if (!options.containsKey("sections")) {
+            return;
+        }
+        Path section = Path.of(options.get("sections")).resolve(name + ".md");
+        if (!Files.isRegularFile(section)) {
+            return;
+        }
+        try {
+            md.append(Files.readString(section).strip()).append("\n\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("can not read " + section, e);
+        }
+    }
+
+    private void scatterGather(StringBuilder md, Map<String, String> options) {
         List<Entry> scatter =
                 entries.stream().filter(e -> e.benchmark().startsWith(SCATTER)).toList();
         md.append("## Local vs distributed (`BenchmarkScatterGather`)\n\n");
@@ -162,7 +188,7 @@ public final class BenchmarkReport {
         md.append(
                 "The same query over the same 4 spaces (768-float embeddings): `local` is one node holding all 4 "
                         + "spaces; `distributed` is a coordinator holding none plus 4 data nodes holding one space each, on "
-                        + "loopback HTTP, all 5 in one JVM (so sharing the same cores). `light` = 2,000 memories per space, "
+                        + "loopback tcp (`transport.type = \"tcp\"`, the default) or HTTP, all 5 in one JVM (so sharing the same cores). `light` = 2,000 memories per space, "
                         + "`heavy` = 25,000. Recall: top 10 for a cue taken from the data. Spread: 3 hops from one seed per "
                         + "space, top 100; wide spread: 3 hops from 50 seeds per space, top 100. One query at a time; times in ms (JMH sample mode: mean and p99 of single queries).\n\n");
         md.append("| scenario | local mean | local p99 | distributed mean | distributed p99 | distributed/local |\n");
@@ -182,10 +208,7 @@ public final class BenchmarkReport {
                     md.append(row(name, local, Optional.empty()));
                 }
                 for (Entry d : distributed) {
-                    String transport =
-                            d.param("format").equals("json") && d.param("h2c").equals("false")
-                                    ? ""
-                                    : " (" + d.param("format") + (d.param("h2c").equals("true") ? ", h2c" : "") + ")";
+                    String transport = distributedLabel(d);
                     md.append(row(name + transport, local, Optional.of(d)));
                 }
             }
@@ -193,6 +216,7 @@ public final class BenchmarkReport {
         md.append("\nThe ratio is of the means. DESIGN.md's naive build measured 2.0× (light) and 1.15× (heavy) for "
                 + "recall, with a composed floor of ≈ 1.23× and ≈ 1.02×.\n\n");
         spreadFloor(md, scatter);
+        handWritten(md, options, "floor");
     }
 
     /**
@@ -210,8 +234,8 @@ public final class BenchmarkReport {
                 + "round as the distributed one-seed spread makes (light: 4, 3 and 2 in three rounds; heavy: 4 and 4), "
                 + "200 bytes out and 64 back, with no codec, engine or executor. Whatever the distributed spread costs "
                 + "above this is ours; this much is the machine's and Jetty's. The socket floor is the same exchanges as "
-                + "length-prefixed frames over plain TCP sockets, a blocking thread per connection: what a binary "
-                + "node-to-node protocol could cost (the product has none). A distributed spread does the local "
+                + "length-prefixed frames over plain TCP sockets, a blocking thread per connection: the least a binary "
+                + "node-to-node protocol could cost (the tcp transport is one, on Netty). A distributed spread does the local "
                 + "spread's work and its exchanges, round after round, so to a first approximation it can not measure "
                 + "below (floor + local) / local; times in ms."
                 + "\n\n");
@@ -222,9 +246,17 @@ public final class BenchmarkReport {
             String dataset = floor.param("dataset");
             double local =
                     find(scatter, "spreadLocal", dataset).map(Entry::score).orElse(Double.NaN);
-            double distributed = find(scatter, "spreadDistributed", dataset)
-                    .map(Entry::score)
-                    .orElse(Double.NaN);
+            List<Entry> distributed = scatter.stream()
+                    .filter(e -> e.method().equals("spreadDistributed")
+                            && e.param("dataset").equals(dataset))
+                    .toList();
+            StringBuilder means = new StringBuilder();
+            StringBuilder ratios = new StringBuilder();
+            for (Entry d : distributed) {
+                String sep = means.isEmpty() ? "" : ", ";
+                means.append(sep).append(ms(d.score())).append(distributedLabel(d));
+                ratios.append(sep).append(ratio(d.score(), local)).append(distributedLabel(d));
+            }
             double sockets = find(scatter, "spreadFloorSockets", dataset)
                     .map(Entry::score)
                     .orElse(Double.NaN);
@@ -235,12 +267,24 @@ public final class BenchmarkReport {
                     ms(floor.score()),
                     ms(sockets),
                     ms(local),
-                    ms(distributed),
-                    ratio(distributed, local),
+                    means.isEmpty() ? "–" : means,
+                    ratios.isEmpty() ? "–" : ratios,
                     ratio(floor.score() + local, local),
                     ratio(sockets + local, local)));
         }
         md.append('\n');
+    }
+
+    /**
+     * How a distributed entry's nodes talked: {@code (tcp)}, or {@code (http, smile)} and the like; entries of runs
+     * before the transport parameter were HTTP.
+     */
+    private static String distributedLabel(Entry d) {
+        String transport = d.param("transport").isEmpty() ? "http" : d.param("transport");
+        if (transport.equals("tcp")) {
+            return " (tcp)";
+        }
+        return " (http, " + d.param("format") + (d.param("h2c").equals("true") ? ", h2c" : "") + ")";
     }
 
     /** The entry of {@code method} for {@code dataset}, the first when there are several. */
@@ -279,18 +323,19 @@ public final class BenchmarkReport {
                 root.path("block_ms").asDouble(),
                 root.path("measure_s").asDouble(),
                 root.path("warmup_s").asDouble()));
-        md.append("| scenario | local mean | local p99 | distributed mean | distributed p99 | distributed/local "
-                + "| block pairs: median (range) |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---|\n");
+        md.append("| scenario | transport | local mean | local p99 | distributed mean | distributed p99 "
+                + "| distributed/local | block pairs: median (range) |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---|\n");
         for (JsonNode c : root.path("comparisons")) {
             String name = scenario(c.path("query").asText());
             JsonNode local = c.path("local");
             JsonNode distributed = c.path("distributed");
             md.append(String.format(
                     Locale.ROOT,
-                    "| %s %s | %s | %s | %s | %s | %.2fx | %.2fx (%.2fx to %.2fx, %d pairs) |%n",
+                    "| %s %s | %s | %s | %s | %s | %s | %.2fx | %.2fx (%.2fx to %.2fx, %d pairs) |%n",
                     name,
                     c.path("dataset").asText(),
+                    transportOf(c),
                     ms(local.path("mean_ms").asDouble()),
                     ms(local.path("p99_ms").asDouble()),
                     ms(distributed.path("mean_ms").asDouble()),
@@ -302,6 +347,67 @@ public final class BenchmarkReport {
                     c.path("block_pairs").asInt()));
         }
         md.append('\n');
+        interleavedTargets(md, root);
+    }
+
+    /** Issue 20's targets for the interleaved distributed/local ratios with tcp, by dataset and query. */
+    static final Map<String, Double> INTERLEAVED_TARGETS = Map.of(
+            "light/recall", 1.3,
+            "heavy/recall", 1.1,
+            "light/spread", 2.0,
+            "heavy/spread", 2.0,
+            "light/spreadWide", 2.0,
+            "heavy/spreadWide", 2.0);
+
+    /** The ratios of every transport side by side against issue 20's targets (met or missed with tcp). */
+    private static void interleavedTargets(StringBuilder md, JsonNode root) {
+        Map<String, Map<String, Double>> ratios = new LinkedHashMap<>();
+        Set<String> transports = new LinkedHashSet<>();
+        for (JsonNode c : root.path("comparisons")) {
+            String key = c.path("dataset").asText() + "/" + c.path("query").asText();
+            ratios.computeIfAbsent(key, k -> new LinkedHashMap<>())
+                    .put(transportOf(c), c.path("ratio").asDouble());
+            transports.add(transportOf(c));
+        }
+        if (!transports.contains("tcp")) {
+            return;
+        }
+        md.append("Against the targets of the binary transport (issue 20: with tcp, distributed/local recall ≤ 1.3x "
+                + "light and ≤ 1.1x heavy, spread and wide spread ≤ 2.0x):\n\n");
+        md.append("| scenario |");
+        transports.forEach(t -> md.append(' ').append(t).append(" |"));
+        md.append(" target | tcp |\n|---|");
+        transports.forEach(t -> md.append("---:|"));
+        md.append("---:|---|\n");
+        ratios.forEach((key, byTransport) -> {
+            String[] parts = key.split("/");
+            md.append("| ")
+                    .append(scenario(parts[1]))
+                    .append(' ')
+                    .append(parts[0])
+                    .append(" |");
+            transports.forEach(t -> md.append(' ')
+                    .append(byTransport.containsKey(t) ? String.format(Locale.ROOT, "%.2fx", byTransport.get(t)) : "–")
+                    .append(" |"));
+            Double target = INTERLEAVED_TARGETS.get(key);
+            Double tcp = byTransport.get("tcp");
+            if (target == null) {
+                md.append(" – | – |\n");
+            } else {
+                md.append(String.format(Locale.ROOT, " ≤ %.1fx | %s |%n", target, verdict(tcp, target)));
+            }
+        });
+        md.append('\n');
+    }
+
+    /** {@code met} or {@code missed by N%} for a ratio against its target. */
+    static String verdict(double ratio, double target) {
+        return ratio <= target ? "met" : String.format(Locale.ROOT, "missed by %.0f%%", 100 * (ratio / target - 1));
+    }
+
+    /** The transport of a comparison row; rows of runs before the tcp transport were HTTP. */
+    private static String transportOf(JsonNode comparison) {
+        return comparison.path("transport").asText("http");
     }
 
     /**
@@ -349,7 +455,7 @@ public final class BenchmarkReport {
                 r.path("recall_limit").asInt(),
                 r.path("spread_max_hops").asInt(),
                 r.path("spread_limit").asInt(),
-                r.path("same_answers").path("spread").path("compared").asInt(),
+                comparedSpreads(r.path("same_answers")),
                 r.path("slice_ms").asDouble() / 1000,
                 r.path("measure_s").asDouble(),
                 r.path("warmup_s").asDouble(),
@@ -360,9 +466,10 @@ public final class BenchmarkReport {
                 utcMinute(r.path("ended").asText()),
                 r.path("load_average_start").asText("unknown"),
                 r.path("load_average_end").asText("unknown")));
-        md.append("| query | clients | local p50 | local p99 | cluster p50 | cluster p99 | local q/s | cluster q/s "
-                + "| CPU ms/query local | CPU ms/query cluster | CPU cluster/local | p50 cluster/local |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append(
+                "| query | clients | transport | local p50 | local p99 | cluster p50 | cluster p99 | local q/s "
+                        + "| cluster q/s | CPU ms/query local | CPU ms/query cluster | CPU cluster/local | p50 cluster/local |\n");
+        md.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         double coordinatorMin = Double.NaN;
         double coordinatorMax = Double.NaN;
         double generatorMax = Double.NaN;
@@ -371,9 +478,10 @@ public final class BenchmarkReport {
             JsonNode d = c.path("cluster");
             md.append(String.format(
                     Locale.ROOT,
-                    "| %s | %d | %s | %s | %s | %s | %.0f | %.0f | %.3f | %.3f | %.2fx | %.2fx |%n",
+                    "| %s | %d | %s | %s | %s | %s | %s | %.0f | %.0f | %.3f | %.3f | %.2fx | %.2fx |%n",
                     c.path("query").asText(),
                     c.path("clients").asInt(),
+                    transportOf(c),
                     ms(l.path("p50_ms").asDouble(Double.NaN)),
                     ms(l.path("p99_ms").asDouble(Double.NaN)),
                     ms(d.path("p50_ms").asDouble(Double.NaN)),
@@ -424,10 +532,75 @@ public final class BenchmarkReport {
                     generatorMax));
         }
         md.append("\n\n");
+        realProcessTargets(md, r);
+    }
+
+    /**
+     * Issue 20's targets for the real processes with tcp: CPU per query cluster/local of a spread ≤ 2.5x and of a
+     * broadcast recall ≤ 1.2x, the client's p50 of the spread ≤ 2x; a row per concurrency.
+     */
+    private static void realProcessTargets(StringBuilder md, JsonNode r) {
+        List<String> rows = new ArrayList<>();
+        for (JsonNode c : r.path("comparisons")) {
+            if (!transportOf(c).equals("tcp")) {
+                continue;
+            }
+            String query = c.path("query").asText();
+            int clients = c.path("clients").asInt();
+            double cpuTarget = query.equals("spread") ? 2.5 : 1.2;
+            rows.add(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %.2fx | ≤ %.1fx | %s |%n",
+                    query.equals("spread") ? "CPU per query, spread" : "CPU per query, recall (broadcast)",
+                    clients,
+                    c.path("cpu_ratio").asDouble(),
+                    cpuTarget,
+                    verdict(c.path("cpu_ratio").asDouble(), cpuTarget)));
+            if (query.equals("spread")) {
+                rows.add(String.format(
+                        Locale.ROOT,
+                        "| client p50, spread | %d | %.2fx | ≤ 2.0x | %s |%n",
+                        clients,
+                        c.path("p50_ratio").asDouble(),
+                        verdict(c.path("p50_ratio").asDouble(), 2.0)));
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        md.append("Against the targets of the binary transport (issue 20, with tcp):\n\n");
+        md.append("| cluster/local | clients | tcp | target | |\n|---|---:|---:|---:|---|\n");
+        rows.forEach(md::append);
+        md.append('\n');
+    }
+
+    /** How many spreads were compared before measuring (per transport's cluster, the first one's count). */
+    private static int comparedSpreads(JsonNode same) {
+        if (same.has("spread")) {
+            return same.path("spread").path("compared").asInt();
+        }
+        Iterator<JsonNode> byTransport = same.elements();
+        while (byTransport.hasNext()) {
+            JsonNode next = byTransport.next();
+            if (next.has("spread")) {
+                return next.path("spread").path("compared").asInt();
+            }
+        }
+        return 0;
     }
 
     /** What the comparison of answers before measuring found, as the end of a sentence. */
     private static String sameAnswers(JsonNode same) {
+        if (!same.has("recall") && !same.has("spread")) {
+            // one comparison per transport's cluster
+            List<String> byTransport = new ArrayList<>();
+            same.fields().forEachRemaining(f -> {
+                if (f.getValue().isObject()) {
+                    byTransport.add(sameAnswers(f.getValue()) + " sides (" + f.getKey() + ")");
+                }
+            });
+            return byTransport.isEmpty() ? "the answers were not compared" : String.join("; ", byTransport);
+        }
         List<String> kinds = new ArrayList<>();
         same.fields().forEachRemaining(f -> {
             if (f.getValue().isObject()) {

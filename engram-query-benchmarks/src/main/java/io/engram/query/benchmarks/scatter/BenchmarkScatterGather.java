@@ -20,10 +20,11 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The same queries over the same four spaces, answered two ways ({@link Deployment}): {@code local}, one node holding
  * all four spaces, and {@code distributed}, a coordinator holding none and four data nodes holding one space each,
- * reached over loopback HTTP, all five in this JVM and so sharing its cores. A recall of the top 10 for a cue taken
- * from the data; a spread of 3 hops from one seed per space, the top 100 (about 230 memories activated with
- * {@code heavy}, so the network's round trips dominate); and a wide spread of 3 hops from 50 seeds per space, the top
- * 100 (about 11,000 memories activated with {@code heavy}, 2,900 with {@code light}, so the spreading itself weighs).
+ * reached over loopback tcp or HTTP ({@code transport}), all five in this JVM and so sharing its cores. A recall of
+ * the top 10 for a cue taken from the data; a spread of 3 hops from one seed per space, the top 100 (about 230
+ * memories activated with {@code heavy}, so the network's round trips dominate); and a wide spread of 3 hops from 50
+ * seeds per space, the top 100 (about 11,000 memories activated with {@code heavy}, 2,900 with {@code light}, so the
+ * spreading itself weighs).
  * Sample mode: the mean and the percentiles of single queries, one at a time. Each benchmark method builds only its own
  * deployment, in its own fork.
  */
@@ -50,7 +51,7 @@ public class BenchmarkScatterGather {
 
         @Setup(Level.Trial)
         public void setUp() {
-            deployment = Deployment.local(Dataset.parse(dataset), Map.of());
+            deployment = Deployment.local(Dataset.parse(dataset));
         }
 
         @TearDown(Level.Trial)
@@ -59,13 +60,17 @@ public class BenchmarkScatterGather {
         }
     }
 
-    /** A coordinator and four data nodes on loopback HTTP. */
+    /** A coordinator and four data nodes on loopback, calling each other over {@code transport}. */
     @State(Scope.Benchmark)
     public static class Distributed {
         @Param({"light", "heavy"})
         public String dataset;
 
-        /** {@code transport.http.format}: smile (the product's default) or json. */
+        /** {@code transport.type} between the nodes: tcp (the product's default) or http. */
+        @Param({"tcp", "http"})
+        public String transport;
+
+        /** {@code transport.http.format} (with {@code transport = http}): smile (the product's default) or json. */
         @Param({"smile"})
         public String format;
 
@@ -83,6 +88,7 @@ public class BenchmarkScatterGather {
         public void setUp() {
             deployment = Deployment.distributed(
                     Dataset.parse(dataset),
+                    transport,
                     Map.of("format", "\"" + format + "\"", "h2c", String.valueOf(h2c)),
                     computeThreads);
         }

@@ -1,5 +1,7 @@
 package io.engram.query.benchmarks.scatter;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.engram.query.api.Cue;
 import io.engram.query.api.Embedding;
 import io.engram.query.api.MemoryId;
@@ -15,22 +17,33 @@ import io.engram.query.transport.http.node.NodeConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Real {@link EngramNode}s in this JVM, started from TOML like {@code serve --config} would: either one node holding
  * the data set's four spaces ({@link #local}), or four data nodes holding one space each and a coordinator holding none
- * on loopback HTTP ports ({@link #distributed}). Queries enter through the first node's {@link QueryService}, an
- * in-process call, as a client's request would after the HTTP front door.
+ * on loopback ({@link #distributed}), calling each other over {@code transport.type} ({@code tcp} or {@code http}).
+ * Queries enter through the first node's {@link QueryService}, an in-process call, as a client's request would after
+ * the HTTP front door.
  */
 final class Deployment implements AutoCloseable {
     static final String COORDINATOR = "coordinator";
     /** Seeds per space of {@link #wideSpread()}. */
     static final int WIDE_SEEDS_PER_SPACE = 50;
+    /** The node-to-node transports a deployment can use ({@code transport.type}). */
+    static final List<String> TRANSPORTS = List.of("tcp", "http");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<EngramNode> nodes;
     private final QueryService entry;
@@ -38,8 +51,11 @@ final class Deployment implements AutoCloseable {
     private final SpreadQuery spread;
     private final SpreadQuery wideSpread;
 
-    private Deployment(List<EngramNode> nodes, Dataset dataset) {
+    private final String transport;
+
+    private Deployment(List<EngramNode> nodes, Dataset dataset, String transport, Optional<Integer> entryPort) {
         this.nodes = List.copyOf(nodes);
+        this.transport = transport;
         this.entry = nodes.get(0).queryService();
         List<MemorySpaceId> spaces = new SyntheticDataGenerator(dataset.spec()).spaces();
         this.recall = RecallQuery.of(spaces, Cue.of(cueFrom(dataset)), 10);
@@ -56,7 +72,63 @@ final class Deployment implements AutoCloseable {
             }
         }
         this.wideSpread = SpreadQuery.of(wideSeeds, spaces, 100);
+        entryPort.ifPresent(port -> awaitPeersOver(transport, port));
         awaitFullCoverage();
+    }
+
+    /**
+     * Waits (at most 60 s) until the entry node's {@code /cluster/health} shows every peer called over
+     * {@code transport}: until a node has read a peer's tcp address from that peer's health it calls it over HTTP, and
+     * those first queries would be measured as tcp ones.
+     */
+    private static void awaitPeersOver(String transport, int port) {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/cluster/health"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String last = "no answer";
+        while (true) {
+            try {
+                HttpResponse<String> response = http.send(health, HttpResponse.BodyHandlers.ofString());
+                last = response.body();
+                if (response.statusCode() == 200 && allPeersOver(transport, JSON.readTree(last))) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                last = notYet.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the peers' transport", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "the coordinator did not call every peer over " + transport + " within 60 s; health: " + last);
+            }
+            sleep(100);
+        }
+    }
+
+    static boolean allPeersOver(String transport, JsonNode health) {
+        JsonNode peers = health.path("peers");
+        if (!peers.isArray() || peers.isEmpty()) {
+            return false;
+        }
+        for (JsonNode peer : peers) {
+            if (!transport.equals(peer.path("transport").asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the deployment", e);
+        }
     }
 
     /**
@@ -69,34 +141,36 @@ final class Deployment implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the deployment did not answer from every space within 60 s");
             }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the deployment", e);
-            }
+            sleep(100);
         }
     }
 
-    /** One node holding every space. */
-    static Deployment local(Dataset dataset, Map<String, String> transport) {
+    /** One node holding every space (it calls no peer, so the transport does not matter). */
+    static Deployment local(Dataset dataset) {
         int port = freePort();
-        String toml = nodeToml("n1", port, List.of(new NodeAddress("n1", port)), List.of(), dataset, transport);
+        String toml = nodeToml("n1", port, List.of(new NodeAddress("n1", port)), List.of(), dataset, "http", Map.of());
         List<EngramNode> started = new ArrayList<>();
         started.add(EngramNode.start(NodeConfig.fromToml(toml, Path.of("."), Map.of())));
-        return new Deployment(started, dataset);
-    }
-
-    /** A coordinator holding nothing, and data nodes {@code n1..n4} holding {@code s1..s4}, one each. */
-    static Deployment distributed(Dataset dataset, Map<String, String> transport) {
-        return distributed(dataset, transport, 0);
+        return new Deployment(started, dataset, "none", Optional.empty());
     }
 
     /**
-     * As {@link #distributed(Dataset, Map)}, with {@code query.compute_threads} of every node set to
-     * {@code computeThreads} (0: one per core, the default).
+     * A coordinator holding nothing, and data nodes {@code n1..n4} holding {@code s1..s4}, one each, calling each
+     * other over {@code transport} ({@code tcp} or {@code http}).
      */
-    static Deployment distributed(Dataset dataset, Map<String, String> transport, int computeThreads) {
+    static Deployment distributed(Dataset dataset, String transport) {
+        return distributed(dataset, transport, Map.of(), 0);
+    }
+
+    /**
+     * As {@link #distributed(Dataset, String)}, with {@code http} the settings of {@code [transport.http]} (TOML
+     * values) and {@code query.compute_threads} of every node set to {@code computeThreads} (0: one per core, the
+     * default).
+     */
+    static Deployment distributed(Dataset dataset, String transport, Map<String, String> http, int computeThreads) {
+        if (!TRANSPORTS.contains(transport)) {
+            throw new IllegalArgumentException("transport must be one of " + TRANSPORTS + ", got '" + transport + "'");
+        }
         List<NodeAddress> addresses = new ArrayList<>();
         addresses.add(new NodeAddress(COORDINATOR, freePort()));
         for (int i = 1; i <= Dataset.SPACES; i++) {
@@ -109,7 +183,7 @@ final class Deployment implements AutoCloseable {
         List<EngramNode> started = new ArrayList<>();
         try {
             for (NodeAddress address : addresses) {
-                String toml = nodeToml(address.id, address.port, addresses, spaces, dataset, transport)
+                String toml = nodeToml(address.id, address.port, addresses, spaces, dataset, transport, http)
                         + "\n[query]\ncompute_threads = " + computeThreads + "\n";
                 started.add(EngramNode.start(NodeConfig.fromToml(toml, Path.of("."), Map.of())));
             }
@@ -117,7 +191,7 @@ final class Deployment implements AutoCloseable {
             started.forEach(EngramNode::close);
             throw e;
         }
-        return new Deployment(started, dataset);
+        return new Deployment(started, dataset, transport, Optional.of(addresses.get(0).port));
     }
 
     private static String nodeToml(
@@ -126,7 +200,8 @@ final class Deployment implements AutoCloseable {
             List<NodeAddress> cluster,
             List<String> spaces,
             Dataset dataset,
-            Map<String, String> transport) {
+            String transport,
+            Map<String, String> http) {
         StringBuilder toml = new StringBuilder();
         toml.append("[node]\nid = \"")
                 .append(id)
@@ -142,9 +217,10 @@ final class Deployment implements AutoCloseable {
         }
         spaces.forEach(toml::append);
         toml.append('\n').append(dataset.engineToml()).append('\n');
-        if (!transport.isEmpty()) {
+        toml.append("[transport]\ntype = \"").append(transport).append("\"\n");
+        if (!http.isEmpty()) {
             toml.append("[transport.http]\n");
-            transport.forEach(
+            http.forEach(
                     (key, value) -> toml.append(key).append(" = ").append(value).append('\n'));
         }
         return toml.toString();
@@ -163,6 +239,11 @@ final class Deployment implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("no free port", e);
         }
+    }
+
+    /** {@code tcp} or {@code http}; {@code none} for {@link #local}. */
+    String transport() {
+        return transport;
     }
 
     QueryService entry() {

@@ -21,15 +21,21 @@ import java.util.function.Function;
  * a machine that gets busier or quieter during the run moves both sides alike. JMH measures each side in its own fork,
  * minutes apart, and on a shared machine that drift lands in the ratio; this program is the cross-check.
  *
+ * <p>With several {@code --transports}, one distributed deployment per transport ({@code transport.type}) runs beside
+ * the one local deployment, and the blocks rotate over all of them, so the transports are compared on the same
+ * machine minutes as the local side.
+ *
  * <p>For each data set and each query (recall, spread, wide spread): {@code --warmup-s} of unmeasured alternation, then
  * {@code --measure-s}; it reports per side the mean, p50 and p99 of single queries, the ratio of the means, and the
- * median and range of the ratios of the block pairs. {@code --json FILE} writes the figures for the report generator.
+ * median and range of the ratios of the block pairs (a transport's block against the local block of the same round).
+ * {@code --json FILE} writes the figures for the report generator.
  *
- * <p>Usage: {@code InterleavedComparison [--datasets light,heavy] [--warmup-s 6] [--measure-s 16] [--block-ms 250]
- * [--json FILE]}.
+ * <p>Usage: {@code InterleavedComparison [--datasets light,heavy] [--transports tcp,http] [--warmup-s 6]
+ * [--measure-s 16] [--block-ms 250] [--json FILE]}.
  */
 public final class InterleavedComparison {
-    private static final List<String> OPTIONS = List.of("datasets", "warmup-s", "measure-s", "block-ms", "json");
+    private static final List<String> OPTIONS =
+            List.of("datasets", "transports", "warmup-s", "measure-s", "block-ms", "json");
 
     private InterleavedComparison() {}
 
@@ -51,40 +57,60 @@ public final class InterleavedComparison {
         long measureNanos = TimeUnit.SECONDS.toNanos(positive(options, "measure-s", 16));
         long blockNanos = TimeUnit.MILLISECONDS.toNanos(positive(options, "block-ms", 250));
 
+        List<String> transports = Arrays.stream(
+                        options.getOrDefault("transports", String.join(",", Deployment.TRANSPORTS))
+                                .split(","))
+                .map(String::trim)
+                .toList();
+        for (String transport : transports) {
+            if (!Deployment.TRANSPORTS.contains(transport)) {
+                throw new IllegalArgumentException(
+                        "--transports must name some of " + Deployment.TRANSPORTS + ", got '" + transport + "'");
+            }
+        }
+
         List<Map<String, Object>> results = new ArrayList<>();
         for (Dataset dataset : datasets) {
-            try (Deployment local = Deployment.local(dataset, Map.of());
-                    Deployment distributed = Deployment.distributed(dataset, Map.of())) {
+            List<Deployment> distributed = new ArrayList<>();
+            try (Deployment local = Deployment.local(dataset)) {
+                for (String transport : transports) {
+                    distributed.add(Deployment.distributed(dataset, transport));
+                }
                 Map<String, Function<Deployment, Query>> queries = new LinkedHashMap<>();
                 queries.put("recall", Deployment::recall);
                 queries.put("spread", Deployment::spread);
                 queries.put("spreadWide", Deployment::wideSpread);
                 for (Map.Entry<String, Function<Deployment, Query>> query : queries.entrySet()) {
-                    Map<String, Object> result =
-                            compare(local, distributed, query.getValue(), warmupNanos, measureNanos, blockNanos);
-                    result.put("dataset", dataset.name().toLowerCase(Locale.ROOT));
-                    result.put("query", query.getKey());
-                    results.add(result);
-                    System.out.printf(
-                            Locale.ROOT,
-                            "%-5s %-10s local mean %.3f ms, distributed mean %.3f ms, ratio %.2fx (block pairs: median"
-                                    + " %.2fx, %.2fx to %.2fx, %d pairs)%n",
-                            result.get("dataset"),
-                            query.getKey(),
-                            sideOf(result, "local").get("mean_ms"),
-                            sideOf(result, "distributed").get("mean_ms"),
-                            result.get("ratio"),
-                            result.get("block_ratio_median"),
-                            result.get("block_ratio_min"),
-                            result.get("block_ratio_max"),
-                            result.get("block_pairs"));
+                    for (Map<String, Object> result :
+                            compare(local, distributed, query.getValue(), warmupNanos, measureNanos, blockNanos)) {
+                        result.put("dataset", dataset.name().toLowerCase(Locale.ROOT));
+                        result.put("query", query.getKey());
+                        results.add(result);
+                        System.out.printf(
+                                Locale.ROOT,
+                                "%-5s %-10s %-4s local mean %.3f ms, distributed mean %.3f ms, ratio %.2fx (block"
+                                        + " pairs: median %.2fx, %.2fx to %.2fx, %d pairs)%n",
+                                result.get("dataset"),
+                                query.getKey(),
+                                result.get("transport"),
+                                sideOf(result, "local").get("mean_ms"),
+                                sideOf(result, "distributed").get("mean_ms"),
+                                result.get("ratio"),
+                                result.get("block_ratio_median"),
+                                result.get("block_ratio_min"),
+                                result.get("block_ratio_max"),
+                                result.get("block_pairs"));
+                    }
                 }
+            } finally {
+                distributed.forEach(Deployment::close);
             }
         }
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("warmup_s", warmupNanos / 1e9);
         report.put("measure_s", measureNanos / 1e9);
         report.put("block_ms", blockNanos / 1e6);
+        report.put("transports", transports);
         report.put("comparisons", results);
         if (options.containsKey("json")) {
             ResultsFile.write(Path.of(options.get("json")), report);
@@ -97,53 +123,63 @@ public final class InterleavedComparison {
         return (Map<String, Object>) result.get(side);
     }
 
-    private static Map<String, Object> compare(
+    /**
+     * One local side and one distributed side per transport, in rounds of one block each; the order rotates every
+     * round, so each side goes first, in the middle and last alike. Each transport's block ratio is against the local
+     * block of the same round.
+     */
+    private static List<Map<String, Object>> compare(
             Deployment local,
-            Deployment distributed,
+            List<Deployment> distributed,
             Function<Deployment, Query> query,
             long warmupNanos,
             long measureNanos,
             long blockNanos) {
-        Query localQuery = query.apply(local);
-        Query distributedQuery = query.apply(distributed);
-        alternate(local, localQuery, distributed, distributedQuery, warmupNanos, blockNanos);
-        Samples localSamples = new Samples();
-        Samples distributedSamples = new Samples();
-        List<Double> blockRatios = new ArrayList<>();
-        long end = System.nanoTime() + measureNanos;
-        boolean localFirst = true;
-        while (System.nanoTime() < end) {
-            double localMean;
-            double distributedMean;
-            if (localFirst) {
-                localMean = block(local, localQuery, blockNanos, localSamples);
-                distributedMean = block(distributed, distributedQuery, blockNanos, distributedSamples);
-            } else {
-                distributedMean = block(distributed, distributedQuery, blockNanos, distributedSamples);
-                localMean = block(local, localQuery, blockNanos, localSamples);
+        List<Deployment> sides = new ArrayList<>();
+        sides.add(local);
+        sides.addAll(distributed);
+        List<Query> queries = sides.stream().map(query).toList();
+        long warmupEnd = System.nanoTime() + warmupNanos;
+        while (System.nanoTime() < warmupEnd) {
+            for (int i = 0; i < sides.size(); i++) {
+                block(sides.get(i), queries.get(i), blockNanos, new Samples());
             }
-            blockRatios.add(distributedMean / localMean);
-            localFirst = !localFirst;
         }
-        double[] ratios =
-                blockRatios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("local", localSamples.summary());
-        result.put("distributed", distributedSamples.summary());
-        result.put("ratio", distributedSamples.mean() / localSamples.mean());
-        result.put("block_pairs", ratios.length);
-        result.put("block_ratio_median", ratios[ratios.length / 2]);
-        result.put("block_ratio_min", ratios[0]);
-        result.put("block_ratio_max", ratios[ratios.length - 1]);
-        return result;
-    }
-
-    private static void alternate(Deployment a, Query qa, Deployment b, Query qb, long nanos, long blockNanos) {
-        long end = System.nanoTime() + nanos;
-        while (System.nanoTime() < end) {
-            block(a, qa, blockNanos, new Samples());
-            block(b, qb, blockNanos, new Samples());
+        List<Samples> samples = new ArrayList<>();
+        List<List<Double>> blockRatios = new ArrayList<>();
+        for (int i = 0; i < sides.size(); i++) {
+            samples.add(new Samples());
+            blockRatios.add(new ArrayList<>());
         }
+        double[] means = new double[sides.size()];
+        long end = System.nanoTime() + measureNanos;
+        for (int round = 0; System.nanoTime() < end; round++) {
+            for (int k = 0; k < sides.size(); k++) {
+                int i = (round + k) % sides.size();
+                means[i] = block(sides.get(i), queries.get(i), blockNanos, samples.get(i));
+            }
+            for (int i = 1; i < sides.size(); i++) {
+                blockRatios.get(i).add(means[i] / means[0]);
+            }
+        }
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (int i = 1; i < sides.size(); i++) {
+            double[] ratios = blockRatios.get(i).stream()
+                    .mapToDouble(Double::doubleValue)
+                    .sorted()
+                    .toArray();
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("transport", sides.get(i).transport());
+            result.put("local", samples.get(0).summary());
+            result.put("distributed", samples.get(i).summary());
+            result.put("ratio", samples.get(i).mean() / samples.get(0).mean());
+            result.put("block_pairs", ratios.length);
+            result.put("block_ratio_median", ratios[ratios.length / 2]);
+            result.put("block_ratio_min", ratios[0]);
+            result.put("block_ratio_max", ratios[ratios.length - 1]);
+            results.add(result);
+        }
+        return results;
     }
 
     /** Runs {@code query} one at a time for {@code nanos}; returns the block's mean in ms. */
@@ -166,7 +202,7 @@ public final class InterleavedComparison {
         return CommandLineOptions.parse(
                 args,
                 OPTIONS,
-                "InterleavedComparison [--datasets light,heavy] [--warmup-s N]"
+                "InterleavedComparison [--datasets light,heavy] [--transports tcp,http] [--warmup-s N]"
                         + " [--measure-s N] [--block-ms N] [--json FILE]");
     }
 

@@ -21,7 +21,8 @@ class RealProcessComparisonTest {
     private static final Path NODE_JAR = Path.of("../engram-query-transport-http/target/engram-query.jar");
 
     @Test
-    void comparesBothQueriesOnBothSidesWithRealProcessesAndWritesTheFigures(@TempDir Path dir) throws Exception {
+    void comparesBothQueriesOnOneNodeAndAClusterPerTransportWithRealProcessesAndWritesTheFigures(@TempDir Path dir)
+            throws Exception {
         assertThat(NODE_JAR)
                 .as("the node jar; package engram-query-transport-http first")
                 .isRegularFile();
@@ -50,7 +51,8 @@ class RealProcessComparisonTest {
         assertThat(written.path("same_answers").path("all_same").asBoolean()).isTrue();
         List<String> rows = new ArrayList<>();
         for (JsonNode c : written.path("comparisons")) {
-            rows.add(c.path("query").asText() + "/" + c.path("clients").asInt());
+            rows.add(c.path("query").asText() + "/" + c.path("clients").asInt() + "/"
+                    + c.path("transport").asText());
             for (String side : List.of("local", "cluster")) {
                 assertThat(c.path(side).path("queries").asInt()).isPositive();
                 assertThat(c.path(side).path("p50_ms").asDouble()).isPositive();
@@ -62,7 +64,11 @@ class RealProcessComparisonTest {
             assertThat(c.path("cluster").path("cpu_ms_per_query_by_node").size())
                     .isEqualTo(3);
         }
-        assertThat(rows).containsExactly("recall/2", "spread/2");
+        assertThat(rows).containsExactly("recall/2/tcp", "recall/2/http", "spread/2/tcp", "spread/2/http");
+        assertThat(written.path("same_answers").path("tcp").path("all_same").asBoolean())
+                .isTrue();
+        assertThat(written.path("same_answers").path("http").path("all_same").asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -79,12 +85,17 @@ class RealProcessComparisonTest {
     void rejectsAnUnknownOptionABadNumberAndAMissingJar() {
         assertThatThrownBy(() -> RealProcessComparison.run(new String[] {"--clients", "3"}))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("usage: RealProcessComparison [--jar FILE] [--warmup-s N] [--measure-s N] [--slice-ms N]"
+                .hasMessage("usage: RealProcessComparison [--jar FILE] [--transports tcp,http] [--warmup-s N]"
+                        + " [--measure-s N] [--slice-ms N]"
                         + " [--concurrency N,N] [--memories N] [--json FILE], got '--clients'");
         assertThatThrownBy(() ->
                         RealProcessComparison.run(new String[] {"--jar", NODE_JAR.toString(), "--concurrency", "4,0"}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("--concurrency must be a positive integer, got '0'");
+        assertThatThrownBy(() ->
+                        RealProcessComparison.run(new String[] {"--jar", NODE_JAR.toString(), "--transports", "udp"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--transports must name some of [tcp, http], got 'udp'");
         assertThatThrownBy(() -> RealProcessComparison.run(new String[] {"--jar", "nowhere.jar"}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("the node jar ")

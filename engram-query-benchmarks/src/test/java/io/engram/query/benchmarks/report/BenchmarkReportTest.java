@@ -56,12 +56,88 @@ class BenchmarkReportTest {
                         + "warm-up per side")
                 .contains("Measured 2026-12-03 08:10 UTC to 2026-12-03 08:12 UTC, load average 1.10 0.90 0.80 at the"
                         + " start and 2.00 1.20 0.90 at the end.")
-                .contains("| spread | 4 | 1.50 | 8.25 | 15.00 | 38.00 | 2000 | 250 | 0.700 | 7.000 | 10.00x | "
+                .contains("| spread | 4 | http | 1.50 | 8.25 | 15.00 | 38.00 | 2000 | 250 | 0.700 | 7.000 | 10.00x | "
                         + "10.00x |\n")
                 .contains("Every answer was a 200 with full coverage. Of the cluster's CPU, the coordinating node "
                         + "spent 50% to 50% (it also holds 2 spaces). The load generator spent at most 0.400 ms of "
                         + "CPU per query, on the same cores.")
-                .doesNotContain("Flagged");
+                .doesNotContain("Flagged")
+                .doesNotContain("Against the targets");
+    }
+
+    @Test
+    void realProcessesWithTcpAreSetAgainstTheTargets(@TempDir Path dir) throws Exception {
+        Files.writeString(
+                dir.resolve(BenchmarkReport.REAL_PROCESSES_JSON),
+                REAL_PROCESSES
+                        .replace(
+                                "{\"query\": \"spread\", \"clients\": 4,",
+                                "{\"query\": \"spread\", \"clients\": 4, \"transport\": \"tcp\",")
+                        .replace("\"same_answers\": {\"recall\"", "\"same_answers\": {\"tcp\": {\"recall\"")
+                        .replace("\"all_same\": true}", "\"all_same\": true}, \"all_same\": true}"));
+        BenchmarkReport report = new BenchmarkReport();
+        report.read(dir);
+
+        StringBuilder md = new StringBuilder();
+        report.realProcesses(md);
+
+        assertThat(md.toString())
+                .contains("| spread | 4 | tcp | 1.50 |")
+                .contains("64 of 64 recalls and 64 of 64 spreads gave the same matches with the same confidence on "
+                        + "both sides (tcp)")
+                .contains("each rotates over 64 cues or seeds")
+                .contains("| CPU per query, spread | 4 | 10.00x | ≤ 2.5x | missed by 300% |\n")
+                .contains("| client p50, spread | 4 | 10.00x | ≤ 2.0x | missed by 400% |\n");
+    }
+
+    private static final String INTERLEAVED = """
+            {"warmup_s": 30.0, "measure_s": 30.0, "block_ms": 250.0, "transports": ["tcp", "http"],
+             "comparisons": [
+               {"transport": "tcp", "dataset": "light", "query": "recall",
+                "local": {"queries": 10, "mean_ms": 4.0, "p50_ms": 4.0, "p99_ms": 8.0},
+                "distributed": {"queries": 10, "mean_ms": 5.0, "p50_ms": 5.0, "p99_ms": 9.0},
+                "ratio": 1.25, "block_pairs": 3, "block_ratio_median": 1.2, "block_ratio_min": 1.1,
+                "block_ratio_max": 1.4},
+               {"transport": "http", "dataset": "light", "query": "recall",
+                "local": {"queries": 10, "mean_ms": 4.0, "p50_ms": 4.0, "p99_ms": 8.0},
+                "distributed": {"queries": 10, "mean_ms": 6.0, "p50_ms": 6.0, "p99_ms": 9.0},
+                "ratio": 1.5, "block_pairs": 3, "block_ratio_median": 1.5, "block_ratio_min": 1.4,
+                "block_ratio_max": 1.6},
+               {"transport": "tcp", "dataset": "light", "query": "spread",
+                "local": {"queries": 10, "mean_ms": 0.3, "p50_ms": 0.3, "p99_ms": 0.5},
+                "distributed": {"queries": 10, "mean_ms": 0.75, "p50_ms": 0.7, "p99_ms": 1.5},
+                "ratio": 2.5, "block_pairs": 3, "block_ratio_median": 2.5, "block_ratio_min": 2.4,
+                "block_ratio_max": 2.6}
+             ]}
+            """;
+
+    @Test
+    void interleavedSectionShowsTheTransportsSideBySideAgainstTheTargets(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve(BenchmarkReport.INTERLEAVED_JSON), INTERLEAVED);
+        BenchmarkReport report = new BenchmarkReport();
+        report.read(dir);
+
+        String page = report.render(Map.of("cores", "2"));
+
+        assertThat(page)
+                .contains(
+                        "| recall light | tcp | 4.00 | 8.00 | 5.00 | 9.00 | 1.25x | 1.20x (1.10x to 1.40x, 3 pairs) |")
+                .contains("| scenario | tcp | http | target | tcp |\n")
+                .contains("| recall light | 1.25x | 1.50x | ≤ 1.3x | met |\n")
+                .contains("| spread 3 hops, 1 seed per space, light | 2.50x | – | ≤ 2.0x | missed by 25% |\n");
+    }
+
+    @Test
+    void handWrittenSectionsSurviveRegeneration(@TempDir Path dir) throws Exception {
+        Path sections = Files.createDirectories(dir.resolve("sections"));
+        Files.writeString(sections.resolve("transports.md"), "**By hand.** Kept.\n");
+        Files.writeString(dir.resolve("other.json"), "[]");
+        BenchmarkReport report = new BenchmarkReport();
+        report.read(dir);
+
+        String page = report.render(Map.of("cores", "2", "sections", sections.toString()));
+
+        assertThat(page).contains("in the results).\n\n**By hand.** Kept.\n\n");
     }
 
     @Test

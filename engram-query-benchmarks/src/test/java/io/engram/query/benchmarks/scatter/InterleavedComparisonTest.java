@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Runs the comparison once with the tiny data set and the shortest settings; it says nothing about speed. */
 class InterleavedComparisonTest {
     @Test
-    void comparesEveryQueryOnBothSidesAndWritesTheFigures(@TempDir Path dir) throws Exception {
+    void comparesEveryQueryLocallyAndOverEachTransportAndWritesTheFigures(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("interleaved.json");
 
         Map<String, Object> report = InterleavedComparison.run(new String[] {
@@ -26,7 +26,7 @@ class InterleavedComparisonTest {
         assertThat(written.path("block_ms").asDouble()).isEqualTo(100.0);
         List<String> queries = new ArrayList<>();
         for (JsonNode c : written.path("comparisons")) {
-            queries.add(c.path("query").asText());
+            queries.add(c.path("query").asText() + "/" + c.path("transport").asText());
             assertThat(c.path("dataset").asText()).isEqualTo("tiny");
             assertThat(c.path("local").path("queries").asInt()).isPositive();
             assertThat(c.path("distributed").path("queries").asInt()).isPositive();
@@ -42,7 +42,9 @@ class InterleavedComparisonTest {
             assertThat(c.path("block_ratio_median").asDouble())
                     .isLessThanOrEqualTo(c.path("block_ratio_max").asDouble());
         }
-        assertThat(queries).containsExactly("recall", "spread", "spreadWide");
+        assertThat(queries)
+                .containsExactly(
+                        "recall/tcp", "recall/http", "spread/tcp", "spread/http", "spreadWide/tcp", "spreadWide/http");
         assertThat(report).containsKey("comparisons");
     }
 
@@ -50,8 +52,12 @@ class InterleavedComparisonTest {
     void rejectsAnUnknownOptionAndABadNumber() {
         assertThatThrownBy(() -> InterleavedComparison.run(new String[] {"--blocks", "3"}))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("usage: InterleavedComparison [--datasets light,heavy] [--warmup-s N] [--measure-s N]"
-                        + " [--block-ms N] [--json FILE], got '--blocks'");
+                .hasMessage(
+                        "usage: InterleavedComparison [--datasets light,heavy] [--transports tcp,http] [--warmup-s N]"
+                                + " [--measure-s N] [--block-ms N] [--json FILE], got '--blocks'");
+        assertThatThrownBy(() -> InterleavedComparison.run(new String[] {"--transports", "tcp,udp"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--transports must name some of [tcp, http], got 'udp'");
         assertThatThrownBy(() -> InterleavedComparison.run(new String[] {"--measure-s", "0"}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("--measure-s must be a positive integer, got '0'");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.engram.query.api.QueryResult;
 import java.util.Arrays;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -18,7 +17,7 @@ class SpreadShapeTest {
     @EnumSource(Dataset.class)
     void theFloorReplaysAsManyRoundsAndCallsAsTheDistributedSpreadMakes(Dataset dataset) {
         int[] shape = dataset.spreadCallsPerRound();
-        try (Deployment distributed = Deployment.distributed(dataset, Map.of())) {
+        try (Deployment distributed = Deployment.distributed(dataset, "tcp")) {
             QueryResult result =
                     distributed.entry().execute(distributed.spread()).join();
 
