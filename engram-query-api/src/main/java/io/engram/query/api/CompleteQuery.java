@@ -45,11 +45,11 @@ public record CompleteQuery(
                         "known field names must have 1 to " + MAX_FIELD_LENGTH + " characters, got " + k.length());
             }
             if (v == null) {
-                throw new IllegalArgumentException("known field '" + Identifiers.printable(k) + "' has a null value");
+                throw new IllegalArgumentException("known field '" + Printable.of(k) + "' has a null value");
             }
             if (v.length() > MAX_FIELD_LENGTH) {
-                throw new IllegalArgumentException("known field '" + Identifiers.printable(k)
-                        + "' must have a value of at most " + MAX_FIELD_LENGTH + " characters, got " + v.length());
+                throw new IllegalArgumentException("known field '" + Printable.of(k) + "' must have a value of at most "
+                        + MAX_FIELD_LENGTH + " characters, got " + v.length());
             }
             copy.put(k, v);
         });

@@ -17,7 +17,7 @@ final class Identifiers {
         }
         if (!allowed(value)) {
             throw new IllegalArgumentException(
-                    kind + " must match [A-Za-z0-9][A-Za-z0-9._:-]*, got '" + printable(value) + "'");
+                    kind + " must match [A-Za-z0-9][A-Za-z0-9._:-]*, got '" + Printable.of(value) + "'");
         }
         return value;
     }
@@ -41,21 +41,5 @@ final class Identifiers {
 
     private static boolean alphanumeric(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    }
-
-    /** Makes a rejected value safe to echo in an error message. */
-    static String printable(String value) {
-        StringBuilder out = new StringBuilder();
-        value.codePoints().limit(64).forEach(cp -> {
-            if (Character.isISOControl(cp)) {
-                out.append(String.format("\\u%04x", cp));
-            } else {
-                out.appendCodePoint(cp);
-            }
-        });
-        if (value.codePointCount(0, value.length()) > 64) {
-            out.append("...");
-        }
-        return out.toString();
     }
 }

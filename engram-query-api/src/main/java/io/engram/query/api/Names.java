@@ -16,7 +16,7 @@ public final class Names {
         }
         if (name.length() > MAX_LENGTH || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException(kind + " name must match [a-z][a-z0-9-]* (at most " + MAX_LENGTH
-                    + " characters), got '" + Identifiers.printable(name) + "'");
+                    + " characters), got '" + Printable.of(name) + "'");
         }
         return name;
     }

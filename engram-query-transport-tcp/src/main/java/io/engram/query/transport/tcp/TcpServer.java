@@ -3,6 +3,7 @@ package io.engram.query.transport.tcp;
 import static java.util.Objects.requireNonNull;
 
 import io.engram.query.api.Deadline;
+import io.engram.query.api.Printable;
 import io.engram.query.spi.NodeRequest;
 import io.engram.query.spi.NodeRequestHandler;
 import io.engram.query.spi.PartitionReply;
@@ -232,7 +233,7 @@ final class TcpServer implements TransportServer {
                         "node {} refused a tcp connection from {} ({}): cluster token {}",
                         node,
                         ctx.channel().remoteAddress(),
-                        CodecException.printable(caller),
+                        Printable.of(caller),
                         presented.isEmpty() ? "missing" : "rejected");
                 throw new ProtocolException(
                         "cluster token " + (presented.isEmpty() ? "missing" : "rejected") + " by node " + node);

@@ -1,6 +1,5 @@
 package io.engram.query.transport.http.json;
 
-import static io.engram.query.transport.http.json.StrictObject.printable;
 import static io.engram.query.transport.http.json.StrictStream.duplicateField;
 import static io.engram.query.transport.http.json.StrictStream.mark;
 import static io.engram.query.transport.http.json.StrictStream.missingField;
@@ -17,6 +16,7 @@ import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.MissingReason;
 import io.engram.query.api.NodeId;
 import io.engram.query.api.PartialResult;
+import io.engram.query.api.Printable;
 import io.engram.query.api.SeedEmbedding;
 import io.engram.query.api.SpreadCrossing;
 import io.engram.query.spi.PartitionReply;
@@ -317,7 +317,7 @@ final class PartialResultCodec {
                         Arrays.stream(MissingReason.values())
                                 .map(PartialResultCodec::lower)
                                 .toList())
-                + ", got '" + printable(value) + "'");
+                + ", got '" + Printable.of(value) + "'");
     }
 
     private static String lower(MissingReason reason) {
@@ -457,10 +457,10 @@ final class PartialResultCodec {
         for (String name = s.nextField(); name != null; name = s.nextField()) {
             if (!s.isString()) {
                 throw new WireFormatException(
-                        path(list, i, "fields." + printable(name)) + " must be a string, got " + s.describe());
+                        path(list, i, "fields." + Printable.of(name)) + " must be a string, got " + s.describe());
             }
             if (fields.put(name, s.text()) != null) {
-                throw duplicateField(list, i, "fields." + printable(name));
+                throw duplicateField(list, i, "fields." + Printable.of(name));
             }
         }
         return fields;

@@ -3,7 +3,6 @@ package io.engram.query.transport.http.json;
 import static io.engram.query.transport.http.json.StrictObject.asArray;
 import static io.engram.query.transport.http.json.StrictObject.asString;
 import static io.engram.query.transport.http.json.StrictObject.describe;
-import static io.engram.query.transport.http.json.StrictObject.printable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,6 +16,7 @@ import io.engram.query.api.ImagineQuery;
 import io.engram.query.api.MemoryId;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.PartialEmbedding;
+import io.engram.query.api.Printable;
 import io.engram.query.api.Query;
 import io.engram.query.api.QueryOptions;
 import io.engram.query.api.RecallQuery;
@@ -76,7 +76,7 @@ final class QueryCodec {
             case "imagine" -> readImagine(StrictObject.of(node, path, "imagine query", IMAGINE));
             default ->
                 throw new WireFormatException(
-                        "unknown query type '" + printable(type) + "'; known: " + String.join(", ", TYPES));
+                        "unknown query type '" + Printable.of(type) + "'; known: " + String.join(", ", TYPES));
         };
     }
 
@@ -115,7 +115,7 @@ final class QueryCodec {
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = fieldsNode.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                known.put(e.getKey(), asString(e.getValue(), o.path("known_fields") + "." + printable(e.getKey())));
+                known.put(e.getKey(), asString(e.getValue(), o.path("known_fields") + "." + Printable.of(e.getKey())));
             }
         });
         QueryOptions options = options(o);

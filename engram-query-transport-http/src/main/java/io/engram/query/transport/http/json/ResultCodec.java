@@ -3,7 +3,6 @@ package io.engram.query.transport.http.json;
 import static io.engram.query.transport.http.json.QueryCodec.api;
 import static io.engram.query.transport.http.json.QueryCodec.named;
 import static io.engram.query.transport.http.json.StrictObject.asString;
-import static io.engram.query.transport.http.json.StrictObject.printable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -21,6 +20,7 @@ import io.engram.query.api.NodeId;
 import io.engram.query.api.PartitionOutcome;
 import io.engram.query.api.PartitionStatus;
 import io.engram.query.api.PlanStrategy;
+import io.engram.query.api.Printable;
 import io.engram.query.api.QueryResult;
 import io.engram.query.api.SpreadStats;
 import java.time.Duration;
@@ -213,7 +213,7 @@ final class ResultCodec {
             m.object("fields").ifPresent(f -> {
                 for (Iterator<Map.Entry<String, JsonNode>> it = f.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
-                    fields.put(e.getKey(), asString(e.getValue(), m.path("fields") + "." + printable(e.getKey())));
+                    fields.put(e.getKey(), asString(e.getValue(), m.path("fields") + "." + Printable.of(e.getKey())));
                 }
             });
             Optional<Embedding> embedding = m.optional("embedding").map(v -> queries.embedding(v, m.path("embedding")));
@@ -254,7 +254,7 @@ final class ResultCodec {
         }
         throw new WireFormatException(o.path(field) + " must be one of "
                 + Arrays.stream(type.getEnumConstants()).map(ResultCodec::lower).collect(Collectors.joining(", "))
-                + ", got '" + printable(value) + "'");
+                + ", got '" + Printable.of(value) + "'");
     }
 
     static String lower(Enum<?> value) {

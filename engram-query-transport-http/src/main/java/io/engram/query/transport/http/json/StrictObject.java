@@ -1,6 +1,7 @@
 package io.engram.query.transport.http.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.engram.query.api.Printable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -36,7 +37,7 @@ final class StrictObject {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!knownSet.contains(name)) {
-                throw new WireFormatException("unknown field '" + printable(name) + "' in " + context + "; known: "
+                throw new WireFormatException("unknown field '" + Printable.of(name) + "' in " + context + "; known: "
                         + String.join(", ", known));
             }
         }
@@ -181,21 +182,5 @@ final class StrictObject {
             default:
                 return "a " + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
         }
-    }
-
-    /** Makes a sender's text safe to echo in a message: control characters escaped, at most 64 characters. */
-    static String printable(String value) {
-        StringBuilder out = new StringBuilder();
-        value.codePoints().limit(64).forEach(cp -> {
-            if (cp < 0x20 || cp == 0x7f) {
-                out.append(String.format("\\u%04x", cp));
-            } else {
-                out.appendCodePoint(cp);
-            }
-        });
-        if (value.codePointCount(0, value.length()) > 64) {
-            out.append("...");
-        }
-        return out.toString();
     }
 }

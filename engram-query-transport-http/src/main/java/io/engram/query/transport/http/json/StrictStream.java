@@ -1,10 +1,9 @@
 package io.engram.query.transport.http.json;
 
-import static io.engram.query.transport.http.json.StrictObject.printable;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonEOFException;
+import io.engram.query.api.Printable;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
@@ -111,7 +110,7 @@ final class StrictStream {
 
     static WireFormatException unknownField(String name, String context, List<String> known) {
         return new WireFormatException(
-                "unknown field '" + printable(name) + "' in " + context + "; known: " + String.join(", ", known));
+                "unknown field '" + Printable.of(name) + "' in " + context + "; known: " + String.join(", ", known));
     }
 
     /**

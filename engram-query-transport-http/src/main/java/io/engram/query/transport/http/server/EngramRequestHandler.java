@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.codahale.metrics.MetricRegistry;
 import io.engram.query.api.ConsistencyException;
 import io.engram.query.api.Deadline;
+import io.engram.query.api.Printable;
 import io.engram.query.api.Query;
 import io.engram.query.api.QueryResult;
 import io.engram.query.api.QueryService;
@@ -136,7 +137,7 @@ final class EngramRequestHandler extends Handler.Abstract {
                 throw new ProblemException(Problem.of(
                         404,
                         "Not Found",
-                        "no endpoint at '" + printable(path) + "'; known: "
+                        "no endpoint at '" + Printable.of(path) + "'; known: "
                                 + String.join(
                                         ", ",
                                         QUERY_PATH,
@@ -151,7 +152,7 @@ final class EngramRequestHandler extends Handler.Abstract {
                 throw new ProblemException(Problem.of(
                         405,
                         "Method Not Allowed",
-                        path + " accepts " + method + ", got " + printable(request.getMethod())));
+                        path + " accepts " + method + ", got " + Printable.of(request.getMethod())));
             }
             switch (path) {
                 case QUERY_PATH -> query(exchange);
@@ -322,7 +323,7 @@ final class EngramRequestHandler extends Handler.Abstract {
         String trimmed = value.trim();
         if (!CALL_ID.matcher(trimmed).matches()) {
             throw new ProblemException(Problem.badRequest("header " + CALL_ID_HEADER
-                    + " must be 1 to 200 characters of [A-Za-z0-9._@:-], got '" + printable(value) + "'"));
+                    + " must be 1 to 200 characters of [A-Za-z0-9._@:-], got '" + Printable.of(value) + "'"));
         }
         return trimmed;
     }
@@ -341,7 +342,7 @@ final class EngramRequestHandler extends Handler.Abstract {
             // reported below
         }
         throw new ProblemException(Problem.badRequest("header " + DEADLINE_HEADER + " must be a whole number of"
-                + " milliseconds in [0, " + MAX_DEADLINE_MS + "], got '" + printable(header.get()) + "'"));
+                + " milliseconds in [0, " + MAX_DEADLINE_MS + "], got '" + Printable.of(header.get()) + "'"));
     }
 
     /** Checks the Content-Type; returns the format of the first accepted type it matches. */
@@ -361,7 +362,7 @@ final class EngramRequestHandler extends Handler.Abstract {
                 415,
                 "Unsupported Media Type",
                 "Content-Type must be " + names + ", got "
-                        + (contentType.isEmpty() ? "none" : "'" + printable(contentType) + "'")));
+                        + (contentType.isEmpty() ? "none" : "'" + Printable.of(contentType) + "'")));
     }
 
     private CompletableFuture<byte[]> readBody(Exchange exchange) {
@@ -373,18 +374,6 @@ final class EngramRequestHandler extends Handler.Abstract {
             exchange.bodyRead = true;
             return body;
         });
-    }
-
-    private static String printable(String value) {
-        StringBuilder out = new StringBuilder();
-        value.codePoints().limit(100).forEach(cp -> {
-            if (cp < 0x20 || cp == 0x7f) {
-                out.append(String.format("\\u%04x", cp));
-            } else {
-                out.appendCodePoint(cp);
-            }
-        });
-        return value.length() > 100 ? out + "..." : out.toString();
     }
 
     /** One request and its response, completed exactly once. */

@@ -15,20 +15,4 @@ public final class CodecException extends RuntimeException {
     public CodecException(String message, Throwable cause) {
         super(message, cause);
     }
-
-    /** Makes a value read from the wire safe to echo in an error: controls escaped, at most 64 code points. */
-    public static String printable(String value) {
-        StringBuilder out = new StringBuilder();
-        value.codePoints().limit(64).forEach(cp -> {
-            if (Character.isISOControl(cp)) {
-                out.append(String.format("\\u%04x", cp));
-            } else {
-                out.appendCodePoint(cp);
-            }
-        });
-        if (value.codePointCount(0, value.length()) > 64) {
-            out.append("...");
-        }
-        return out.toString();
-    }
 }

@@ -8,6 +8,7 @@ import io.engram.query.api.ImagineQuery;
 import io.engram.query.api.MemoryId;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.PartialEmbedding;
+import io.engram.query.api.Printable;
 import io.engram.query.api.Query;
 import io.engram.query.api.QueryOptions;
 import io.engram.query.api.QueryType;
@@ -193,7 +194,7 @@ final class QueryFormat {
             String name = r.string("name");
             String value = r.string("value");
             if (fields.putIfAbsent(name, value) != null) {
-                throw r.fail("name", "repeats '" + CodecException.printable(name) + "'");
+                throw r.fail("name", "repeats '" + Printable.of(name) + "'");
             }
             r.leave();
         }
