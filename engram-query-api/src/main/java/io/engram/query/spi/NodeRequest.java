@@ -40,6 +40,18 @@ public record NodeRequest(String queryId, List<PartitionRequest> partitions, int
         }
     }
 
+    /**
+     * The time left before the latest deadline of its partitions, in nanoseconds; 0 once every one has passed. A
+     * transport bounds the whole exchange by it.
+     */
+    public long remainingNanos() {
+        long remaining = 0;
+        for (PartitionRequest partition : partitions) {
+            remaining = Math.max(remaining, partition.deadline().remainingNanos());
+        }
+        return remaining;
+    }
+
     /** {@code space 's1'} or {@code spaces 's1', 's2'}, for messages. */
     public String describeSpaces() {
         if (partitions.size() == 1) {

@@ -3,7 +3,6 @@ package io.engram.query.transport.tcp;
 import io.engram.query.api.NodeId;
 import io.engram.query.spi.NodeRequest;
 import io.engram.query.spi.PartitionReply;
-import io.engram.query.spi.PartitionRequest;
 import io.engram.query.spi.TransportContext;
 import io.engram.query.spi.TransportException;
 import io.engram.query.transport.tcp.Frames.ProtocolException;
@@ -87,12 +86,12 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
                     }
                 })
                 .connect(address.getHost(), address.getPort())
-                .addListener(connected -> {
+                .addListener((io.netty.channel.ChannelFutureListener) connected -> {
                     if (!connected.isSuccess()) {
                         peer.connectFailed(connected.cause(), connectMs);
                         return;
                     }
-                    Channel ch = ((io.netty.channel.ChannelFuture) connected).channel();
+                    Channel ch = connected.channel();
                     peer.channel = ch;
                     if (peer.closed) {
                         ch.close();
@@ -175,13 +174,10 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
                             + " the node does not read"));
             return;
         }
-        long remainingNanos = 0;
-        for (PartitionRequest partition : request.partitions()) {
-            remainingNanos = Math.max(remainingNanos, partition.deadline().remainingNanos());
-        }
+        long remainingNanos = request.remainingNanos();
         ByteBuf frame = Frames.start(ch.alloc(), Frames.REQUEST, id, 512);
         try {
-            frame.writeLong(TimeUnit.NANOSECONDS.toMicros(Math.max(0, remainingNanos)));
+            frame.writeLong(TimeUnit.NANOSECONDS.toMicros(remainingNanos));
             codec.writeNodeRequest(request, frame);
         } catch (RuntimeException e) {
             frame.release();

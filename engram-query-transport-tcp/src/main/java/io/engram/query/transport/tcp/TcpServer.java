@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.engram.query.api.Deadline;
 import io.engram.query.api.Printable;
+import io.engram.query.executor.resilience.NodeCallPolicy;
 import io.engram.query.spi.NodeRequest;
 import io.engram.query.spi.NodeRequestHandler;
 import io.engram.query.spi.PartitionReply;
@@ -37,7 +38,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -344,10 +344,7 @@ final class TcpServer implements TransportServer {
         }
 
         private TransportException failureOf(Throwable failure) {
-            Throwable cause = failure;
-            while (cause instanceof CompletionException && cause.getCause() != null) {
-                cause = cause.getCause();
-            }
+            Throwable cause = NodeCallPolicy.unwrap(failure);
             if (cause instanceof TransportException e) {
                 return e;
             }

@@ -94,10 +94,7 @@ public final class TcpTransport implements Transport {
         if (closed.get()) {
             return CompletableFuture.failedFuture(TransportException.unreachable("the tcp transport is closed"));
         }
-        long remainingNanos = 0;
-        for (PartitionRequest partition : request.partitions()) {
-            remainingNanos = Math.max(remainingNanos, partition.deadline().remainingNanos());
-        }
+        long remainingNanos = request.remainingNanos();
         if (remainingNanos <= 0) {
             return CompletableFuture.failedFuture(TransportException.timeout(
                     "the deadline passed before " + request.describeSpaces() + " could be asked of " + node));
@@ -107,12 +104,18 @@ public final class TcpTransport implements Transport {
             return CompletableFuture.failedFuture(
                     TransportException.unreachable("no tcp transport address is known for node '" + node + "'"));
         }
-        PeerConnection peer = peers.compute(
-                node,
-                (id, current) -> current != null && current.address().equals(address.get()) && !current.isClosed()
-                        ? current
-                        : replace(current, id, address.get()));
+        PeerConnection open = peers.get(node);
+        PeerConnection peer = usable(open, address.get())
+                ? open
+                : peers.compute(
+                        node,
+                        (id, current) ->
+                                usable(current, address.get()) ? current : replace(current, id, address.get()));
         return peer.send(request, remainingNanos);
+    }
+
+    private static boolean usable(PeerConnection connection, URI address) {
+        return connection != null && connection.address().equals(address) && !connection.isClosed();
     }
 
     private PeerConnection replace(PeerConnection current, NodeId node, URI address) {

@@ -168,10 +168,7 @@ public final class HttpTransport implements Transport {
     public CompletableFuture<List<PartitionReply>> executeAll(NodeId node, NodeRequest request) {
         requireNonNull(node, "node is null");
         requireNonNull(request, "request is null");
-        long remainingMs = 0;
-        for (PartitionRequest partition : request.partitions()) {
-            remainingMs = Math.max(remainingMs, partition.deadline().remainingMillis());
-        }
+        long remainingMs = TimeUnit.NANOSECONDS.toMillis(request.remainingNanos());
         return call(
                 new Call<>(
                         node,

@@ -146,22 +146,9 @@ public record NodeConfig(
     private static NodeConfig read(ConfigReader r, Path base, Map<String, String> environment) {
         NodeId nodeId = nodeId(r, "node.id", r.stringValue("node.id", "n1"));
         String listen = r.stringValue("node.listen", "127.0.0.1:7401");
-        String host = "127.0.0.1";
-        int port = 7401;
-        int colon = listen.lastIndexOf(':');
-        if (colon <= 0 || colon == listen.length() - 1) {
-            r.problem("node.listen must be host:port, got '" + listen + "'");
-        } else {
-            host = listen.substring(0, colon);
-            try {
-                port = Integer.parseInt(listen.substring(colon + 1));
-                if (port < 0 || port > 65_535) {
-                    r.problem("node.listen port must be in [0, 65535], got " + port);
-                }
-            } catch (NumberFormatException e) {
-                r.problem("node.listen port must be a number, got '" + listen.substring(colon + 1) + "'");
-            }
-        }
+        HostPort address = HostPort.read(r, "node.listen", listen, new HostPort("127.0.0.1", 7401));
+        String host = address.host();
+        int port = address.port();
 
         Optional<TlsConfig> tls = TlsConfig.read(r, base);
         boolean allowInsecure = r.boolValue(TlsConfig.ALLOW_INSECURE, false);
@@ -306,24 +293,8 @@ public record NodeConfig(
                 String.valueOf(r.intValue("transport.tcp.write_buffer_bytes", 4 << 20, 64 << 10, 1 << 30)));
         transport.put("transport.tcp.io_threads", String.valueOf(r.intValue("transport.tcp.io_threads", 1, 1, 64)));
         String transportType = r.choice("transport.type", "tcp", List.of("tcp", "http"));
-        String transportListen = r.stringValue("node.transport_listen", host + ":0");
-        String transportHost = host;
-        int transportPort = 0;
-        int transportColon = transportListen.lastIndexOf(':');
-        if (transportColon <= 0 || transportColon == transportListen.length() - 1) {
-            r.problem("node.transport_listen must be host:port, got '" + transportListen + "'");
-        } else {
-            transportHost = transportListen.substring(0, transportColon);
-            try {
-                transportPort = Integer.parseInt(transportListen.substring(transportColon + 1));
-                if (transportPort < 0 || transportPort > 65_535) {
-                    r.problem("node.transport_listen port must be in [0, 65535], got " + transportPort);
-                }
-            } catch (NumberFormatException e) {
-                r.problem("node.transport_listen port must be a number, got '"
-                        + transportListen.substring(transportColon + 1) + "'");
-            }
-        }
+        HostPort transportListen = HostPort.read(
+                r, "node.transport_listen", r.stringValue("node.transport_listen", host + ":0"), new HostPort(host, 0));
         if (tls.isPresent()) {
             transport.putAll(tls.get().settings());
             if (transport.get("transport.http.h2c").equals("true")) {
@@ -372,8 +343,8 @@ public record NodeConfig(
                 stopTimeout,
                 maxConcurrentQueries,
                 transportType,
-                transportHost,
-                transportPort,
+                transportListen.host(),
+                transportListen.port(),
                 transportUrls,
                 transport,
                 plugins,
@@ -388,6 +359,29 @@ public record NodeConfig(
         } catch (IllegalArgumentException e) {
             r.problem(key + ": " + e.getMessage());
             return NodeId.of("invalid");
+        }
+    }
+
+    /** A {@code host:port} setting, such as {@code node.listen}. */
+    private record HostPort(String host, int port) {
+        /** {@code value} split at its last colon, or {@code fallback} after reporting what is wrong with it. */
+        static HostPort read(ConfigReader r, String key, String value, HostPort fallback) {
+            int colon = value.lastIndexOf(':');
+            if (colon <= 0 || colon == value.length() - 1) {
+                r.problem(key + " must be host:port, got '" + value + "'");
+                return fallback;
+            }
+            String portText = value.substring(colon + 1);
+            try {
+                int port = Integer.parseInt(portText);
+                if (port < 0 || port > 65_535) {
+                    r.problem(key + " port must be in [0, 65535], got " + port);
+                }
+                return new HostPort(value.substring(0, colon), port);
+            } catch (NumberFormatException e) {
+                r.problem(key + " port must be a number, got '" + portText + "'");
+                return new HostPort(value.substring(0, colon), fallback.port());
+            }
         }
     }
 

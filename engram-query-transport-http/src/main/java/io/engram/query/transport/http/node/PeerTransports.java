@@ -9,6 +9,7 @@ import io.engram.query.api.MissingReason;
 import io.engram.query.api.NodeId;
 import io.engram.query.api.PartialResult;
 import io.engram.query.executor.metrics.QueryMetrics;
+import io.engram.query.executor.resilience.NodeCallPolicy;
 import io.engram.query.spi.NodeRequest;
 import io.engram.query.spi.PartitionReply;
 import io.engram.query.spi.PartitionRequest;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,33 +143,31 @@ final class PeerTransports implements Transport {
 
     @Override
     public CompletableFuture<PartialResult> execute(NodeId node, PartitionRequest request) {
-        Optional<URI> address = tcp.isPresent() ? tcpAddressOf(node) : Optional.empty();
-        if (address.isEmpty()) {
-            overHttp.inc();
-            return http.execute(node, request);
-        }
-        overTcp.inc();
-        return forgetWhenUnreachable(node, address.get(), tcp.get().execute(node, request));
+        return route(node, transport -> transport.execute(node, request));
     }
 
     @Override
     public CompletableFuture<java.util.List<PartitionReply>> executeAll(NodeId node, NodeRequest request) {
+        return route(node, transport -> transport.executeAll(node, request));
+    }
+
+    /** {@code call} over tcp when {@code node}'s tcp address is known, else over HTTP; counted by transport. */
+    private <T> CompletableFuture<T> route(NodeId node, Function<Transport, CompletableFuture<T>> call) {
         Optional<URI> address = tcp.isPresent() ? tcpAddressOf(node) : Optional.empty();
         if (address.isEmpty()) {
             overHttp.inc();
-            return http.executeAll(node, request);
+            return call.apply(http);
         }
         overTcp.inc();
-        return forgetWhenUnreachable(node, address.get(), tcp.get().executeAll(node, request));
+        return forgetWhenUnreachable(node, address.get(), call.apply(tcp.get()));
     }
 
     /** A learned address that could not be reached is looked up again by a later call (the peer may have moved). */
     private <T> CompletableFuture<T> forgetWhenUnreachable(NodeId node, URI address, CompletableFuture<T> call) {
         call.whenComplete((answer, failure) -> {
-            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                    ? failure.getCause()
-                    : failure;
-            if (cause instanceof TransportException e && e.reason() == MissingReason.UNREACHABLE) {
+            if (failure != null
+                    && NodeCallPolicy.unwrap(failure) instanceof TransportException e
+                    && e.reason() == MissingReason.UNREACHABLE) {
                 announced.remove(node, address);
             }
         });
