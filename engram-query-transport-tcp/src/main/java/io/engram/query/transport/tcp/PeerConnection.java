@@ -165,6 +165,12 @@ final class PeerConnection extends ChannelInboundHandlerAdapter {
         if (!pending.containsKey(id)) {
             return;
         }
+        if (!ch.isActive()) {
+            // closed by the peer, and this node has not yet run channelInactive: a closed channel is not writable
+            // either, but it is a lost connection (retryable), not a busy peer
+            fail(id, TransportException.unreachable("the connection to node " + node + " (" + address + ") closed"));
+            return;
+        }
         if (!ch.isWritable()) {
             fail(
                     id,

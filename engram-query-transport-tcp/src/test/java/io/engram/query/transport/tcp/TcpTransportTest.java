@@ -279,6 +279,26 @@ class TcpTransportTest {
     }
 
     @Test
+    void aCallMeetingAConnectionThePeerJustClosedIsUnreachableNotOverloaded() throws Exception {
+        // a closed channel is also "not writable": that must not read as a busy peer (FAILED, not retried)
+        TcpServer server =
+                serve(request -> CompletableFuture.completedFuture(answer(request)), Optional.empty(), Map.of());
+        int port = server.address().getPort();
+        TcpTransport client = client(Optional.empty());
+        for (int round = 0; round < 20; round++) {
+            client.executeAll(SERVER, nodeRequest(Duration.ofSeconds(5), "s1")).get(10, TimeUnit.SECONDS);
+            server.close();
+            TransportException down = failureOf(client.executeAll(SERVER, nodeRequest(Duration.ofSeconds(5), "s1")));
+            assertThat(down.reason())
+                    .as("round %d: %s", round, down.getMessage())
+                    .isEqualTo(MissingReason.UNREACHABLE);
+            assertThat(down.isRetryable()).isTrue();
+            server = serve(
+                    request -> CompletableFuture.completedFuture(answer(request)), Optional.empty(), Map.of(), port);
+        }
+    }
+
+    @Test
     void aNodeWithNoKnownAddressIsUnreachable() {
         TransportException failure =
                 failureOf(client(Optional.empty()).executeAll(SERVER, nodeRequest(Duration.ofSeconds(5), "s1")));
