@@ -198,6 +198,24 @@ public final class ObservedPartitionDetector implements PartitionDetector {
         }
     }
 
+    /**
+     * The membership protocol's verdict on {@code node}: dead marks it unreachable at once (trial calls still follow
+     * the backoff); alive, from a node that answered the protocol directly, makes it reachable again.
+     */
+    public void recordMembership(NodeId node, boolean alive) {
+        if (alive) {
+            succeeded(node);
+        } else {
+            health(node).ifPresent(h -> h.markDown(ticker, trialBackoffNanos));
+        }
+    }
+
+    /** Whether a call to {@code node} succeeded at or after {@code sinceNanos} of this detector's ticker. */
+    public boolean answeredSince(NodeId node, long sinceNanos) {
+        NodeHealth health = nodes.get(requireNonNull(node, "node is null"));
+        return health != null && health.answeredSince(sinceNanos);
+    }
+
     private void succeeded(NodeId node) {
         health(node).ifPresent(h -> h.succeeded(ticker));
     }
@@ -224,6 +242,7 @@ public final class ObservedPartitionDetector implements PartitionDetector {
         private boolean everReached;
 
         private long cameBackAtNanos;
+        private long lastSuccessNanos;
         /** While down: when the next trial call may go out, and the backoff after a failed trial. */
         private long nextTrialAtNanos;
 
@@ -260,7 +279,21 @@ public final class ObservedPartitionDetector implements PartitionDetector {
             return true;
         }
 
+        synchronized boolean answeredSince(long sinceNanos) {
+            return everReached && lastSuccessNanos - sinceNanos >= 0;
+        }
+
+        synchronized void markDown(Ticker ticker, long initialBackoffNanos) {
+            if (down) {
+                return;
+            }
+            down = true;
+            backoffNanos = initialBackoffNanos;
+            nextTrialAtNanos = ticker.nanoTime() + backoffNanos;
+        }
+
         synchronized void succeeded(Ticker ticker) {
+            lastSuccessNanos = ticker.nanoTime();
             consecutiveFailures = 0;
             backoffNanos = 0;
             if (down) {

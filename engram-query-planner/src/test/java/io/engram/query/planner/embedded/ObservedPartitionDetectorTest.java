@@ -63,6 +63,34 @@ class ObservedPartitionDetectorTest {
     }
 
     @Test
+    void aDeathDeclaredByTheMembershipProtocolIsUnreachableAtOnceAndItsLifeReachableAgain() {
+        detector.recordSuccess(N2, Duration.ofMillis(1));
+
+        detector.recordMembership(N2, false);
+
+        assertThat(detector.isReachable(N2)).isFalse();
+        assertThat(detector.state()).isEqualTo(ClusterState.PARTITIONED);
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertThat(detector.tryAdmitTrial(N2)).isTrue();
+
+        detector.recordMembership(N2, true);
+
+        assertThat(detector.isReachable(N2)).isTrue();
+        assertThat(detector.state()).isEqualTo(ClusterState.HEALING);
+    }
+
+    @Test
+    void answeredSinceSaysWhetherACallSucceededSinceAMoment() {
+        assertThat(detector.answeredSince(N2, 0)).isFalse();
+        now.set(100);
+        detector.recordSuccess(N2, Duration.ofMillis(1));
+
+        assertThat(detector.answeredSince(N2, 100)).isTrue();
+        assertThat(detector.answeredSince(N2, 101)).isFalse();
+        assertThat(detector.answeredSince(N3, 0)).isFalse();
+    }
+
+    @Test
     void aPeerThatAnswersForTheFirstTimeJoinsWithoutHealing() {
         failTimes(N2, 3); // still starting when this node came up
         assertThat(detector.state()).isEqualTo(ClusterState.PARTITIONED);

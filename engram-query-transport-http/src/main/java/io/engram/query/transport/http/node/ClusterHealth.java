@@ -32,6 +32,7 @@ final class ClusterHealth implements HealthReporter {
     private final QueryMetrics metrics;
     private final PeerTransports transports;
     private final Optional<URI> transportListen;
+    private final PeerMembership membership;
 
     ClusterHealth(
             NodeConfig config,
@@ -42,7 +43,8 @@ final class ClusterHealth implements HealthReporter {
             ReplicaSelector selector,
             QueryMetrics metrics,
             PeerTransports transports,
-            Optional<URI> transportListen) {
+            Optional<URI> transportListen,
+            PeerMembership membership) {
         this.config = config;
         this.held = held;
         this.plugins = List.copyOf(plugins);
@@ -52,6 +54,7 @@ final class ClusterHealth implements HealthReporter {
         this.metrics = metrics;
         this.transports = transports;
         this.transportListen = transportListen;
+        this.membership = membership;
     }
 
     @Override
@@ -73,6 +76,11 @@ final class ClusterHealth implements HealthReporter {
             peer.put("node", node.value());
             peer.put("url", config.nodes().get(node).toString());
             peer.put("reachable", up);
+            io.engram.query.planner.membership.Gossip view = membership.view(node);
+            if (view != null) {
+                peer.put("membership", view.state().wireName());
+                peer.put("incarnation", view.incarnation());
+            }
             peer.put("transport", transports.transportTo(node));
             peer.put("breaker", callPolicy.state(node));
             peer.put("latency_score_ms", round(selector.score(node)));
@@ -89,6 +97,7 @@ final class ClusterHealth implements HealthReporter {
         transport.put("type", config.transportType());
         transportListen.ifPresent(address -> transport.put("listen", address.toString()));
         out.put("transport", transport);
+        out.put("membership", membership.health());
         out.put("spaces", held.stream().map(MemorySpaceId::value).toList());
         out.put("peers", peers);
         out.put("plugins", plugins.stream().map(ClusterHealth::plugin).toList());

@@ -63,7 +63,7 @@ public final class EngramNode implements AutoCloseable {
     private final Optional<TransportServer> transportServer;
     private final Transport transport;
     private final QueryNode queryNode;
-    private final PeerProber prober;
+    private final PeerMembership membership;
     private final Set<MemorySpaceId> held;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -73,14 +73,14 @@ public final class EngramNode implements AutoCloseable {
             Optional<TransportServer> transportServer,
             Transport transport,
             QueryNode queryNode,
-            PeerProber prober,
+            PeerMembership membership,
             Set<MemorySpaceId> held) {
         this.config = config;
         this.server = server;
         this.transportServer = transportServer;
         this.transport = transport;
         this.queryNode = queryNode;
-        this.prober = prober;
+        this.membership = membership;
         this.held = held;
     }
 
@@ -169,6 +169,7 @@ public final class EngramNode implements AutoCloseable {
                 throw e;
             }
         }
+        PeerMembership membership = new PeerMembership(config, queryNode.partitionDetector(), queryNode.scheduler());
         ClusterHealth health = new ClusterHealth(
                 config,
                 held,
@@ -178,7 +179,8 @@ public final class EngramNode implements AutoCloseable {
                 injector.getInstance(ReplicaSelector.class),
                 injector.getInstance(QueryMetrics.class),
                 transport,
-                transportServer.map(TransportServer::address));
+                transportServer.map(TransportServer::address),
+                membership);
 
         HttpServerConfig serverConfig = new HttpServerConfig(
                 config.host(),
@@ -198,6 +200,7 @@ public final class EngramNode implements AutoCloseable {
                     queryNode.queryService(),
                     new LocalPartitionHandler(queryNode.localPartitions()),
                     health,
+                    membership.endpoint(),
                     registry);
             server.start();
         } catch (RuntimeException e) {
@@ -206,8 +209,7 @@ public final class EngramNode implements AutoCloseable {
             closeAfter(transport, e);
             throw e;
         }
-        PeerProber prober = new PeerProber(config, queryNode.partitionDetector(), queryNode.scheduler());
-        prober.start();
+        membership.start();
         transport.lookUpPeers();
         if (config.servesPlainHttpOffLoopback()) {
             LOG.warn(
@@ -225,7 +227,7 @@ public final class EngramNode implements AutoCloseable {
                 held.size(),
                 directory.assignments().size(),
                 held.stream().map(MemorySpaceId::value).collect(Collectors.joining(", ")));
-        return new EngramNode(config, server, transportServer, transport, queryNode, prober, held);
+        return new EngramNode(config, server, transportServer, transport, queryNode, membership, held);
     }
 
     static SpaceDirectory directory(NodeConfig config) {
@@ -288,7 +290,7 @@ public final class EngramNode implements AutoCloseable {
 
     /**
      * Stops accepting, lets in-flight queries finish up to {@code http.stop_timeout_ms}, then releases everything in
-     * the reverse order of start (prober, tcp listener, server, the query node's threads, transports), even when a step
+     * the reverse order of start (peer membership, tcp listener, server, the query node's threads, transports), even when a step
      * fails (the
      * first failure is thrown after the rest are released). The tcp listener stops first, so peers fail over at once
      * rather than wait on a node that is going away. Closing again does nothing.
@@ -301,7 +303,7 @@ public final class EngramNode implements AutoCloseable {
         RuntimeException failure = null;
         Runnable stopTransportServer = () -> transportServer.ifPresent(TransportServer::close);
         for (Runnable step : List.<Runnable>of(
-                prober::close, stopTransportServer, server::stop, queryNode::close, transport::close)) {
+                membership::close, stopTransportServer, server::stop, queryNode::close, transport::close)) {
             try {
                 step.run();
             } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import io.engram.query.api.NodeId;
 import io.engram.query.executor.config.ConfigReader;
 import io.engram.query.executor.config.QueryConfig;
 import io.engram.query.executor.engine.SyntheticSpec;
+import io.engram.query.planner.membership.MembershipConfig;
 import io.engram.query.spi.SpaceAssignment;
 import io.engram.query.transport.http.tls.TlsConfig;
 import java.io.IOException;
@@ -35,7 +36,8 @@ import java.util.Set;
  * @param explicitSpaces {@code [[cluster.spaces]]}: listed assignments; empty means rendezvous hashing
  * @param replicationFactor {@code cluster.replication_factor}: copies per space under rendezvous hashing
  * @param clusterToken from {@code ENGRAM_CLUSTER_TOKEN} or {@code cluster.token_file}
- * @param probeInterval {@code cluster.probe_interval_ms}: how often peers' health is probed
+ * @param membership how peers' health is followed (SWIM): {@code cluster.probe_interval_ms}, {@code
+ *     cluster.probe_timeout_ms}, {@code cluster.indirect_probes}, {@code cluster.suspicion_timeout_ms}
  * @param dimensions {@code engine.dimensions}
  * @param dataFile {@code engine.data}: a JSON Lines file of memories
  * @param dataSpaces {@code engine.spaces}: the spaces of the data file (when {@code cluster.spaces} lists none)
@@ -67,7 +69,7 @@ public record NodeConfig(
         List<SpaceAssignment> explicitSpaces,
         int replicationFactor,
         Optional<String> clusterToken,
-        Duration probeInterval,
+        MembershipConfig membership,
         int dimensions,
         Optional<Path> dataFile,
         List<MemorySpaceId> dataSpaces,
@@ -90,6 +92,7 @@ public record NodeConfig(
 
     public NodeConfig {
         requireNonNull(nodeId, "node id is null");
+        requireNonNull(membership, "membership is null");
         requireNonNull(pluginsDirectory, "plugins directory is null");
         requireNonNull(tls, "tls is null");
         // In the file's order (Map.copyOf would not keep it): peers are listed and probed in that order.
@@ -107,7 +110,7 @@ public record NodeConfig(
     public String toString() {
         return "NodeConfig[nodeId=" + nodeId + ", host=" + host + ", port=" + port + ", nodes=" + nodes
                 + ", explicitSpaces=" + explicitSpaces + ", replicationFactor=" + replicationFactor + ", clusterToken="
-                + clusterToken.map(t -> "***").orElse("none") + ", probeInterval=" + probeInterval + ", dimensions="
+                + clusterToken.map(t -> "***").orElse("none") + ", membership=" + membership + ", dimensions="
                 + dimensions + ", dataFile=" + dataFile + ", dataSpaces=" + dataSpaces + ", synthetic=" + synthetic
                 + ", maxBodyBytes=" + maxBodyBytes + ", apiToken="
                 + apiToken.map(t -> "***").orElse("none")
@@ -218,7 +221,7 @@ public record NodeConfig(
         if (token.isEmpty() && tokenFile.isPresent()) {
             token = readSecret(r, "cluster.token_file", base.resolve(tokenFile.get()));
         }
-        Duration probeInterval = Duration.ofMillis(r.longValue("cluster.probe_interval_ms", 1000, 50, 600_000));
+        MembershipConfig membership = membership(r);
 
         int dimensions = r.intValue("engine.dimensions", 768, 1, 65_536);
         Optional<Path> data =
@@ -333,7 +336,7 @@ public record NodeConfig(
                 explicit,
                 replicationFactor,
                 token,
-                probeInterval,
+                membership,
                 dimensions,
                 data,
                 dataSpaces,
@@ -351,6 +354,30 @@ public record NodeConfig(
                 tls,
                 allowInsecure,
                 query);
+    }
+
+    /** The SWIM keys; the probe timeout defaults to 200 ms or less than half the interval, whichever is shorter. */
+    private static MembershipConfig membership(ConfigReader r) {
+        long interval =
+                r.longValue("cluster.probe_interval_ms", MembershipConfig.DEFAULT_INTERVAL.toMillis(), 50, 600_000);
+        long probeTimeout = r.longValue(
+                "cluster.probe_timeout_ms",
+                Math.min(MembershipConfig.DEFAULT_PROBE_TIMEOUT.toMillis(), interval / 2),
+                1,
+                599_999);
+        int indirect = r.intValue("cluster.indirect_probes", MembershipConfig.DEFAULT_INDIRECT_PROBES, 0, 16);
+        long suspicion = r.longValue(
+                "cluster.suspicion_timeout_ms", MembershipConfig.DEFAULT_SUSPICION_TIMEOUT.toMillis(), 1, 3_600_000);
+        if (probeTimeout >= interval) {
+            r.problem("cluster.probe_timeout_ms (" + probeTimeout + ") must be less than cluster.probe_interval_ms ("
+                    + interval + ")");
+            probeTimeout = interval / 2;
+        }
+        return MembershipConfig.of(
+                Duration.ofMillis(interval),
+                Duration.ofMillis(Math.max(1, probeTimeout)),
+                indirect,
+                Duration.ofMillis(suspicion));
     }
 
     private static NodeId nodeId(ConfigReader r, String key, String value) {

@@ -58,6 +58,18 @@ public final class EngramHttpServer {
             PartitionQueryHandler partitionHandler,
             HealthReporter health,
             MetricRegistry registry) {
+        this(config, tls, queryService, partitionHandler, health, MembershipEndpoint.NONE, registry);
+    }
+
+    /** As above, answering the peer-health protocol's messages with {@code membership}. */
+    public EngramHttpServer(
+            HttpServerConfig config,
+            Optional<TlsConfig> tls,
+            QueryService queryService,
+            PartitionQueryHandler partitionHandler,
+            HealthReporter health,
+            MembershipEndpoint membership,
+            MetricRegistry registry) {
         this.config = requireNonNull(config, "config is null");
         this.scheme = tls.isPresent() ? "https" : "http";
         QueuedThreadPool threads = new QueuedThreadPool();
@@ -82,7 +94,7 @@ public final class EngramHttpServer {
         connector.setPort(config.port());
         server.addConnector(connector);
         server.setHandler(new GracefulHandler(
-                new EngramRequestHandler(config, queryService, partitionHandler, health, registry)));
+                new EngramRequestHandler(config, queryService, partitionHandler, health, membership, registry)));
         server.setStopTimeout(config.stopTimeout().toMillis());
         server.setStopAtShutdown(false);
     }

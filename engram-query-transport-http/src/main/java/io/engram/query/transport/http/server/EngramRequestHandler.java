@@ -51,6 +51,7 @@ final class EngramRequestHandler extends Handler.Abstract {
     static final String PARTITION_PATH = "/internal/v1/partition-query";
     static final String NODE_PATH = "/internal/v1/node-query";
     static final String HEALTH_PATH = "/cluster/health";
+    static final String MEMBERSHIP_PATH = "/internal/v1/membership";
     static final String METRICS_PATH = "/metrics";
     static final String DEADLINE_HEADER = "Engram-Deadline-Ms";
     static final String PARTITION_CANCEL_PATH = "/internal/v1/partition-cancel";
@@ -74,6 +75,8 @@ final class EngramRequestHandler extends Handler.Abstract {
             "POST",
             HEALTH_PATH,
             "GET",
+            MEMBERSHIP_PATH,
+            "POST",
             METRICS_PATH,
             "GET");
 
@@ -81,6 +84,7 @@ final class EngramRequestHandler extends Handler.Abstract {
     private final QueryService queryService;
     private final PartitionQueryHandler partitionHandler;
     private final HealthReporter health;
+    private final MembershipEndpoint membership;
     private final PrometheusTextRenderer metrics;
     private final WireFormat json;
     private final WireFormat smile;
@@ -110,8 +114,10 @@ final class EngramRequestHandler extends Handler.Abstract {
             QueryService queryService,
             PartitionQueryHandler partitionHandler,
             HealthReporter health,
+            MembershipEndpoint membership,
             MetricRegistry registry) {
         this.config = requireNonNull(config, "config is null");
+        this.membership = requireNonNull(membership, "membership is null");
         this.queryService = requireNonNull(queryService, "query service is null");
         this.partitionHandler = requireNonNull(partitionHandler, "partition handler is null");
         this.health = requireNonNull(health, "health reporter is null");
@@ -145,6 +151,7 @@ final class EngramRequestHandler extends Handler.Abstract {
                                         NODE_PATH,
                                         PARTITION_CANCEL_PATH,
                                         HEALTH_PATH,
+                                        MEMBERSHIP_PATH,
                                         METRICS_PATH)));
             }
             if (!method.equals(request.getMethod())) {
@@ -160,6 +167,7 @@ final class EngramRequestHandler extends Handler.Abstract {
                 case NODE_PATH -> nodeQuery(exchange);
                 case PARTITION_CANCEL_PATH -> cancelPartition(exchange);
                 case HEALTH_PATH -> exchange.send(200, WireFormat.JSON_MEDIA_TYPE, json.write(health.health()));
+                case MEMBERSHIP_PATH -> membership(exchange);
                 default ->
                     exchange.send(
                             200,
@@ -302,6 +310,19 @@ final class EngramRequestHandler extends Handler.Abstract {
                         exchange.send(200, format.mediaType(), writer.apply(format, answer));
                     }
                 });
+    }
+
+    /** One message of the peer-health protocol, guarded by the cluster token; JSON both ways. */
+    private void membership(Exchange exchange) {
+        clusterToken.ifPresent(token -> token.check(exchange.header(HttpHeader.AUTHORIZATION)));
+        requireMediaType(exchange, json);
+        readBody(exchange).thenCompose(membership::answer).whenComplete((answer, failure) -> {
+            if (failure != null) {
+                exchange.fail(failure);
+            } else {
+                exchange.send(200, WireFormat.JSON_MEDIA_TYPE, answer);
+            }
+        });
     }
 
     /** A caller cancels one of its partition calls: 204 whether it still ran or had already ended. */

@@ -22,7 +22,7 @@ class DefaultTomlTest {
         assertThat(config.listen()).isEqualTo("127.0.0.1:7401");
         assertThat(config.replicationFactor()).isEqualTo(1);
         assertThat(config.clusterToken()).isEmpty();
-        assertThat(config.probeInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.membership()).isEqualTo(io.engram.query.planner.membership.MembershipConfig.defaults());
         assertThat(config.dimensions()).isEqualTo(768);
         assertThat(config.dataFile()).isEmpty();
         assertThat(config.synthetic()).isEmpty();

@@ -95,6 +95,7 @@ final class LoopbackCluster implements AutoCloseable {
         private final Map<String, String> tokens = new LinkedHashMap<>();
         private int replicationFactor = 1;
         private String extraToml = "";
+        private String clusterToml = "";
         private String queryToml = "";
 
         private Builder(SyntheticSpec spec) {
@@ -125,6 +126,12 @@ final class LoopbackCluster implements AutoCloseable {
         }
 
         /** TOML appended to every configuration, e.g. {@code [[cluster.spaces]]} tables. */
+        /** Lines of the {@code [cluster]} table instead of the default that stops probing. */
+        Builder clusterToml(String toml) {
+            this.clusterToml = requireNonNull(toml, "toml is null");
+            return this;
+        }
+
         Builder extraToml(String toml) {
             this.extraToml = toml;
             return this;
@@ -176,8 +183,9 @@ final class LoopbackCluster implements AutoCloseable {
             toml.append("[cluster]\nreplication_factor = ")
                     .append(replicationFactor)
                     .append('\n');
-            // Long enough that no probe runs during a test: each test controls what the detector learns.
-            toml.append("probe_interval_ms = 600000\n\n");
+            // By default long enough that no probe runs during a test: each test controls what the detector learns.
+            toml.append(clusterToml.isEmpty() ? "probe_interval_ms = 600000\n" : clusterToml)
+                    .append("\n\n");
             ports.forEach((node, port) -> appendNode(toml, node, url(port)));
             external.forEach((node, url) -> appendNode(toml, node, url));
             toml.append(NodeConfig.engineToml(spec));

@@ -43,6 +43,14 @@ final class FakePeer implements AutoCloseable {
             return t;
         }));
         server.createContext("/cluster/health", e -> send(e, 200, "application/json", "{\"status\":\"ok\"}"));
+        // healthy as far as peer health goes (its data is what is hostile): it answers every membership probe
+        server.createContext(
+                "/internal/v1/membership",
+                e -> send(
+                        e,
+                        200,
+                        "application/json",
+                        "{\"from\":\"n3\",\"incarnation\":0,\"target_reached\":true,\"gossip\":[]}"));
         server.createContext("/internal/v1/partition-query", e -> partition(e, false));
         server.createContext("/internal/v1/node-query", e -> partition(e, true));
         server.start();

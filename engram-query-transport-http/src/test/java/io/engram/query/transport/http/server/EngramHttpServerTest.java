@@ -539,7 +539,7 @@ class EngramHttpServerTest {
                 404,
                 "no endpoint at '/v2/query'; known: /v1/query,"
                         + " /internal/v1/partition-query, /internal/v1/node-query, /internal/v1/partition-cancel,"
-                        + " /cluster/health, /metrics");
+                        + " /cluster/health, /internal/v1/membership, /metrics");
         HttpResponse<String> wrongMethod = get("/v1/query");
         assertProblem(wrongMethod, 405, "/v1/query accepts POST, got GET");
         assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
