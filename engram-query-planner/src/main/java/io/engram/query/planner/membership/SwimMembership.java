@@ -27,20 +27,25 @@ import java.util.concurrent.atomic.AtomicLong;
  *       hear is skipped: query traffic is evidence too.
  *   <li>No ack within the probe timeout: {@code indirectProbes} other peers are asked to probe it. No one reached it:
  *       it becomes {@link MemberState#SUSPECT}, which changes nothing for queries yet.
- *   <li>A suspect that does not refute within the suspicion timeout is declared {@link MemberState#DEAD}; the news is
- *       pushed at once to a few peers, each of which pushes it on once, so every node knows within milliseconds.
- *   <li>News travels piggybacked on probes and acks, each piece on about {@code retransmits × log2(n)} messages.
- *       A node that hears it is suspected or dead raises its incarnation and spreads that it is alive, which
- *       overrides the older news everywhere: one lost probe or a pause shorter than the suspicion timeout evicts no
- *       one. A node that restarted refutes the same way on its first exchange.
+ *   <li>A suspect that does not refute within the suspicion timeout is declared {@link MemberState#DEAD}.
+ *   <li>News travels piggybacked on probes and acks, each piece on about {@code retransmits × log2(n)} messages; a
+ *       change (a suspicion, a death, a refutation) is also pushed at once to {@value #PUSH_FANOUT} peers by the node
+ *       that makes it and by each node that learns it (a suspicion also to the suspect), so it reaches every node in
+ *       milliseconds whatever the cluster's size, while a healthy cluster still sends one probe per node per period.
+ *   <li>A node that hears it is suspected or dead raises its incarnation and spreads that it is alive, which overrides
+ *       the older news everywhere: one lost probe or a pause shorter than the suspicion timeout evicts no one. A node
+ *       that restarted refutes the same way on its first exchange.
  * </ul>
  *
  * <p>Thread-safe: periods, incoming messages and acks may arrive on any thread. It keeps no timer of its own: a
  * suspicion is checked at each period and each message, and the {@link MembershipNetwork} bounds every exchange.
  */
 public final class SwimMembership {
-    /** How many peers a death is pushed to at once, by the node that declares it and by each node that learns it. */
-    static final int DEATH_PUSH_FANOUT = 3;
+    /**
+     * How many peers a change (a suspicion, a death, a refutation) is pushed to at once, by the node that makes it and
+     * by each node that learns it, so it spreads in milliseconds rather than in periods.
+     */
+    static final int PUSH_FANOUT = 3;
 
     private final NodeId self;
     private final MembershipConfig config;
@@ -105,15 +110,15 @@ public final class SwimMembership {
     /** One protocol period: declares overdue suspects dead, then probes the next peer. Call every interval. */
     public void runPeriod() {
         long now = ticker.nanoTime();
-        List<NodeId> died;
+        Changes changes = new Changes();
         NodeId target;
         Ping ping;
         synchronized (this) {
-            died = expireSuspicions(now);
+            expireSuspicions(now, changes);
             target = nextTarget(now);
             ping = target == null ? null : new Ping(self, incarnation, gossipFor(target));
         }
-        died.forEach(this::announceDeath);
+        announce(changes);
         if (target == null) {
             return;
         }
@@ -224,6 +229,7 @@ public final class SwimMembership {
     }
 
     private void suspect(NodeId target) {
+        Changes changes = new Changes();
         synchronized (this) {
             Member m = members.get(target);
             if (m.state != MemberState.ALIVE) {
@@ -231,28 +237,40 @@ public final class SwimMembership {
             }
             m.state = MemberState.SUSPECT;
             m.suspectedAtNanos = ticker.nanoTime();
-            spread(new Gossip(target, MemberState.SUSPECT, m.incarnation));
+            Gossip news = new Gossip(target, MemberState.SUSPECT, m.incarnation);
+            spread(news);
+            changes.pushed.add(news);
         }
+        announce(changes);
     }
 
-    /** Pushes news of a death to a few peers at once rather than waiting for the next periods to carry it. */
-    private void announceDeath(NodeId dead) {
-        listener.dead(dead);
-        List<NodeId> peers;
-        synchronized (this) {
-            peers = pickPeers(DEATH_PUSH_FANOUT, dead);
-        }
-        for (NodeId peer : peers) {
-            Ping ping;
+    /**
+     * Tells the listener, and pushes each change to a few peers at once (a suspicion also to the suspect itself: if it
+     * is alive after all, a lost probe say, it refutes at once) rather than waiting for the next periods to carry it.
+     */
+    private void announce(Changes changes) {
+        changes.alive.forEach(listener::alive);
+        changes.died.forEach(listener::dead);
+        for (Gossip news : changes.pushed) {
+            List<NodeId> peers;
             synchronized (this) {
-                ping = new Ping(self, incarnation, gossipFor(peer));
+                peers = new ArrayList<>(pickPeers(PUSH_FANOUT, news.node()));
             }
-            requestsSent.incrementAndGet();
-            network.ping(peer, ping, config.probeTimeout()).whenComplete((ack, failure) -> {
-                if (ack != null) {
-                    heard(ack);
+            if (news.state() == MemberState.SUSPECT) {
+                peers.add(news.node());
+            }
+            for (NodeId peer : peers) {
+                Ping ping;
+                synchronized (this) {
+                    ping = new Ping(self, incarnation, gossipFor(peer));
                 }
-            });
+                requestsSent.incrementAndGet();
+                network.ping(peer, ping, config.probeTimeout()).whenComplete((ack, failure) -> {
+                    if (ack != null) {
+                        heard(ack);
+                    }
+                });
+            }
         }
     }
 
@@ -262,31 +280,31 @@ public final class SwimMembership {
 
     /** A message from {@code from}: direct evidence that it lives, and its news. */
     private void heard(NodeId from, long fromIncarnation, List<Gossip> gossip) {
-        List<NodeId> alive = new ArrayList<>();
-        List<NodeId> died = new ArrayList<>();
+        Changes changes = new Changes();
         synchronized (this) {
             long now = ticker.nanoTime();
             for (Gossip g : gossip) {
-                merge(g, now, alive, died);
+                merge(g, now, changes);
             }
             Member sender = members.get(from);
             if (sender != null) {
-                merge(new Gossip(from, MemberState.ALIVE, fromIncarnation), now, alive, died);
-                if (sender.state != MemberState.DEAD && !alive.contains(from)) {
-                    alive.add(from);
+                merge(new Gossip(from, MemberState.ALIVE, fromIncarnation), now, changes);
+                if (sender.state != MemberState.DEAD && !changes.alive.contains(from)) {
+                    changes.alive.add(from);
                 }
             }
-            died.addAll(expireSuspicions(now));
+            expireSuspicions(now, changes);
         }
-        alive.forEach(listener::alive);
-        died.forEach(this::announceDeath);
+        announce(changes);
     }
 
-    private void merge(Gossip g, long now, List<NodeId> alive, List<NodeId> died) {
+    private void merge(Gossip g, long now, Changes changes) {
         if (g.node().equals(self)) {
             if (g.state() != MemberState.ALIVE && g.incarnation() >= incarnation) {
                 incarnation = g.incarnation() + 1;
-                spread(new Gossip(self, MemberState.ALIVE, incarnation));
+                Gossip refutation = new Gossip(self, MemberState.ALIVE, incarnation);
+                spread(refutation);
+                changes.pushed.add(refutation);
             }
             return;
         }
@@ -301,24 +319,34 @@ public final class SwimMembership {
             m.suspectedAtNanos = now;
         }
         spread(g);
+        if (g.state() != before) {
+            changes.pushed.add(g);
+        }
         if (g.state() == MemberState.DEAD && before != MemberState.DEAD) {
-            died.add(g.node());
+            changes.died.add(g.node());
         } else if (g.state() == MemberState.ALIVE && before != MemberState.ALIVE) {
-            alive.add(g.node());
+            changes.alive.add(g.node());
         }
     }
 
-    private List<NodeId> expireSuspicions(long now) {
-        List<NodeId> died = new ArrayList<>();
+    private void expireSuspicions(long now, Changes changes) {
         long timeout = config.suspicionTimeout().toNanos();
         members.forEach((node, m) -> {
             if (m.state == MemberState.SUSPECT && now - m.suspectedAtNanos >= timeout) {
                 m.state = MemberState.DEAD;
-                spread(new Gossip(node, MemberState.DEAD, m.incarnation));
-                died.add(node);
+                Gossip news = new Gossip(node, MemberState.DEAD, m.incarnation);
+                spread(news);
+                changes.died.add(node);
+                changes.pushed.add(news);
             }
         });
-        return died;
+    }
+
+    /** What one step changed, acted on once the lock is released. */
+    private static final class Changes {
+        final List<NodeId> alive = new ArrayList<>();
+        final List<NodeId> died = new ArrayList<>();
+        final List<Gossip> pushed = new ArrayList<>();
     }
 
     private NodeId nextTarget(long now) {
