@@ -11,6 +11,7 @@ import io.prometheus.client.Collector;
 import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.Collector.MetricFamilySamples.Sample;
 import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Predicate;
 import io.prometheus.client.dropwizard.DropwizardExports;
 import io.prometheus.client.exporter.common.TextFormat;
 import io.prometheus.client.hotspot.DefaultExports;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -37,6 +39,12 @@ import java.util.TreeMap;
 public final class PrometheusTextRenderer {
     /** {@code text/plain; version=0.0.4; charset=utf-8}. */
     public static final String CONTENT_TYPE = TextFormat.CONTENT_TYPE_004;
+
+    /**
+     * simpleclient writes a counter's {@code _created} samples in the 0.0.4 text format as a gauge family of their own
+     * ({@code jvm_memory_pool_allocated_bytes_created}): timestamps that only OpenMetrics gives a meaning. Left out.
+     */
+    private static final Predicate<String> NOT_CREATED = name -> !name.endsWith("_created");
 
     private static final MetricFilter NOT_BUCKETED = (name, metric) -> !(metric instanceof BucketCounts);
 
@@ -74,7 +82,12 @@ public final class PrometheusTextRenderer {
             families.add(new MetricFamilySamples(family.name, type, help(family.name), family.samples));
         }
         families.addAll(histograms());
-        families.addAll(Collections.list(jvm.metricFamilySamples()));
+        for (MetricFamilySamples family : Collections.list(jvm.metricFamilySamples())) {
+            MetricFamilySamples kept = family.filter(NOT_CREATED);
+            if (kept != null) {
+                families.add(kept);
+            }
+        }
         families.sort((a, b) -> a.name.compareTo(b.name));
         try {
             TextFormat.write004(out, Collections.enumeration(families));
@@ -100,7 +113,7 @@ public final class PrometheusTextRenderer {
             leNames.add("le");
             for (int i = 0; i <= bounds.size(); i++) {
                 List<String> leValues = new ArrayList<>(parsed.labelValues());
-                leValues.add(i < bounds.size() ? Collector.doubleToGoString(bounds.get(i)) : "+Inf");
+                leValues.add(i < bounds.size() ? le(bounds.get(i)) : "+Inf");
                 samples.add(new Sample(base + "_bucket", leNames, leValues, cumulative[i]));
             }
             // _count from the same read as the buckets, so that it always equals the +Inf bucket
@@ -112,6 +125,17 @@ public final class PrometheusTextRenderer {
         byFamily.forEach((name, samples) ->
                 families.add(new MetricFamilySamples(name, Collector.Type.HISTOGRAM, help(name), samples)));
         return families;
+    }
+
+    /**
+     * A bucket bound as Java prints it ({@code 0.005}, {@code 1.0}), but without an exponent: {@code 0.0001}, not
+     * {@code 1.0E-4}, so the label reads as the number it is.
+     */
+    static String le(double bound) {
+        String text = Collector.doubleToGoString(bound);
+        return text.contains("E")
+                ? BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString()
+                : text;
     }
 
     private String help(String family) {
