@@ -38,9 +38,10 @@ class BenchmarksSmokeTest {
                 .measurementTime(TimeValue.milliseconds(100))
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT)
-                // planner
+                // planner; nodes also for the cluster scale
                 .param("spaces", "100")
                 .param("nodes", "10")
+                .param("spacesPerNode", "2")
                 // engine
                 .param("memories", "1000")
                 .param("seeds", "1")

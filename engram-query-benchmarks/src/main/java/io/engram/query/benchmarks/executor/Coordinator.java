@@ -13,6 +13,7 @@ import io.engram.query.executor.config.QueryConfig;
 import io.engram.query.executor.engine.EmbeddedQueryEngine;
 import io.engram.query.executor.engine.MemoryStore;
 import io.engram.query.executor.metrics.QueryMetrics;
+import io.engram.query.planner.QueryPlanner;
 import io.engram.query.planner.embedded.StaticSpaceDirectory;
 import io.engram.query.spi.SpaceAssignment;
 import io.engram.query.spi.Transport;
@@ -43,6 +44,10 @@ final class Coordinator implements AutoCloseable {
 
     QueryService service() {
         return injector.getInstance(QueryService.class);
+    }
+
+    QueryPlanner planner() {
+        return injector.getInstance(QueryPlanner.class);
     }
 
     QueryMetrics metrics() {

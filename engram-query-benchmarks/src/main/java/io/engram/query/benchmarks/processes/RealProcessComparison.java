@@ -31,11 +31,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * One node holding every space against a 3-node cluster holding the same spaces, as real processes started from
- * {@code engram-query.jar}: the CPU all node processes spend per query, and the client's latency.
+ * One node holding every space against a cluster (3 nodes by default) holding the same spaces, as real processes
+ * started from {@code engram-query.jar}: the CPU all node processes spend per query, and the client's latency.
  *
- * <p>{@code local} is one node holding all 6 spaces; {@code cluster} is 3 nodes holding 2 spaces each (replication
- * factor 1), asked through the first of them, which coordinates. Both generate the same synthetic data (the same spec
+ * <p>{@code local} is one node holding all 6 spaces; {@code cluster} is 3 nodes holding 2 spaces each (by default;
+ * replication factor 1), asked through the first of them, which coordinates. Both generate the same synthetic data (the same spec
  * on every node: a space's memories and edges, 10% of them to other spaces, do not depend on which node generates
  * it), and the first answers of each query are compared between the two before anything is measured. Both run
  * during the whole program and take turns in slices of {@code --slice-ms}, which side goes first alternating, so they
@@ -53,8 +53,10 @@ import java.util.stream.Stream;
  * all sides; each comparison row names its transport and holds the same local figures.
  *
  * <p>Usage: {@code RealProcessComparison [--jar engram-query-transport-http/target/engram-query.jar] [--transports
- * tcp,http] [--warmup-s 60] [--measure-s 10] [--slice-ms 2500] [--concurrency 4,16] [--memories 2000] [--json FILE]};
- * {@code --warmup-s} and {@code --measure-s} are per side (and per query and concurrency, for the latter).
+ * tcp,http] [--warmup-s 60] [--measure-s 10] [--slice-ms 2500] [--concurrency 4,16] [--memories 2000] [--spaces 6]
+ * [--nodes 3] [--dimensions 128] [--json FILE]}; {@code --warmup-s} and {@code --measure-s} are per side (and per query
+ * and concurrency, for the latter). {@code --spaces} and {@code --nodes} size the cluster (the spaces a multiple of the
+ * nodes): issue 21's real-process scale test is {@code --spaces 48 --nodes 8 --memories 100 --dimensions 32}.
  */
 public final class RealProcessComparison {
     static final int SPACES = 6;
@@ -77,8 +79,18 @@ public final class RealProcessComparison {
      */
     static final int MAX_QUEUED_PARTITIONS = 1024;
 
-    private static final List<String> OPTIONS =
-            List.of("jar", "transports", "warmup-s", "measure-s", "slice-ms", "concurrency", "memories", "json");
+    private static final List<String> OPTIONS = List.of(
+            "jar",
+            "transports",
+            "warmup-s",
+            "measure-s",
+            "slice-ms",
+            "concurrency",
+            "memories",
+            "spaces",
+            "nodes",
+            "dimensions",
+            "json");
     /** {@code transport.type} values a cluster can be started with. */
     static final List<String> TRANSPORTS = List.of("tcp", "http");
 
@@ -101,6 +113,13 @@ public final class RealProcessComparison {
         long measureNanos = TimeUnit.SECONDS.toNanos(positive(options, "measure-s", 10));
         long sliceNanos = TimeUnit.MILLISECONDS.toNanos(positive(options, "slice-ms", 2500));
         int memories = (int) positive(options, "memories", 2000);
+        int spaceCount = (int) positive(options, "spaces", SPACES);
+        int clusterNodes = (int) positive(options, "nodes", CLUSTER_NODES);
+        int dimensions = (int) positive(options, "dimensions", DIMENSIONS);
+        if (clusterNodes < 2 || spaceCount % clusterNodes != 0) {
+            throw new IllegalArgumentException("--spaces must be a multiple of --nodes, and --nodes at least 2, got "
+                    + spaceCount + " spaces on " + clusterNodes + " nodes");
+        }
         List<Integer> concurrency = Arrays.stream(
                         options.getOrDefault("concurrency", "4,16").split(","))
                 .map(String::trim)
@@ -119,9 +138,9 @@ public final class RealProcessComparison {
         }
 
         SyntheticSpec data = new SyntheticSpec(
-                SPACES,
+                spaceCount,
                 memories,
-                DIMENSIONS,
+                dimensions,
                 Math.min(CLUSTERS, memories),
                 EDGES_PER_MEMORY,
                 CROSS_SPACE_EDGE_FRACTION,
@@ -143,10 +162,10 @@ public final class RealProcessComparison {
         dataNode.put("cross_space_edge_fraction", data.crossSpaceEdgeFraction());
         dataNode.put("seed", data.seed());
         ObjectNode setups = report.putObject("setups");
-        setups.putObject("local").put("nodes", 1).put("spaces_per_node", SPACES);
+        setups.putObject("local").put("nodes", 1).put("spaces_per_node", spaceCount);
         setups.putObject("cluster")
-                .put("nodes", CLUSTER_NODES)
-                .put("spaces_per_node", SPACES / CLUSTER_NODES)
+                .put("nodes", clusterNodes)
+                .put("spaces_per_node", spaceCount / clusterNodes)
                 .put("replication_factor", 1);
         report.put("node_jvm_options", String.join(" ", NodeProcesses.JVM_OPTIONS));
         report.put("max_concurrent_queries", MAX_CONCURRENT_QUERIES);
@@ -187,7 +206,7 @@ public final class RealProcessComparison {
                                 dir.resolve("cluster-" + transport),
                                 jar,
                                 data,
-                                assignment(data, CLUSTER_NODES),
+                                assignment(data, clusterNodes),
                                 transport,
                                 extraToml,
                                 load.http()));
@@ -257,7 +276,7 @@ public final class RealProcessComparison {
         return report;
     }
 
-    /** Spaces {@code s1 .. s6} over {@code n1 .. n<nodes>}, in consecutive runs of equal size. */
+    /** Spaces {@code s1 .. s<spaces>} over {@code n1 .. n<nodes>}, in consecutive runs of equal size. */
     static Map<String, List<String>> assignment(SyntheticSpec data, int nodes) {
         Map<String, List<String>> byNode = new LinkedHashMap<>();
         List<MemorySpaceId> spaces = new SyntheticDataGenerator(data).spaces();
@@ -486,7 +505,7 @@ public final class RealProcessComparison {
                 c.path("throughput_ratio").asDouble());
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
@@ -508,7 +527,8 @@ public final class RealProcessComparison {
                 args,
                 OPTIONS,
                 "RealProcessComparison [--jar FILE] [--transports tcp,http] [--warmup-s N]"
-                        + " [--measure-s N] [--slice-ms N] [--concurrency N,N] [--memories N] [--json FILE]");
+                        + " [--measure-s N] [--slice-ms N] [--concurrency N,N] [--memories N] [--spaces N] [--nodes N]"
+                        + " [--dimensions N] [--json FILE]");
     }
 
     /** One side's slices of one query and concurrency, added up. */

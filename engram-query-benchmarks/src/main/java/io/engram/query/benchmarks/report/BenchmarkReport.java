@@ -38,6 +38,13 @@ public final class BenchmarkReport {
     static final String TAIL_JSON = "tail-at-scale.json";
     static final String INTERLEAVED_JSON = "interleaved.json";
     static final String REAL_PROCESSES_JSON = "real-processes.json";
+    /** {@code RealProcessComparison --nodes 8 --spaces 48 ...}: issue 21's real-process scale test. */
+    static final String REAL_PROCESSES_SCALE_JSON = "real-processes-scale.json";
+
+    static final String CLUSTER_SCALE_JSON = "cluster-scale.json";
+    static final String IDLE_CLUSTER_JSON = "idle-cluster.json";
+    /** The plot of {@code ClusterScale}'s costs against cluster size, written beside the page. */
+    static final String CLUSTER_SCALE_PNG = "benchmarks-cluster-scale.png";
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final List<Entry> entries = new ArrayList<>();
@@ -45,6 +52,9 @@ public final class BenchmarkReport {
     private Optional<JsonNode> tail = Optional.empty();
     private Optional<JsonNode> interleaved = Optional.empty();
     private Optional<JsonNode> realProcesses = Optional.empty();
+    private Optional<JsonNode> realProcessesScale = Optional.empty();
+    private Optional<JsonNode> clusterScale = Optional.empty();
+    private Optional<JsonNode> idleCluster = Optional.empty();
     /** When the run ended: the newest result file's modification time (a page regenerated later keeps it). */
     private java.time.Instant runEnded = java.time.Instant.EPOCH;
 
@@ -66,6 +76,7 @@ public final class BenchmarkReport {
         }
         Files.writeString(out, report.render(options));
         System.out.println("wrote " + out);
+        report.writePlots(out.toAbsolutePath().getParent()).forEach(png -> System.out.println("wrote " + png));
     }
 
     void read(Path dir) throws IOException {
@@ -87,6 +98,12 @@ public final class BenchmarkReport {
                 interleaved = Optional.of(root);
             } else if (path.getFileName().toString().equals(REAL_PROCESSES_JSON)) {
                 realProcesses = Optional.of(root);
+            } else if (path.getFileName().toString().equals(REAL_PROCESSES_SCALE_JSON)) {
+                realProcessesScale = Optional.of(root);
+            } else if (path.getFileName().toString().equals(CLUSTER_SCALE_JSON)) {
+                clusterScale = Optional.of(root);
+            } else if (path.getFileName().toString().equals(IDLE_CLUSTER_JSON)) {
+                idleCluster = Optional.of(root);
             } else if (root.isArray()) {
                 root.forEach(node -> entries.add(new Entry(path.getFileName().toString(), node)));
             }
@@ -129,6 +146,11 @@ public final class BenchmarkReport {
         realProcesses(md);
         handWritten(md, options, "real-processes");
         handWritten(md, options, "transports");
+        clusterScale(md);
+        handWritten(md, options, "cluster-scale");
+        realProcessesScale(md);
+        idleCluster(md);
+        handWritten(md, options, "real-processes-scale");
         if (options.containsKey("findings")) {
             // Hand-written analysis kept beside the generator (bench/FINDINGS.md), not derived from this run.
             try {
@@ -420,7 +442,52 @@ public final class BenchmarkReport {
             md.append("Not run (no `" + REAL_PROCESSES_JSON + "` in the results).\n\n");
             return;
         }
-        JsonNode r = realProcesses.get();
+        realProcessesBody(md, realProcesses.get());
+        realProcessTargets(md, realProcesses.get());
+    }
+
+    /**
+     * Issue 21's real-process scale test ({@code RealProcessComparison --nodes 8 --spaces 48}), with its targets: a
+     * broadcast recall's CPU per query and client p50 at most 4x the one node's; left out when it was not run.
+     */
+    void realProcessesScale(StringBuilder md) {
+        if (realProcessesScale.isEmpty()) {
+            return;
+        }
+        JsonNode r = realProcessesScale.get();
+        md.append("## Real processes at scale: one node vs ")
+                .append(r.path("setups").path("cluster").path("nodes").asInt())
+                .append(" (`RealProcessComparison`, issue 21)\n\n");
+        realProcessesBody(md, r);
+        List<String> rows = new ArrayList<>();
+        for (JsonNode c : r.path("comparisons")) {
+            if (!c.path("query").asText().equals("recall")) {
+                continue;
+            }
+            for (String[] figure : List.of(
+                    new String[] {"CPU per query, recall (broadcast)", "cpu_ratio"},
+                    new String[] {"client p50, recall (broadcast)", "p50_ratio"})) {
+                double value = c.path(figure[1]).asDouble();
+                rows.add(String.format(
+                        Locale.ROOT,
+                        "| %s | %d | %s | %.2fx | ≤ 4.0x | %s |%n",
+                        figure[0],
+                        c.path("clients").asInt(),
+                        transportOf(c),
+                        value,
+                        verdict(value, 4.0)));
+            }
+        }
+        if (!rows.isEmpty()) {
+            md.append("Against issue 21's targets:\n\n");
+            md.append("| cluster/local | clients | transport | measured | target | |\n|---|---:|---|---:|---:|---|\n");
+            rows.forEach(md::append);
+            md.append('\n');
+        }
+    }
+
+    /** The description, table and notes of one {@code RealProcessComparison} result. */
+    private static void realProcessesBody(StringBuilder md, JsonNode r) {
         JsonNode data = r.path("data");
         JsonNode local = r.path("setups").path("local");
         JsonNode cluster = r.path("setups").path("cluster");
@@ -521,9 +588,10 @@ public final class BenchmarkReport {
         if (!Double.isNaN(coordinatorMin)) {
             md.append(String.format(
                     Locale.ROOT,
-                    "Of the cluster's CPU, the coordinating node spent %.0f%% to %.0f%% (it also holds 2 spaces). ",
+                    "Of the cluster's CPU, the coordinating node spent %.0f%% to %.0f%% (it also holds %d spaces). ",
                     100 * coordinatorMin,
-                    100 * coordinatorMax));
+                    100 * coordinatorMax,
+                    cluster.path("spaces_per_node").asInt()));
         }
         if (!Double.isNaN(generatorMax)) {
             md.append(String.format(
@@ -532,7 +600,6 @@ public final class BenchmarkReport {
                     generatorMax));
         }
         md.append("\n\n");
-        realProcessTargets(md, r);
     }
 
     /**
@@ -572,6 +639,213 @@ public final class BenchmarkReport {
         md.append("| cluster/local | clients | tcp | target | |\n|---|---:|---:|---:|---|\n");
         rows.forEach(md::append);
         md.append('\n');
+    }
+
+    /**
+     * {@code ClusterScale}: a coordinator's cost of one broadcast against the cluster's size, a row per size, the
+     * peer-health columns left for that protocol's benchmark, and the plot ({@link #CLUSTER_SCALE_PNG}).
+     */
+    void clusterScale(StringBuilder md) {
+        if (clusterScale.isEmpty()) {
+            return;
+        }
+        JsonNode r = clusterScale.get();
+        md.append("## Scale: a coordinator's cost against cluster size (`ClusterScale`, issue 21)\n\n");
+        md.append(String.format(
+                Locale.ROOT,
+                "Many nodes simulated in one JVM: a coordinator wired as a host wires it (`EngramQueryModule`, holding "
+                        + "no space) calls simulated nodes through an in-process transport that batches (one request per "
+                        + "node, as tcp and http do) and answers after %.1f ± %.1f ms on a timer. Each node holds the "
+                        + "given number of spaces (replication factor 1); each space offers %d matches and each node "
+                        + "reduces its answer to the best %d. The query is a broadcast recall (no space named, a "
+                        + "%d-float cue, top %d), one at a time, %.0f s per size after %.0f s of warm-up. "
+                        + "Coordinator settings: hedging off, `query.max_fanout = %,d` (its upper bound), "
+                        + "`query.max_result_matches = %,d`, the rest defaults.%n%n"
+                        + "- **coordinator CPU, allocation**: the CPU time and allocated bytes of every Java thread but "
+                        + "the simulated nodes' (the caller's thread plans and dispatches; the merge runs on the "
+                        + "simulated network thread, as on a transport's I/O thread), per query; garbage collection "
+                        + "is not in it.%n"
+                        + "- **plan**: `QueryPlanner.plan` of the broadcast by itself.%n"
+                        + "- **memory in flight**: the heap the coordinator holds for one query once every node but "
+                        + "one has answered (%d queries held so, heap after a full GC, less the heap once they "
+                        + "finished).%n"
+                        + "- **peer health**: messages per second per node, time to detect a dead node and to stop "
+                        + "suspecting a live one. These columns belong to the peer-health protocol, which is being "
+                        + "written; its benchmark fills them.%n%n"
+                        + "Measured %s to %s, load average %s at the start and %s at the end, %d cores, heap %,d MB.%n%n",
+                r.path("base_ms").asDouble(),
+                r.path("jitter_ms").asDouble(),
+                r.path("limit").asInt(),
+                r.path("limit").asInt(),
+                r.path("dimensions").asInt(),
+                r.path("limit").asInt(),
+                r.path("measure_s").asDouble(),
+                r.path("warmup_s").asDouble(),
+                r.path("max_fanout").asInt(),
+                r.path("max_result_matches").asInt(),
+                r.path("held_queries").asInt(),
+                utcMinute(r.path("started").asText()),
+                utcMinute(r.path("ended").asText()),
+                r.path("load_average_start").asText("unknown"),
+                r.path("load_average_end").asText("unknown"),
+                r.path("cores").asInt(),
+                r.path("max_heap_mb").asLong()));
+        md.append("| nodes | spaces per node | spaces | node requests / query | coordinator CPU ms / query "
+                + "| CPU µs per node | CPU µs per space | allocation MB / query | p50 ms | plan ms "
+                + "| memory in flight MB / query | peer health: messages/s per node | peer health: dead node "
+                + "detected after | peer health: live node cleared after |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (JsonNode size : r.path("sizes")) {
+            double cpuUs = size.path("coordinator_cpu_us_per_query").asDouble();
+            JsonNode health = size.path("peer_health");
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %,d | %d | %,d | %,.0f | %.3f | %.1f | %.2f | %.2f | %.2f | %.3f | %.2f | %s | %s | %s |%n",
+                    size.path("nodes").asInt(),
+                    size.path("spaces_per_node").asInt(),
+                    size.path("spaces").asInt(),
+                    size.path("node_requests_per_query").asDouble(),
+                    cpuUs / 1000,
+                    cpuUs / size.path("nodes").asInt(),
+                    cpuUs / size.path("spaces").asInt(),
+                    size.path("coordinator_alloc_kb_per_query").asDouble() / 1024,
+                    size.path("p50_ms").asDouble(),
+                    size.path("plan_us").asDouble() / 1000,
+                    size.path("memory_in_flight_kb_per_query").asDouble() / 1024,
+                    orDash(health.path("messages_per_second_per_node"), "%.1f"),
+                    orDash(health.path("dead_node_detected_ms"), "%.0f ms"),
+                    orDash(health.path("live_node_cleared_ms"), "%.0f ms")));
+        }
+        md.append("\n– in the peer-health columns: not measured yet (the peer-health protocol's benchmark fills "
+                + "them).\n\n");
+        // how the coordinator's CPU grows: tenfold spaces per node at the same nodes, against tenfold nodes
+        Map<Integer, Map<Integer, Double>> cpu = new java.util.TreeMap<>();
+        for (JsonNode size : r.path("sizes")) {
+            cpu.computeIfAbsent(size.path("nodes").asInt(), n -> new java.util.TreeMap<>())
+                    .put(
+                            size.path("spaces_per_node").asInt(),
+                            size.path("coordinator_cpu_us_per_query").asDouble());
+        }
+        List<String> growth = new ArrayList<>();
+        cpu.forEach((nodes, bySpaces) -> {
+            if (bySpaces.size() >= 2) {
+                int fewest = ((java.util.TreeMap<Integer, Double>) bySpaces).firstKey();
+                int most = ((java.util.TreeMap<Integer, Double>) bySpaces).lastKey();
+                growth.add(String.format(
+                        Locale.ROOT,
+                        "at %,d nodes, %d → %d spaces per node (%.0fx the spaces) took %.2fx the CPU",
+                        nodes,
+                        fewest,
+                        most,
+                        most / (double) fewest,
+                        bySpaces.get(most) / bySpaces.get(fewest)));
+            }
+        });
+        if (!growth.isEmpty()) {
+            md.append("How the coordinator's CPU per broadcast grows with the spaces, the nodes staying the same: ")
+                    .append(String.join("; ", growth))
+                    .append(".\n\n");
+        }
+        md.append("![Coordinator CPU, allocation, plan time and memory in flight per broadcast against the number of "
+                        + "nodes, one line per number of spaces per node](")
+                .append(CLUSTER_SCALE_PNG)
+                .append(")\n\n");
+    }
+
+    private static String orDash(JsonNode value, String format) {
+        return value.isNumber() ? String.format(Locale.ROOT, format, value.asDouble()) : "–";
+    }
+
+    /** {@code IdleClusterCpu}: the CPU of every node of an idle cluster, beside one node alone. */
+    void idleCluster(StringBuilder md) {
+        if (idleCluster.isEmpty()) {
+            return;
+        }
+        JsonNode r = idleCluster.get();
+        md.append("### Idle CPU of a node in an idle cluster (`IdleClusterCpu`)\n\n");
+        md.append(String.format(
+                Locale.ROOT,
+                "%d node processes holding %d spaces between them (%d memories of %d floats per space), calling each "
+                        + "other over %s, and beside them one node process holding every space alone, all from "
+                        + "`engram-query.jar` (`%s`); nothing queries them. %.0f s after every node was healthy and "
+                        + "called every peer over %s, the `utime + stime` of every process was read over %.0f s. "
+                        + "CPU as a percentage of one core. Measured %s to %s, load average %s at the start and %s "
+                        + "at the end.%n%n",
+                r.path("nodes").asInt(),
+                r.path("spaces").asInt(),
+                r.path("memories_per_space").asInt(),
+                r.path("dimensions").asInt(),
+                r.path("transport").asText(),
+                r.path("node_jvm_options").asText(),
+                r.path("settle_s").asDouble(),
+                r.path("transport").asText(),
+                r.path("measured_s").asDouble(),
+                utcMinute(r.path("started").asText()),
+                utcMinute(r.path("ended").asText()),
+                r.path("load_average_start").asText("unknown"),
+                r.path("load_average_end").asText("unknown")));
+        md.append("| | CPU % of a core |\n|---|---:|\n");
+        md.append(String.format(
+                Locale.ROOT,
+                "| a node of the idle %d-node cluster, mean | %.2f%% |%n",
+                r.path("nodes").asInt(),
+                r.path("cluster_node_cpu_percent_mean").asDouble()));
+        md.append(String.format(
+                Locale.ROOT,
+                "| a node of the idle %d-node cluster, the busiest | %.2f%% |%n",
+                r.path("nodes").asInt(),
+                r.path("cluster_node_cpu_percent_max").asDouble()));
+        md.append(String.format(
+                Locale.ROOT,
+                "| one node alone (no peer) | %.2f%% |%n",
+                r.path("single_node_cpu_percent").asDouble()));
+        md.append(String.format(
+                Locale.ROOT,
+                "| a cluster node above the lone node | %.2f%% |%n%n",
+                r.path("cluster_node_cpu_percent_above_single").asDouble()));
+        md.append(String.format(
+                Locale.ROOT,
+                "The target of the peer-health work (issue 21): at most 1%% of a core per idle node; %s.%n%n",
+                verdict(r.path("cluster_node_cpu_percent_mean").asDouble(), 1.0)));
+    }
+
+    /** Writes the plots of this run's results into {@code dir}; returns their paths (none without the results). */
+    List<Path> writePlots(Path dir) throws IOException {
+        if (clusterScale.isEmpty()) {
+            return List.of();
+        }
+        Map<Integer, List<JsonNode>> bySpaces = new java.util.TreeMap<>();
+        for (JsonNode size : clusterScale.get().path("sizes")) {
+            bySpaces.computeIfAbsent(size.path("spaces_per_node").asInt(), s -> new ArrayList<>())
+                    .add(size);
+        }
+        List<LogLogChart.Panel> panels = new ArrayList<>();
+        String[][] costs = {
+            {"Coordinator CPU per broadcast", "CPU ms / query", "coordinator_cpu_us_per_query", "0.001"},
+            {"Coordinator allocation per broadcast", "MB / query", "coordinator_alloc_kb_per_query", "0.0009765625"},
+            {"Plan time of a broadcast", "ms", "plan_us", "0.001"},
+            {"Coordinator memory per query in flight", "MB", "memory_in_flight_kb_per_query", "0.0009765625"}
+        };
+        for (String[] cost : costs) {
+            List<LogLogChart.Series> series = new ArrayList<>();
+            bySpaces.forEach((spaces, sizes) -> {
+                double[] x = sizes.stream()
+                        .mapToDouble(s -> s.path("nodes").asDouble())
+                        .toArray();
+                double[] y = sizes.stream()
+                        .mapToDouble(s -> s.path(cost[2]).asDouble() * Double.parseDouble(cost[3]))
+                        .toArray();
+                series.add(new LogLogChart.Series(spaces + " spaces per node", x, y));
+            });
+            panels.add(new LogLogChart.Panel(cost[0], "nodes (log)", cost[1] + " (log)", series));
+        }
+        Path png = dir.resolve(CLUSTER_SCALE_PNG);
+        LogLogChart.write(
+                png,
+                "ClusterScale: one broadcast recall, simulated nodes in one JVM ("
+                        + utcMinute(clusterScale.get().path("started").asText()) + ")",
+                panels);
+        return List.of(png);
     }
 
     /** How many spreads were compared before measuring (per transport's cluster, the first one's count). */

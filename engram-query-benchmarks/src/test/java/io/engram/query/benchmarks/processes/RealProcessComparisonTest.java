@@ -82,12 +82,29 @@ class RealProcessComparisonTest {
     }
 
     @Test
+    void assignsSixConsecutiveSpacesToEachOfEightNodes() {
+        SyntheticSpec data = new SyntheticSpec(48, 10, 4, 2, 1, 0.1, 7);
+
+        Map<String, List<String>> byNode = RealProcessComparison.assignment(data, 8);
+
+        assertThat(byNode)
+                .hasSize(8)
+                .allSatisfy((node, spaces) -> assertThat(spaces).hasSize(6));
+        assertThat(byNode.get("n8")).containsExactly("s43", "s44", "s45", "s46", "s47", "s48");
+    }
+
+    @Test
     void rejectsAnUnknownOptionABadNumberAndAMissingJar() {
         assertThatThrownBy(() -> RealProcessComparison.run(new String[] {"--clients", "3"}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("usage: RealProcessComparison [--jar FILE] [--transports tcp,http] [--warmup-s N]"
                         + " [--measure-s N] [--slice-ms N]"
-                        + " [--concurrency N,N] [--memories N] [--json FILE], got '--clients'");
+                        + " [--concurrency N,N] [--memories N] [--spaces N] [--nodes N] [--dimensions N] [--json FILE],"
+                        + " got '--clients'");
+        assertThatThrownBy(() -> RealProcessComparison.run(
+                        new String[] {"--jar", NODE_JAR.toString(), "--spaces", "48", "--nodes", "7"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--spaces must be a multiple of --nodes, and --nodes at least 2, got 48 spaces on 7 nodes");
         assertThatThrownBy(() ->
                         RealProcessComparison.run(new String[] {"--jar", NODE_JAR.toString(), "--concurrency", "4,0"}))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -169,4 +169,117 @@ class BenchmarkReportTest {
                 .contains("## Real processes: one node vs three (`RealProcessComparison`)\n\n"
                         + "Not run (no `real-processes.json` in the results).\n\n");
     }
+
+    private static final String CLUSTER_SCALE = """
+            {"started": "2026-12-03T13:00:00Z", "ended": "2026-12-03T13:02:00Z",
+             "load_average_start": "0.50 0.40 0.30", "load_average_end": "1.50 1.00 0.60", "cores": 2,
+             "max_heap_mb": 3072, "base_ms": 1.0, "jitter_ms": 0.2, "limit": 10, "dimensions": 32,
+             "max_fanout": 10000, "max_result_matches": 1000000, "warmup_s": 5.0, "measure_s": 5.0,
+             "held_queries": 4,
+             "sizes": [
+               {"nodes": 10, "spaces_per_node": 10, "spaces": 100, "node_requests_per_query": 10.0,
+                "coordinator_cpu_us_per_query": 400.0, "coordinator_alloc_kb_per_query": 180.0, "p50_ms": 1.45,
+                "plan_us": 9.0, "memory_in_flight_kb_per_query": 40.0,
+                "peer_health": {"messages_per_second_per_node": null, "dead_node_detected_ms": null,
+                                "live_node_cleared_ms": null}},
+               {"nodes": 10, "spaces_per_node": 100, "spaces": 1000, "node_requests_per_query": 10.0,
+                "coordinator_cpu_us_per_query": 2000.0, "coordinator_alloc_kb_per_query": 1500.0, "p50_ms": 2.8,
+                "plan_us": 68.0, "memory_in_flight_kb_per_query": 370.0,
+                "peer_health": {"messages_per_second_per_node": 1.5, "dead_node_detected_ms": 900,
+                                "live_node_cleared_ms": null}},
+               {"nodes": 100, "spaces_per_node": 10, "spaces": 1000, "node_requests_per_query": 100.0,
+                "coordinator_cpu_us_per_query": 3300.0, "coordinator_alloc_kb_per_query": 1800.0, "p50_ms": 4.1,
+                "plan_us": 118.0, "memory_in_flight_kb_per_query": 390.0, "peer_health": {}}
+             ]}
+            """;
+
+    @Test
+    void clusterScaleHasARowPerSizeWithThePeerHealthColumnsAndWritesThePlot(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve(BenchmarkReport.CLUSTER_SCALE_JSON), CLUSTER_SCALE);
+        BenchmarkReport report = new BenchmarkReport();
+        report.read(dir);
+
+        StringBuilder md = new StringBuilder();
+        report.clusterScale(md);
+        java.util.List<Path> plots = report.writePlots(dir.resolve("docs"));
+
+        assertThat(md.toString())
+                .startsWith("## Scale: a coordinator's cost against cluster size (`ClusterScale`, issue 21)\n\n")
+                .contains("Measured 2026-12-03 13:00 UTC to 2026-12-03 13:02 UTC, load average 0.50 0.40 0.30 at the"
+                        + " start and 1.50 1.00 0.60 at the end, 2 cores, heap 3,072 MB.")
+                .contains("| peer health: messages/s per node | peer health: dead node detected after | peer health: "
+                        + "live node cleared after |\n")
+                .contains("| 10 | 10 | 100 | 10 | 0.400 | 40.0 | 4.00 | 0.18 | 1.45 | 0.009 | 0.04 | – | – | – |\n")
+                .contains(
+                        "| 10 | 100 | 1,000 | 10 | 2.000 | 200.0 | 2.00 | 1.46 | 2.80 | 0.068 | 0.36 | 1.5 | 900 ms | – |\n")
+                .contains("| 100 | 10 | 1,000 | 100 | 3.300 | 33.0 | 3.30 |")
+                .contains("at 10 nodes, 10 → 100 spaces per node (10x the spaces) took 5.00x the CPU.")
+                .contains("](benchmarks-cluster-scale.png)");
+        assertThat(plots).containsExactly(dir.resolve("docs").resolve(BenchmarkReport.CLUSTER_SCALE_PNG));
+        java.awt.image.BufferedImage png =
+                javax.imageio.ImageIO.read(plots.get(0).toFile());
+        assertThat(png.getWidth()).isEqualTo(960);
+        assertThat(png.getHeight()).isGreaterThan(600);
+    }
+
+    @Test
+    void withoutScaleResultsThereIsNoPlotAndNoScaleSection(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("other.json"), "[]");
+        BenchmarkReport report = new BenchmarkReport();
+        report.read(dir);
+
+        assertThat(report.writePlots(dir)).isEmpty();
+        assertThat(report.render(Map.of("cores", "2")))
+                .doesNotContain("## Scale")
+                .doesNotContain("Idle CPU");
+    }
+
+    @Test
+    void idleClusterIsSetAgainstThePeerHealthTarget(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve(BenchmarkReport.IDLE_CLUSTER_JSON), """
+                {"started": "2026-12-03T13:10:00Z", "ended": "2026-12-03T13:11:30Z",
+                 "load_average_start": "0.20 0.30 0.40", "load_average_end": "0.50 0.40 0.40",
+                 "nodes": 8, "spaces": 48, "memories_per_space": 100, "dimensions": 32, "transport": "tcp",
+                 "node_jvm_options": "-Xmx512m", "settle_s": 40.0, "measure_s": 30.0, "measured_s": 30.1,
+                 "cluster_node_cpu_percent_mean": 3.5, "cluster_node_cpu_percent_max": 4.25,
+                 "single_node_cpu_percent": 0.5, "cluster_node_cpu_percent_above_single": 3.0}
+                """);
+        BenchmarkReport report = new BenchmarkReport();
+        report.read(dir);
+
+        StringBuilder md = new StringBuilder();
+        report.idleCluster(md);
+
+        assertThat(md.toString())
+                .startsWith("### Idle CPU of a node in an idle cluster (`IdleClusterCpu`)\n\n")
+                .contains("8 node processes holding 48 spaces between them (100 memories of 32 floats per space)")
+                .contains("| a node of the idle 8-node cluster, mean | 3.50% |\n")
+                .contains("| a node of the idle 8-node cluster, the busiest | 4.25% |\n")
+                .contains("| one node alone (no peer) | 0.50% |\n")
+                .contains("| a cluster node above the lone node | 3.00% |\n")
+                .contains("at most 1% of a core per idle node; missed by 250%.");
+    }
+
+    @Test
+    void realProcessesAtScaleAreSetAgainstIssue21sTargets(@TempDir Path dir) throws Exception {
+        Files.writeString(
+                dir.resolve(BenchmarkReport.REAL_PROCESSES_SCALE_JSON),
+                REAL_PROCESSES
+                        .replace("\"nodes\": 3, \"spaces_per_node\": 2", "\"nodes\": 8, \"spaces_per_node\": 6")
+                        .replace(
+                                "{\"query\": \"spread\", \"clients\": 4,",
+                                "{\"query\": \"recall\", \"clients\": 4, \"transport\": \"tcp\","));
+        BenchmarkReport report = new BenchmarkReport();
+        report.read(dir);
+
+        StringBuilder md = new StringBuilder();
+        report.realProcessesScale(md);
+
+        assertThat(md.toString())
+                .startsWith("## Real processes at scale: one node vs 8 (`RealProcessComparison`, issue 21)\n\n")
+                .contains("`cluster` is 8 nodes holding 6 spaces each")
+                .contains("(it also holds 6 spaces)")
+                .contains("| CPU per query, recall (broadcast) | 4 | tcp | 10.00x | ≤ 4.0x | missed by 150% |\n")
+                .contains("| client p50, recall (broadcast) | 4 | tcp | 10.00x | ≤ 4.0x | missed by 150% |\n");
+    }
 }
