@@ -29,7 +29,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <ul>
  *   <li>the probes and probe requests each node sends per second of a healthy cluster (acks are their answers);
- *   <li>after one node dies: when the first peer suspects it, and when every peer has declared it dead;
+ *   <li>after a node dies (five, one after another; the median and the worst): when the first peer suspects it,
+ *       and when every peer has declared it dead;
  *   <li>after one node is paused for less than the suspicion timeout: when the last peer stops suspecting it, and
  *       whether any declared it dead.
  * </ul>
@@ -41,6 +42,8 @@ public final class MembershipSimulation {
     private static final long BASE_LATENCY_NANOS = 200_000;
 
     private static final long LATENCY_TAIL_NANOS = 300_000;
+    /** Nodes killed one after another; the times reported are the median, and the worst, over them. */
+    static final int VICTIMS = 5;
 
     private final MembershipConfig config;
     private final List<NodeId> ids = new ArrayList<>();
@@ -60,6 +63,7 @@ public final class MembershipSimulation {
             double answersPerSecondPerNode,
             long firstSuspicionMs,
             long allDeclaredDeadMs,
+            long allDeclaredDeadMaxMs,
             long pausedClearedMs,
             boolean pausedEvicted,
             long falseDeaths) {}
@@ -112,35 +116,51 @@ public final class MembershipSimulation {
         double answers = (sim.requestsAnswered() - answeredBefore) / perNode;
         long falseDeaths = sim.deathDeclarations();
 
-        // one node dies (stops answering, as a killed process behind a silent network)
-        NodeId victim = sim.ids.get(sim.random.nextInt(size));
-        sim.silent.add(victim);
-        long diedAt = sim.now;
-        long firstSuspicion = -1;
-        long allDead = -1;
-        long limit = diedAt + 120 * second;
-        while (sim.now < limit && allDead < 0) {
-            sim.runFor(10_000_000L);
-            if (firstSuspicion < 0 && sim.anyoneSuspects(victim)) {
-                firstSuspicion = sim.now - diedAt;
+        // nodes die one after another (stop answering, as killed processes behind a silent network)
+        List<Long> firstSuspicions = new ArrayList<>();
+        List<Long> allDeadTimes = new ArrayList<>();
+        List<NodeId> victims = new ArrayList<>();
+        for (int k = 0; k < VICTIMS; k++) {
+            NodeId victim;
+            do {
+                victim = sim.ids.get(sim.random.nextInt(size));
+            } while (victims.contains(victim));
+            victims.add(victim);
+            sim.silent.add(victim);
+            long diedAt = sim.now;
+            long firstSuspicion = -1;
+            long allDead = -1;
+            long limit = diedAt + 120 * second;
+            while (sim.now < limit && allDead < 0) {
+                sim.runFor(10_000_000L);
+                if (firstSuspicion < 0 && sim.anyoneSuspects(victim)) {
+                    firstSuspicion = sim.now - diedAt;
+                }
+                if (sim.everyoneDeclaredDead(victim)) {
+                    allDead = sim.now - diedAt;
+                }
             }
-            if (sim.everyoneDeclaredDead(victim)) {
-                allDead = sim.now - diedAt;
-            }
+            firstSuspicions.add(firstSuspicion);
+            allDeadTimes.add(allDead < 0 ? Long.MAX_VALUE : allDead);
         }
+        java.util.Collections.sort(firstSuspicions);
+        java.util.Collections.sort(allDeadTimes);
+        long firstSuspicion = firstSuspicions.get(VICTIMS / 2);
+        long allDead = allDeadTimes.get(VICTIMS / 2);
+        long allDeadMax = allDeadTimes.get(VICTIMS - 1);
 
         // another node pauses for 40% of the suspicion timeout, then answers again
         NodeId paused;
         do {
             paused = sim.ids.get(sim.random.nextInt(size));
-        } while (paused.equals(victim));
+        } while (victims.contains(paused));
         long deathsBefore = sim.declarationsOf(paused);
         sim.silent.add(paused);
         sim.runFor(config.suspicionTimeout().toNanos() * 2 / 5);
         sim.silent.remove(paused);
         long resumedAt = sim.now;
         long cleared = -1;
-        limit = resumedAt + 60 * second;
+        long limit = resumedAt + 60 * second;
         while (sim.now < limit && cleared < 0) {
             sim.runFor(10_000_000L);
             if (!sim.anyoneSuspects(paused)) {
@@ -154,6 +174,7 @@ public final class MembershipSimulation {
                 answers,
                 millis(firstSuspicion),
                 millis(allDead),
+                millis(allDeadMax == Long.MAX_VALUE ? -1 : allDeadMax),
                 millis(cleared),
                 evicted,
                 falseDeaths);
@@ -302,7 +323,8 @@ public final class MembershipSimulation {
             Result lossy = measure(size, MembershipConfig.defaults(), 0.01, 43);
             System.out.printf(
                     java.util.Locale.ROOT,
-                    "%,6d nodes: %.2f requests/s and %.2f answers/s per node; dead: first suspected %d ms, all %d ms;"
+                    "%,6d nodes: %.2f requests/s and %.2f answers/s per node; dead: first suspected %d ms, all %d ms"
+                            + " (worst %d ms);"
                             + " paused %.1f s: cleared %d ms, evicted %s; 1%% loss: %.2f req/s, all dead %d ms,"
                             + " false deaths %d (%.1f s wall)%n",
                     size,
@@ -310,6 +332,7 @@ public final class MembershipSimulation {
                     r.answersPerSecondPerNode(),
                     r.firstSuspicionMs(),
                     r.allDeclaredDeadMs(),
+                    r.allDeclaredDeadMaxMs(),
                     MembershipConfig.defaults().suspicionTimeout().toMillis() * 0.4 / 1000,
                     r.pausedClearedMs(),
                     r.pausedEvicted(),

@@ -24,10 +24,10 @@ public record MembershipConfig(
         Duration suspicionTimeout,
         int retransmits,
         int maxGossipPerMessage) {
-    public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(500);
-    public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofMillis(200);
+    public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(1000);
+    public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofMillis(300);
     public static final int DEFAULT_INDIRECT_PROBES = 3;
-    public static final Duration DEFAULT_SUSPICION_TIMEOUT = Duration.ofMillis(2500);
+    public static final Duration DEFAULT_SUSPICION_TIMEOUT = Duration.ofMillis(2000);
     public static final int DEFAULT_RETRANSMITS = 3;
     public static final int DEFAULT_MAX_GOSSIP = 16;
 
@@ -57,7 +57,7 @@ public record MembershipConfig(
         }
     }
 
-    /** The defaults: 500 ms period, 200 ms probe timeout, 3 indirect probes, 2.5 s suspicion. */
+    /** The defaults: 1 s period, 300 ms probe timeout, 3 indirect probes, 2 s suspicion. */
     public static MembershipConfig defaults() {
         return of(DEFAULT_INTERVAL, DEFAULT_PROBE_TIMEOUT, DEFAULT_INDIRECT_PROBES, DEFAULT_SUSPICION_TIMEOUT);
     }

@@ -356,7 +356,7 @@ public record NodeConfig(
                 query);
     }
 
-    /** The SWIM keys; the probe timeout defaults to 200 ms or less than half the interval, whichever is shorter. */
+    /** The SWIM keys; the probe timeout defaults to 300 ms or half the interval, whichever is shorter. */
     private static MembershipConfig membership(ConfigReader r) {
         long interval =
                 r.longValue("cluster.probe_interval_ms", MembershipConfig.DEFAULT_INTERVAL.toMillis(), 50, 600_000);

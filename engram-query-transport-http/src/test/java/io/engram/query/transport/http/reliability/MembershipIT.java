@@ -17,14 +17,14 @@ import org.junit.jupiter.api.Test;
  * suspicion timeout is never reported down.
  */
 class MembershipIT {
-    /** The default period and suspicion: detection within 3 periods + the suspicion = 4 s. */
-    private static final long DETECTION_MS = 3 * 500 + 2500;
+    /** The default period and suspicion: detection within 3 periods + the suspicion = 5 s. */
+    private static final long DETECTION_MS = 3 * 1000 + 2000;
     /** What a busy 2-core machine may add to it: the processes' own scheduling, the harness's health reads. */
     private static final long LATENESS_MS = 1000;
 
     @Test
     void aKilledNodeIsReportedUnreachableByEveryPeerWithinTheDetectionTime() throws Exception {
-        try (ClusterHarness cluster = fourNodes("kill", "2500")) {
+        try (ClusterHarness cluster = fourNodes("kill", "2000")) {
             awaitAllAlive(cluster, List.of("n1", "n2", "n3", "n4"));
 
             cluster.kill("n4");
@@ -50,7 +50,7 @@ class MembershipIT {
             figures.put("detection_time_ms", DETECTION_MS);
             ReliabilityResults.record(
                     "membership: kill -9",
-                    "4 idle nodes, default SWIM settings (period 500 ms, suspicion 2.5 s); kill -9 of n4",
+                    "4 idle nodes, default SWIM settings (period 1 s, probe timeout 300 ms, suspicion 2 s); kill -9 of n4",
                     "every peer reported n4 unreachable after " + reportedMs + " ms (detection time " + DETECTION_MS
                             + " ms)",
                     figures);
@@ -121,8 +121,8 @@ class MembershipIT {
                 .space("n2")
                 .space("n3")
                 .space("n4")
-                .set("cluster.probe_interval_ms", "500")
-                .set("cluster.probe_timeout_ms", "200")
+                .set("cluster.probe_interval_ms", "1000")
+                .set("cluster.probe_timeout_ms", "300")
                 .set("cluster.suspicion_timeout_ms", suspicionMs)
                 .start();
     }
