@@ -5,9 +5,11 @@ import static io.engram.query.benchmarks.CommandLineOptions.positive;
 import io.engram.query.api.Deadline;
 import io.engram.query.api.QueryResult;
 import io.engram.query.benchmarks.CommandLineOptions;
+import io.engram.query.benchmarks.membership.MembershipSimulation;
 import io.engram.query.benchmarks.report.ResultsFile;
 import io.engram.query.executor.metrics.QueryMetrics;
 import io.engram.query.planner.QueryPlanner;
+import io.engram.query.planner.membership.MembershipConfig;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -41,14 +43,19 @@ import java.util.concurrent.TimeUnit;
  *       are held so, the heap is measured after a full GC, then again after they finish.
  * </ul>
  *
- * <p>The peer-health figures (messages per second per node, time to detect a dead node and to stop suspecting a live
- * one) belong beside these, from the peer-health protocol's own benchmark; the JSON has a {@code peer_health} entry
- * per size, {@code null} until then.
+ * <p>Beside these, per size, the peer-health protocol's figures from {@link MembershipSimulation} (the nodes' own SWIM
+ * code on a virtual clock, once per number of nodes): messages per second per node (probes and probe requests sent,
+ * and their acks), the time until every peer declares a killed node dead (median and worst of five), and the time
+ * until no peer suspects a node that was paused for 40% of the suspicion timeout.
  *
  * <p>Usage: {@code ClusterScale [--nodes 10,100,1000] [--spaces-per-node 10,100] [--warmup-s 5] [--measure-s 5]
  * [--held-queries 4] [--json FILE]}. Give it heap for 1,000 nodes × 100 spaces ({@code -Xmx3g}).
  */
 public final class ClusterScale {
+    /** Peer health depends on the number of nodes only: measured once per size. */
+    private static final Map<Integer, MembershipSimulation.Result> PEER_HEALTH =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private static final List<String> OPTIONS =
             List.of("nodes", "spaces-per-node", "warmup-s", "measure-s", "held-queries", "json");
     private static final long MIN_QUERIES = 5;
@@ -157,11 +164,16 @@ public final class ClusterScale {
             planTime(cluster, out);
             out.put("memory_in_flight_kb_per_query", memoryInFlight(cluster, held) / 1024.0);
         }
+        // the peer-health protocol at this many nodes, the code the nodes run, on a virtual clock (its defaults)
+        MembershipSimulation.Result health = PEER_HEALTH.computeIfAbsent(
+                nodes, n -> MembershipSimulation.measure(n, MembershipConfig.defaults(), 0.0, 42));
         Map<String, Object> peerHealth = new LinkedHashMap<>();
-        // measured by the peer-health protocol's benchmark once it lands; null until then
-        peerHealth.put("messages_per_second_per_node", null);
-        peerHealth.put("dead_node_detected_ms", null);
-        peerHealth.put("live_node_cleared_ms", null);
+        peerHealth.put(
+                "messages_per_second_per_node", health.requestsPerSecondPerNode() + health.answersPerSecondPerNode());
+        peerHealth.put("dead_node_detected_ms", health.allDeclaredDeadMs());
+        peerHealth.put("dead_node_detected_worst_ms", health.allDeclaredDeadMaxMs());
+        peerHealth.put("live_node_cleared_ms", health.pausedClearedMs());
+        peerHealth.put("paused_node_evicted", health.pausedEvicted());
         out.put("peer_health", peerHealth);
         return out;
     }
