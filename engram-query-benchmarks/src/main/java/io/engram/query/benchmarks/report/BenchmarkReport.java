@@ -29,7 +29,11 @@ import java.util.stream.Stream;
  *
  * <p>Usage: {@code BenchmarkReport <results dir> <output.md> [--cores N] [--load "1.0 0.8 0.5"] [--note TEXT] [--findings FILE]
  * [--sections DIR]}; {@code DIR/floor.md}, {@code DIR/real-processes.md} and {@code DIR/transports.md}, when
- * present, are hand-written text placed after the floor table and, in that order, after the real-process comparison.
+ * present, are hand-written text placed after the floor table and, in that order, after the real-process comparison;
+ * {@code DIR/cluster-scale.md} after {@code ClusterScale}'s table ({@code cluster-scale.json}) and
+ * {@code DIR/real-processes-scale.md} after the real-process scale test and the idle cluster
+ * ({@code real-processes-scale.json}, {@code idle-cluster.json}). The plot of {@code ClusterScale} is written beside
+ * the page ({@value #CLUSTER_SCALE_PNG}).
  */
 public final class BenchmarkReport {
     static final String SCATTER = "io.engram.query.benchmarks.scatter.BenchmarkScatterGather.";
@@ -165,17 +169,20 @@ public final class BenchmarkReport {
         others(md);
         settings(md);
         md.append("## Running\n\n");
-        md.append(
-                "`bench/run` builds `engram-query-benchmarks/target/benchmarks.jar` if it is missing, runs the suite "
-                        + "above (about 35 minutes on 2 cores) and regenerates this page. Any single benchmark: `java -jar "
-                        + "engram-query-benchmarks/target/benchmarks.jar BenchmarkScatterGather -p dataset=light -f 1 -wi 3 "
-                        + "-w 2s -i 5 -r 2s`; the tail-latency figures: `java -cp engram-query-benchmarks/target/benchmarks.jar "
-                        + "io.engram.query.benchmarks.executor.TailAtScale --queries 1000`; the interleaved comparison: `java -Xmx6g -cp "
-                        + "engram-query-benchmarks/target/benchmarks.jar "
-                        + "io.engram.query.benchmarks.scatter.InterleavedComparison --datasets light --transports tcp,http`; the real-process "
-                        + "comparison (needs `engram-query-transport-http/target/engram-query.jar`): `java -cp "
-                        + "engram-query-benchmarks/target/benchmarks.jar "
-                        + "io.engram.query.benchmarks.processes.RealProcessComparison --transports tcp,http --concurrency 4,16`.\n");
+        md.append("`bench/run` builds `engram-query-benchmarks/target/benchmarks.jar` if it is missing, runs the suite "
+                + "above (about 45 minutes on 2 cores) and regenerates this page. Any single benchmark: `java -jar "
+                + "engram-query-benchmarks/target/benchmarks.jar BenchmarkScatterGather -p dataset=light -f 1 -wi 3 "
+                + "-w 2s -i 5 -r 2s`; the tail-latency figures: `java -cp engram-query-benchmarks/target/benchmarks.jar "
+                + "io.engram.query.benchmarks.executor.TailAtScale --queries 1000`; the interleaved comparison: `java -Xmx6g -cp "
+                + "engram-query-benchmarks/target/benchmarks.jar "
+                + "io.engram.query.benchmarks.scatter.InterleavedComparison --datasets light --transports tcp,http`; the real-process "
+                + "comparison (needs `engram-query-transport-http/target/engram-query.jar`): `java -cp "
+                + "engram-query-benchmarks/target/benchmarks.jar "
+                + "io.engram.query.benchmarks.processes.RealProcessComparison --transports tcp,http --concurrency 4,16`; "
+                + "the cluster scale: `java -Xmx3g -cp engram-query-benchmarks/target/benchmarks.jar "
+                + "io.engram.query.benchmarks.executor.ClusterScale`; the idle cluster: `java -cp "
+                + "engram-query-benchmarks/target/benchmarks.jar io.engram.query.benchmarks.processes.IdleClusterCpu "
+                + "--nodes 8 --spaces 48`.\n");
         return md.toString();
     }
 
