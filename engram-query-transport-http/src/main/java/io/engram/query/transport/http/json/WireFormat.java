@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
@@ -86,6 +87,9 @@ public final class WireFormat {
     private final ObjectReader nodeRequests;
     private final ObjectReader nodeReplies;
     private final ObjectReader trees;
+    private final ObjectWriter queryWriter;
+    private final ObjectWriter resultWriter;
+    private final ObjectWriter partialWriter;
 
     private WireFormat(JsonFactory factory, String mediaType, String formatName, WireLimits limits) {
         this.mapper = JsonMapper.builder(factory)
@@ -121,6 +125,10 @@ public final class WireFormat {
         this.nodeReplies =
                 mapper.readerFor(new TypeReference<NodeJson.NodeAnswerJson<NodeJson.PartitionReplyJson>>() {});
         this.trees = mapper.readerFor(JsonNode.class);
+        // writers of a declared type find their serializer once, not per message
+        this.queryWriter = mapper.writerFor(Query.class);
+        this.resultWriter = mapper.writerFor(QueryResult.class);
+        this.partialWriter = mapper.writerFor(PartialResult.class);
     }
 
     /** The JSON wire format with these limits. */
@@ -171,7 +179,7 @@ public final class WireFormat {
     }
 
     public byte[] writeQuery(Query query) {
-        return write(requireNonNull(query, "query is null"));
+        return write(queryWriter, requireNonNull(query, "query is null"));
     }
 
     public QueryResult readResult(byte[] body) {
@@ -179,7 +187,7 @@ public final class WireFormat {
     }
 
     public byte[] writeResult(QueryResult result) {
-        return write(requireNonNull(result, "result is null"));
+        return write(resultWriter, requireNonNull(result, "result is null"));
     }
 
     /** The {@code missing_partitions} array of a coverage, for error bodies. */
@@ -224,7 +232,7 @@ public final class WireFormat {
     }
 
     public byte[] writePartialResult(PartialResult partial) {
-        return write(requireNonNull(partial, "partial result is null"));
+        return write(partialWriter, requireNonNull(partial, "partial result is null"));
     }
 
     /**
@@ -252,8 +260,12 @@ public final class WireFormat {
 
     /** Serialises a message, a tree or a plain value (maps, lists, strings, numbers, booleans). */
     public byte[] write(Object value) {
+        return write(mapper.writer(), value);
+    }
+
+    private static byte[] write(ObjectWriter writer, Object value) {
         try {
-            return mapper.writeValueAsBytes(value);
+            return writer.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

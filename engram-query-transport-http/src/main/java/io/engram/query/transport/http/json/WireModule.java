@@ -2,14 +2,12 @@ package io.engram.query.transport.http.json;
 
 import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSetter;
-import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -25,6 +23,7 @@ import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.databind.type.CollectionType;
 import io.engram.query.api.Confidence;
 import io.engram.query.api.Coverage;
@@ -69,10 +68,23 @@ final class WireModule extends SimpleModule {
 
     WireModule(WireLimits limits) {
         super("engram-wire");
+        // Values of one JSON scalar, through their factories: a partial result holds hundreds of them, for which a
+        // mix-in's @JsonCreator and @JsonValue would call by reflection.
+        addScalar(MemoryId.class, JsonToken.VALUE_STRING, p -> MemoryId.of(p.getText()));
+        addScalar(MemorySpaceId.class, JsonToken.VALUE_STRING, p -> MemorySpaceId.of(p.getText()));
+        addScalar(NodeId.class, JsonToken.VALUE_STRING, p -> NodeId.of(p.getText()));
+        addScalar(Confidence.class, JsonToken.VALUE_NUMBER_FLOAT, p -> Confidence.of(p.getDoubleValue()));
         for (Class<?> id : List.of(MemoryId.class, MemorySpaceId.class, NodeId.class)) {
-            setMixInAnnotation(id, StringValue.class);
+            addSerializer(id, ToStringSerializer.instance);
         }
-        setMixInAnnotation(Confidence.class, NumberValue.class);
+        addSerializer(Confidence.class, new StdSerializer<>(Confidence.class) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public void serialize(Confidence value, JsonGenerator g, SerializerProvider provider) throws IOException {
+                g.writeNumber(value.value());
+            }
+        });
         setMixInAnnotation(Match.class, MatchMixin.class);
         setMixInAnnotation(PartialResult.class, PartialResultMixin.class);
         setMixInAnnotation(SpreadCrossing.class, SpreadCrossingMixin.class);
@@ -118,26 +130,6 @@ final class WireModule extends SimpleModule {
     }
 
     // ---------------------------------------------------------------- mix-ins
-
-    abstract static class StringValue {
-        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
-        static Object of(String value) {
-            throw new AssertionError("a mix-in");
-        }
-
-        @JsonValue
-        abstract String value();
-    }
-
-    abstract static class NumberValue {
-        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
-        static Object of(double value) {
-            throw new AssertionError("a mix-in");
-        }
-
-        @JsonValue
-        abstract double value();
-    }
 
     interface MatchMixin {
         @JsonSetter(nulls = Nulls.AS_EMPTY)
@@ -431,6 +423,28 @@ final class WireModule extends SimpleModule {
         public void serialize(Duration value, JsonGenerator g, SerializerProvider provider) throws IOException {
             g.writeNumber(value.toMillis());
         }
+    }
+
+    @FunctionalInterface
+    private interface ScalarReader<T> {
+        T read(JsonParser p) throws IOException;
+    }
+
+    /** A value read from one scalar token ({@code VALUE_NUMBER_FLOAT}: any number) by {@code reader}. */
+    private <T> void addScalar(Class<T> type, JsonToken token, ScalarReader<T> reader) {
+        addDeserializer(type, new StdDeserializer<T>(type) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+                boolean number = token == JsonToken.VALUE_NUMBER_FLOAT
+                        && p.currentToken().isNumeric();
+                if (!number && !p.hasToken(token)) {
+                    return type.cast(ctxt.handleUnexpectedToken(type, p));
+                }
+                return reader.read(p);
+            }
+        });
     }
 
     /** An enum as its lower-case name (written so by {@code EnumFeature.WRITE_ENUMS_TO_LOWERCASE}), strictly. */
