@@ -19,7 +19,6 @@ import io.engram.query.api.QueryOptions;
 import io.engram.query.api.QueryResult;
 import io.engram.query.api.RecallQuery;
 import io.engram.query.api.SpreadCrossing;
-import io.engram.query.transport.http.json.HandWrittenWireFormat;
 import io.engram.query.transport.http.json.WireFormat;
 import io.engram.query.transport.http.json.WireLimits;
 import java.time.Duration;
@@ -30,14 +29,12 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -46,8 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The JSON codec on the client query path: reading a client's recall query (a 768-float embedding, about 6 KB) and
  * writing its result (10 matches, 4 partitions, one missing); and on the node-to-node path, a partial result of 100
- * matches and 300 frontier crossings, read and written. {@code codec} picks Jackson databind ({@link WireFormat}) or
- * the hand-written tree and streaming code it replaced, so that both are measured in one run. Reported per message.
+ * matches and 300 frontier crossings, read and written. Reported per message. Until it was deleted, the hand-written
+ * codec that databind replaced was measured beside it in the same run (bench/FINDINGS.md, 2026-12-03).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,13 +53,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class BenchmarkWireFormat {
-    @Param({"databind", "hand-written"})
-    public String codec;
-
-    private Function<byte[], Query> readQuery;
-    private Function<QueryResult, byte[]> writeResult;
-    private Function<byte[], PartialResult> readPartial;
-    private Function<PartialResult, byte[]> writePartial;
+    private WireFormat wire;
     private byte[] queryBody;
     private QueryResult result;
     private PartialResult partial;
@@ -71,19 +62,7 @@ public class BenchmarkWireFormat {
     @Setup
     public void setUp() {
         WireLimits limits = WireLimits.defaults();
-        if (codec.equals("databind")) {
-            WireFormat wire = WireFormat.json(limits);
-            readQuery = wire::readQuery;
-            writeResult = wire::writeResult;
-            readPartial = wire::readPartialResult;
-            writePartial = wire::writePartialResult;
-        } else {
-            HandWrittenWireFormat wire = HandWrittenWireFormat.json(limits);
-            readQuery = wire::readQuery;
-            writeResult = wire::writeResult;
-            readPartial = wire::readPartialResult;
-            writePartial = wire::writePartialResult;
-        }
+        wire = WireFormat.json(limits);
         Random random = new Random(42);
         float[] cue = new float[768];
         for (int i = 0; i < cue.length; i++) {
@@ -95,10 +74,10 @@ public class BenchmarkWireFormat {
                 Cue.of(Embedding.of(cue)),
                 Confidence.of(0.1),
                 QueryOptions.limit(10).withTimeout(Duration.ofMillis(500)).withConsistency("best-effort"));
-        queryBody = WireFormat.json(limits).writeQuery(query);
+        queryBody = wire.writeQuery(query);
         result = result(random);
         partial = partial(random);
-        partialBody = WireFormat.json(limits).writePartialResult(partial);
+        partialBody = wire.writePartialResult(partial);
     }
 
     private static MemorySpaceId space(int i) {
@@ -184,21 +163,21 @@ public class BenchmarkWireFormat {
 
     @Benchmark
     public Query readQuery() {
-        return readQuery.apply(queryBody);
+        return wire.readQuery(queryBody);
     }
 
     @Benchmark
     public byte[] writeResult() {
-        return writeResult.apply(result);
+        return wire.writeResult(result);
     }
 
     @Benchmark
     public PartialResult readPartialResult() {
-        return readPartial.apply(partialBody);
+        return wire.readPartialResult(partialBody);
     }
 
     @Benchmark
     public byte[] writePartialResult() {
-        return writePartial.apply(partial);
+        return wire.writePartialResult(partial);
     }
 }

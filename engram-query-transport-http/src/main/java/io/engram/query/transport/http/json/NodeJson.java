@@ -24,7 +24,6 @@ import io.engram.query.spi.TransportException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -185,22 +184,16 @@ final class NodeJson {
     }
 
     /** A node's answer: {@code {"partitions": [...]}}, one entry per partition of its node request. */
-    record NodeAnswerJson<T>(@JsonProperty(required = true) List<T> partitions) {
-        static NodeAnswerJson<Object> of(List<PartitionReply> replies) {
-            List<Object> entries = new ArrayList<>(replies.size());
-            for (PartitionReply reply : replies) {
-                entries.add(
-                        reply.result().isPresent()
-                                ? reply.result().get()
-                                : new FailedPartitionJson(
-                                        reply.space(),
-                                        PartitionErrorJson.of(reply.failure().orElseThrow())));
-            }
-            return new NodeAnswerJson<>(entries);
-        }
+    record NodeAnswerJson(@JsonProperty(required = true) List<PartitionReply> partitions) {}
+
+    /** What an entry of a node's answer is written as: the partial result, or the partition's space and error. */
+    static Object entry(PartitionReply reply) {
+        return reply.result().isPresent()
+                ? reply.result().get()
+                : new FailedPartitionJson(
+                        reply.space(), PartitionErrorJson.of(reply.failure().orElseThrow()));
     }
 
-    /** The entry of a partition that failed on the node: its space and its {@link TransportException}. */
     record FailedPartitionJson(MemorySpaceId space, PartitionErrorJson error) {}
 
     /** A failure with its reason and flags; overloaded is a failed error that is not retryable, by definition. */
@@ -252,18 +245,14 @@ final class NodeJson {
                 @JsonProperty("seeds") Optional<List<SeedEmbedding>> seeds,
                 @JsonProperty("error") Optional<PartitionErrorJson> error) {
             if (error.isPresent()) {
-                Map<String, Optional<?>> others = new java.util.LinkedHashMap<>();
-                others.put("node", node);
-                others.put("matches", matches);
-                others.put("confidence_adjustment", adjustment);
-                others.put("latency_ms", latency);
-                others.put("frontier", frontier);
-                others.put("seeds", seeds);
-                others.forEach((name, value) -> {
-                    if (value.isPresent()) {
-                        throw new IllegalArgumentException("a failed partition has only space and error, got " + name);
+                List<Optional<?>> others = List.of(node, matches, adjustment, latency, frontier, seeds);
+                for (int i = 0; i < others.size(); i++) {
+                    if (others.get(i).isPresent()) {
+                        throw new IllegalArgumentException("a failed partition has only space and error, got "
+                                + List.of("node", "matches", "confidence_adjustment", "latency_ms", "frontier", "seeds")
+                                        .get(i));
                     }
-                });
+                }
                 return new PartitionReplyJson(
                         PartitionReply.failed(space, error.get().exception()));
             }

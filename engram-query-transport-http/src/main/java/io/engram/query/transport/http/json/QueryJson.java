@@ -5,12 +5,6 @@ import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import io.engram.query.api.CompleteQuery;
 import io.engram.query.api.Confidence;
 import io.engram.query.api.Cue;
@@ -22,7 +16,6 @@ import io.engram.query.api.Query;
 import io.engram.query.api.QueryOptions;
 import io.engram.query.api.RecallQuery;
 import io.engram.query.api.SpreadQuery;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,52 +40,24 @@ sealed interface QueryJson {
 
     static QueryJson of(Query query) {
         QueryOptions o = query.options();
-        Optional<Integer> limit = Optional.of(o.limit());
+        Optional<Integer> n = Optional.of(o.limit());
+        var t = o.timeout();
+        var c = o.consistency();
+        var m = o.mergePolicy();
+        var p = o.planningStrategy();
         if (query instanceof RecallQuery q) {
-            return new RecallQueryJson(
-                    q.spaces(),
-                    q.cue(),
-                    Optional.of(q.minConfidence()),
-                    limit,
-                    o.timeout(),
-                    o.consistency(),
-                    o.mergePolicy(),
-                    o.planningStrategy());
+            return new RecallQueryJson(q.spaces(), q.cue(), Optional.of(q.minConfidence()), n, t, c, m, p);
         }
         if (query instanceof SpreadQuery q) {
+            var hops = Optional.of(q.maxHops());
             return new SpreadQueryJson(
-                    q.seeds(),
-                    q.spaces(),
-                    Optional.of(q.maxHops()),
-                    Optional.of(q.decay()),
-                    Optional.of(q.threshold()),
-                    limit,
-                    o.timeout(),
-                    o.consistency(),
-                    o.mergePolicy(),
-                    o.planningStrategy());
+                    q.seeds(), q.spaces(), hops, Optional.of(q.decay()), Optional.of(q.threshold()), n, t, c, m, p);
         }
         if (query instanceof CompleteQuery q) {
-            return new CompleteQueryJson(
-                    q.spaces(),
-                    q.partialEmbedding(),
-                    q.knownFields(),
-                    limit,
-                    o.timeout(),
-                    o.consistency(),
-                    o.mergePolicy(),
-                    o.planningStrategy());
+            return new CompleteQueryJson(q.spaces(), q.partialEmbedding(), q.knownFields(), n, t, c, m, p);
         }
         ImagineQuery q = (ImagineQuery) query;
-        return new ImagineQueryJson(
-                q.seeds(),
-                q.spaces(),
-                Optional.of(q.novelty()),
-                limit,
-                o.timeout(),
-                o.consistency(),
-                o.mergePolicy(),
-                o.planningStrategy());
+        return new ImagineQueryJson(q.seeds(), q.spaces(), Optional.of(q.novelty()), n, t, c, m, p);
     }
 
     private static QueryOptions options(
@@ -186,38 +151,6 @@ sealed interface QueryJson {
                     spaces,
                     novelty.orElse(0.0),
                     options(limit, timeoutMs, consistency, mergePolicy, planningStrategy));
-        }
-    }
-
-    /** Reads a {@link Query} wherever one is expected, through its wire record. */
-    final class Deserializer extends StdDeserializer<Query> {
-        private static final long serialVersionUID = 1L;
-
-        Deserializer() {
-            super(Query.class);
-        }
-
-        @Override
-        public Query deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            if (!p.isExpectedStartObjectToken()) {
-                return (Query) ctxt.handleUnexpectedToken(Query.class, p);
-            }
-            return ctxt.readValue(p, QueryJson.class).query();
-        }
-    }
-
-    /** Writes a {@link Query} through its wire record, with its {@code type}. */
-    final class Serializer extends StdSerializer<Query> {
-        private static final long serialVersionUID = 1L;
-
-        Serializer() {
-            super(Query.class);
-        }
-
-        @Override
-        public void serialize(Query query, JsonGenerator g, SerializerProvider provider) throws IOException {
-            QueryJson wire = of(query);
-            provider.findTypedValueSerializer(wire.getClass(), true, null).serialize(wire, g, provider);
         }
     }
 }

@@ -15,7 +15,6 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,6 +26,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.cfg.EnumFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -50,11 +50,13 @@ import io.engram.query.spi.PartitionReply;
 import io.engram.query.spi.PartitionRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -74,22 +76,18 @@ public final class WireFormat {
     public static final String SMILE_MEDIA_TYPE = "application/x-jackson-smile";
 
     private static final Pattern CLASS_NAME = Pattern.compile("\\s*\\(?[^()`]*`[\\w$.]+`[^()]*\\)?");
+    private static final Set<Class<?>> STRINGS = Set.of(MemoryId.class, MemorySpaceId.class, NodeId.class);
+    private static final Set<Class<?>> INTEGERS = Set.of(Integer.TYPE, Integer.class, Long.TYPE, Long.class);
+    private static final Set<Class<?>> NUMBERS =
+            Set.of(Double.TYPE, Double.class, Float.TYPE, Float.class, Confidence.class, OptionalDouble.class);
     private static final Pattern CREATOR_PROPERTY = Pattern.compile("^(Missing required|Null value for) creator");
 
     private final ObjectMapper mapper;
     private final String mediaType;
     private final String formatName;
     private final WireLimits limits;
-    private final ObjectReader queries;
-    private final ObjectReader results;
-    private final ObjectReader partials;
-    private final ObjectReader partitionRequests;
-    private final ObjectReader nodeRequests;
-    private final ObjectReader nodeReplies;
-    private final ObjectReader trees;
-    private final ObjectWriter queryWriter;
-    private final ObjectWriter resultWriter;
-    private final ObjectWriter partialWriter;
+    private final ObjectReader queries, results, partials, partitionRequests, nodeRequests, nodeReplies, trees;
+    private final ObjectWriter queryWriter, resultWriter, partialWriter;
 
     private WireFormat(JsonFactory factory, String mediaType, String formatName, WireLimits limits) {
         this.mapper = JsonMapper.builder(factory)
@@ -103,7 +101,9 @@ public final class WireFormat {
                         DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
                         DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES,
                         DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 // absent or null lists and maps are empty; a string is never a number or a boolean read as text
                 .withConfigOverride(List.class, o -> o.setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.AS_EMPTY)))
@@ -122,8 +122,7 @@ public final class WireFormat {
         this.partials = mapper.readerFor(PartialResult.class);
         this.partitionRequests = mapper.readerFor(NodeJson.PartitionRequestJson.class);
         this.nodeRequests = mapper.readerFor(NodeJson.NodeRequestJson.class);
-        this.nodeReplies =
-                mapper.readerFor(new TypeReference<NodeJson.NodeAnswerJson<NodeJson.PartitionReplyJson>>() {});
+        this.nodeReplies = mapper.readerFor(NodeJson.NodeAnswerJson.class);
         this.trees = mapper.readerFor(JsonNode.class);
         // writers of a declared type find their serializer once, not per message
         this.queryWriter = mapper.writerFor(Query.class);
@@ -195,14 +194,7 @@ public final class WireFormat {
         return mapper.valueToTree(requireNonNull(missing, "missing is null"));
     }
 
-    /**
-     * Reads a partition request: {@code {"query_id": ..., "space": ..., "task": ..., "query": {...}}}, where
-     * {@code task} names the {@link io.engram.query.spi.PartitionTask} kind ({@code scan}, {@code spread-run},
-     * {@code spread-step}, {@code seed-fetch}, {@code cue-recall}); a spread task adds
-     * {@code "spread_starts": [{"memory_id": ..., "activation": ..., "hops_used": ...}]} (absent when empty) and a cue
-     * recall {@code "imagine_cue": [floats]}. The deadline does not travel in the body; the caller builds it from the
-     * {@code Engram-Deadline-Ms} header.
-     */
+    /** Reads a partition request ({@link NodeJson.PartitionRequestJson}); {@code deadline} is the header's. */
     public PartitionRequest readPartitionRequest(byte[] body, Deadline deadline) {
         requireNonNull(deadline, "deadline is null");
         return read(body, partitionRequests, (NodeJson.PartitionRequestJson r) -> r.request(deadline));
@@ -212,12 +204,7 @@ public final class WireFormat {
         return write(NodeJson.PartitionRequestJson.of(requireNonNull(request, "request is null")));
     }
 
-    /**
-     * Reads a node request: {@code {"query_id": ..., "reduce_to": 0, "partitions": [...]}}, each partition a
-     * partition request without {@code query_id} (see {@link #readPartitionRequest}), at least one, each space once.
-     * {@code reduce_to} is optional (0). Every partition gets a {@linkplain Deadline#child() child} of
-     * {@code deadline}, the one deadline of the exchange.
-     */
+    /** Reads a node request ({@link NodeJson.NodeRequestJson}); each partition gets a child of {@code deadline}. */
     public NodeRequest readNodeRequest(byte[] body, Deadline deadline) {
         requireNonNull(deadline, "deadline is null");
         return read(body, nodeRequests, (NodeJson.NodeRequestJson r) -> r.request(deadline));
@@ -236,21 +223,15 @@ public final class WireFormat {
     }
 
     /**
-     * Reads a node's answer to a node request: {@code {"partitions": [...]}}, each entry a partial result or
-     * {@code {"space": ..., "error": {"reason", "retryable", "overloaded", "message"}}} for a partition that failed
-     * there. Whether the entries match the request (one per partition, same spaces, same order) is the caller's check.
+     * Reads a node's answer: {@code {"partitions": [...]}}, each a partial result or {@code {"space", "error"}}; whether
+     * they match the request (one per partition, same spaces, same order) is the caller's check.
      */
     public List<PartitionReply> readNodeReplies(byte[] body) {
-        return read(
-                body,
-                nodeReplies,
-                (NodeJson.NodeAnswerJson<NodeJson.PartitionReplyJson> answer) -> answer.partitions().stream()
-                        .map(NodeJson.PartitionReplyJson::reply)
-                        .toList());
+        return read(body, nodeReplies, NodeJson.NodeAnswerJson::partitions);
     }
 
     public byte[] writeNodeReplies(List<PartitionReply> replies) {
-        return write(NodeJson.NodeAnswerJson.of(requireNonNull(replies, "replies is null")));
+        return write(new NodeJson.NodeAnswerJson(requireNonNull(replies, "replies is null")));
     }
 
     /** Parses any document of this format into a tree, with the same limits and error messages. */
@@ -330,6 +311,15 @@ public final class WireFormat {
         if (cause instanceof IllegalArgumentException || cause instanceof NullPointerException) {
             return new WireFormatException((path.isEmpty() ? "" : path + ": ") + cause.getMessage());
         }
+        if (m instanceof InvalidFormatException f
+                && f.getTargetType() != null
+                && f.getTargetType().isEnum()) {
+            List<String> known = Arrays.stream(f.getTargetType().getEnumConstants())
+                    .map(constant -> ((Enum<?>) constant).name().toLowerCase(Locale.ROOT))
+                    .toList();
+            return new WireFormatException(at + " must be one of " + String.join(", ", known) + ", got '"
+                    + Printable.of(String.valueOf(f.getValue())) + "'");
+        }
         if (m instanceof UnrecognizedPropertyException u) {
             List<Object> known = new java.util.ArrayList<>(u.getKnownPropertyIds());
             if (u.getReferringClass() != null && QueryJson.class.isAssignableFrom(u.getReferringClass())) {
@@ -358,8 +348,11 @@ public final class WireFormat {
                     + describe((JsonParser) overflow.getProcessor()));
         }
         if (m instanceof MismatchedInputException mismatch && m.getProcessor() instanceof JsonParser parser) {
-            return new WireFormatException(
-                    at + " must be " + expected(mismatch.getTargetType()) + ", got " + describe(parser));
+            Class<?> target = mismatch.getTargetType();
+            if (target != null && target.isArray() && !parser.isExpectedStartArrayToken()) {
+                target = target.getComponentType(); // an element of the array was refused
+            }
+            return new WireFormatException(at + " must be " + expected(target) + ", got " + describe(parser));
         }
         return new WireFormatException(
                 at + ": " + CLASS_NAME.matcher(original).replaceAll("").trim());
@@ -393,30 +386,19 @@ public final class WireFormat {
         if (type == null) {
             return "a valid value";
         }
-        if (CharSequence.class.isAssignableFrom(type)
-                || type == MemoryId.class
-                || type == MemorySpaceId.class
-                || type == NodeId.class) {
+        if (CharSequence.class.isAssignableFrom(type) || STRINGS.contains(type)) {
             return "a string";
         }
-        if (type == Integer.TYPE || type == Integer.class || type == Long.TYPE || type == Long.class) {
+        if (INTEGERS.contains(type)) {
             return "an integer";
         }
-        if (type == Double.TYPE
-                || type == Double.class
-                || type == Float.TYPE
-                || type == Float.class
-                || type == Confidence.class
-                || type == OptionalDouble.class) {
+        if (NUMBERS.contains(type)) {
             return "a number";
         }
         if (type == Boolean.TYPE || type == Boolean.class) {
             return "true or false";
         }
-        if (type.isArray() || Collection.class.isAssignableFrom(type)) {
-            return "an array";
-        }
-        return "an object";
+        return type.isArray() || Collection.class.isAssignableFrom(type) ? "an array" : "an object";
     }
 
     /** The JSON type of the parser's current value, for messages; the value itself only for numbers. */

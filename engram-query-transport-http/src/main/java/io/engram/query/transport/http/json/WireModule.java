@@ -23,7 +23,6 @@ import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
-import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.databind.type.CollectionType;
 import io.engram.query.api.Confidence;
 import io.engram.query.api.Coverage;
@@ -32,29 +31,24 @@ import io.engram.query.api.Match;
 import io.engram.query.api.MemoryId;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.MissingPartition;
-import io.engram.query.api.MissingReason;
 import io.engram.query.api.NodeId;
 import io.engram.query.api.PartialEmbedding;
 import io.engram.query.api.PartialResult;
 import io.engram.query.api.PartitionOutcome;
-import io.engram.query.api.PartitionStatus;
-import io.engram.query.api.PlanStrategy;
-import io.engram.query.api.Printable;
 import io.engram.query.api.Query;
 import io.engram.query.api.QueryResult;
 import io.engram.query.api.SeedEmbedding;
 import io.engram.query.api.SpreadCrossing;
 import io.engram.query.api.SpreadStats;
+import io.engram.query.spi.PartitionReply;
 import io.engram.query.spi.SpreadStart;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * The Jackson module of the wire format. Mix-ins bind the api module's records, which know nothing of Jackson, to
@@ -64,48 +58,49 @@ import java.util.Map;
  * QueryJson}); and every array is held to {@link WireLimits#maxArrayLength()}.
  */
 final class WireModule extends SimpleModule {
-    private static final long serialVersionUID = 1L;
-
     WireModule(WireLimits limits) {
         super("engram-wire");
-        // Values of one JSON scalar, through their factories: a partial result holds hundreds of them, for which a
-        // mix-in's @JsonCreator and @JsonValue would call by reflection.
-        addScalar(MemoryId.class, JsonToken.VALUE_STRING, p -> MemoryId.of(p.getText()));
-        addScalar(MemorySpaceId.class, JsonToken.VALUE_STRING, p -> MemorySpaceId.of(p.getText()));
-        addScalar(NodeId.class, JsonToken.VALUE_STRING, p -> NodeId.of(p.getText()));
-        addScalar(Confidence.class, JsonToken.VALUE_NUMBER_FLOAT, p -> Confidence.of(p.getDoubleValue()));
-        for (Class<?> id : List.of(MemoryId.class, MemorySpaceId.class, NodeId.class)) {
-            addSerializer(id, ToStringSerializer.instance);
-        }
-        addSerializer(Confidence.class, new StdSerializer<>(Confidence.class) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            public void serialize(Confidence value, JsonGenerator g, SerializerProvider provider) throws IOException {
-                g.writeNumber(value.value());
+        // values of one JSON scalar, through their factories (a mix-in's @JsonCreator and @JsonValue would reflect)
+        add(MemoryId.class, null, (v, g, s) -> g.writeString(v.value()), (p, c) -> MemoryId.of(text(p, c)));
+        add(MemorySpaceId.class, null, (v, g, s) -> g.writeString(v.value()), (p, c) -> MemorySpaceId.of(text(p, c)));
+        add(NodeId.class, null, (v, g, s) -> g.writeString(v.value()), (p, c) -> NodeId.of(text(p, c)));
+        add(Confidence.class, null, (v, g, s) -> g.writeNumber(v.value()), (p, c) -> Confidence.of(number(p, c)));
+        add(Duration.class, Duration.ZERO, (v, g, s) -> g.writeNumber(v.toMillis()), (p, c) -> {
+            long millis = c.readValue(p, long.class);
+            if (millis < 0) {
+                throw new Refusal(p, "must be >= 0, got " + millis);
             }
+            return Duration.ofMillis(millis);
+        });
+        add(Embedding.class, null, (v, g, s) -> floats(g, v.dimensions(), i -> true, v::get), (p, c) -> {
+            return Embedding.of(floats(p, c, limits, false));
+        });
+        add(PartialEmbedding.class, null, (v, g, s) -> floats(g, v.dimensions(), v::isKnown, v::get), (p, c) -> {
+            List<Float> dimensions = new ArrayList<>();
+            for (float value : floats(p, c, limits, true)) {
+                dimensions.add(Float.isNaN(value) ? null : value);
+            }
+            return PartialEmbedding.of(dimensions);
+        });
+        add(Query.class, null, (v, g, s) -> s.defaultSerializeValue(QueryJson.of(v), g), (p, c) -> {
+            if (!p.isExpectedStartObjectToken()) {
+                return (Query) c.handleUnexpectedToken(Query.class, p);
+            }
+            return c.readValue(p, QueryJson.class).query();
+        });
+        add(PartitionReply.class, null, (v, g, s) -> s.defaultSerializeValue(NodeJson.entry(v), g), (p, c) -> {
+            return c.readValue(p, NodeJson.PartitionReplyJson.class).reply();
         });
         setMixInAnnotation(Match.class, MatchMixin.class);
         setMixInAnnotation(PartialResult.class, PartialResultMixin.class);
         setMixInAnnotation(SpreadCrossing.class, SpreadCrossingMixin.class);
         setMixInAnnotation(SeedEmbedding.class, SeedEmbeddingMixin.class);
-        setMixInAnnotation(SpreadStart.class, SpreadStartMixin.class);
+        setMixInAnnotation(SpreadStart.class, SpreadCrossingMixin.class);
         setMixInAnnotation(QueryResult.class, QueryResultMixin.class);
         setMixInAnnotation(Coverage.class, CoverageMixin.class);
         setMixInAnnotation(MissingPartition.class, MissingPartitionMixin.class);
         setMixInAnnotation(PartitionOutcome.class, PartitionOutcomeMixin.class);
         setMixInAnnotation(SpreadStats.class, SpreadStatsMixin.class);
-        addSerializer(Embedding.class, new EmbeddingSerializer());
-        addDeserializer(Embedding.class, new EmbeddingDeserializer(limits));
-        addSerializer(PartialEmbedding.class, new PartialEmbeddingSerializer());
-        addDeserializer(PartialEmbedding.class, new PartialEmbeddingDeserializer(limits));
-        addSerializer(Duration.class, new MillisSerializer());
-        addDeserializer(Duration.class, new MillisDeserializer());
-        addLowerCase(PlanStrategy.class);
-        addLowerCase(PartitionStatus.class);
-        addLowerCase(MissingReason.class);
-        addSerializer(Query.class, new QueryJson.Serializer());
-        addDeserializer(Query.class, new QueryJson.Deserializer());
         setDeserializerModifier(new BeanDeserializerModifier() {
             @Override
             public JsonDeserializer<?> modifyCollectionDeserializer(
@@ -115,18 +110,53 @@ final class WireModule extends SimpleModule {
         });
     }
 
-    /**
-     * A value the wire format refuses for its own reasons: {@code problem} follows the path of the value in the message
-     * ({@code "must have at most 3 entries, got 4"}).
-     */
+    /** A value the wire format refuses: {@code problem} follows the value's path ({@code must be >= 0, got -1}). */
     static final class Refusal extends JsonMappingException {
-        private static final long serialVersionUID = 1L;
         final String problem;
 
         Refusal(JsonParser parser, String problem) {
             super(parser, problem);
             this.problem = problem;
         }
+    }
+
+    @FunctionalInterface
+    private interface Writer<T> {
+        void write(T value, JsonGenerator g, SerializerProvider provider) throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface Reader<T> {
+        T read(JsonParser p, DeserializationContext ctxt) throws IOException;
+    }
+
+    /** Writes and reads {@code type} with these; absent or null (where nulls are empty) is {@code empty}. */
+    private <T> void add(Class<T> type, T empty, Writer<T> writer, Reader<T> reader) {
+        addSerializer(type, new StdSerializer<T>(type) {
+            @Override
+            public void serialize(T value, JsonGenerator g, SerializerProvider provider) throws IOException {
+                writer.write(value, g, provider);
+            }
+        });
+        addDeserializer(type, new StdDeserializer<T>(type) {
+            @Override
+            public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+                return reader.read(p, ctxt);
+            }
+
+            @Override
+            public Object getEmptyValue(DeserializationContext ctxt) {
+                return empty;
+            }
+        });
+    }
+
+    private static String text(JsonParser p, DeserializationContext ctxt) throws IOException {
+        return p.hasToken(JsonToken.VALUE_STRING) ? p.getText() : (String) ctxt.handleUnexpectedToken(String.class, p);
+    }
+
+    private static double number(JsonParser p, DeserializationContext ctxt) throws IOException {
+        return p.currentToken().isNumeric() ? p.getDoubleValue() : (Double) ctxt.handleUnexpectedToken(double.class, p);
     }
 
     // ---------------------------------------------------------------- mix-ins
@@ -171,33 +201,14 @@ final class WireModule extends SimpleModule {
         MemoryId memory();
     }
 
-    interface SpreadStartMixin extends SpreadCrossingMixin {}
-
-    @JsonPropertyOrder({
-        "matches",
-        "confidence",
-        "base_confidence",
-        "strategy",
-        "consistency",
-        "took_ms",
-        "coverage",
-        "partitions",
-        "spread"
-    })
+    @JsonPropertyOrder({"matches", "confidence", "base_confidence", "strategy", "consistency", "took_ms"})
     interface QueryResultMixin {
         @JsonProperty("took_ms")
         @JsonSetter(nulls = Nulls.AS_EMPTY)
         Duration latency();
     }
 
-    @JsonPropertyOrder({
-        "expected_partitions",
-        "responding_partitions",
-        "ratio",
-        "timed_out",
-        "failed",
-        "missing_partitions"
-    })
+    @JsonPropertyOrder({"expected_partitions", "responding_partitions", "ratio", "timed_out", "failed"})
     interface CoverageMixin {
         @JsonProperty(required = true)
         int expectedPartitions();
@@ -242,7 +253,6 @@ final class WireModule extends SimpleModule {
 
     /** Every collection at most {@code max} long; counted once read, the document's size bounding what was read. */
     private static final class Bounded extends DelegatingDeserializer {
-        private static final long serialVersionUID = 1L;
         private final int max;
 
         Bounded(JsonDeserializer<?> delegate, int max) {
@@ -265,49 +275,32 @@ final class WireModule extends SimpleModule {
         }
     }
 
-    /** The elements of the array the parser is on, numbers or (with {@code nulls}) null, as floats; null as NaN. */
+    /**
+     * The array of numbers the parser is on (with {@code nulls}, or null: NaN) as 32-bit floats: read as doubles by
+     * Jackson, so that a number too large for a float is refused with its value.
+     */
     private static float[] floats(JsonParser p, DeserializationContext ctxt, WireLimits limits, boolean nulls)
             throws IOException {
-        if (!p.isExpectedStartArrayToken()) {
-            return (float[]) ctxt.handleUnexpectedToken(float[].class, p);
+        Double[] read = nulls ? ctxt.readValue(p, Double[].class) : null;
+        double[] numbers = nulls ? new double[read.length] : ctxt.readValue(p, double[].class);
+        if (numbers.length > limits.maxArrayLength()) {
+            throw new Refusal(p, "must have at most " + limits.maxArrayLength() + " entries, got " + numbers.length);
         }
-        float[] values = new float[16];
-        int size = 0;
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-            if (size == limits.maxArrayLength()) {
-                long count = size;
-                for (; t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                    p.skipChildren();
-                    count++;
-                }
-                throw new Refusal(p, "must have at most " + size + " entries, got " + count);
-            }
-            if (size == values.length) {
-                values = Arrays.copyOf(values, Math.min(limits.maxArrayLength(), size * 2));
-            }
-            if (t == JsonToken.VALUE_NULL && nulls) {
-                values[size++] = Float.NaN;
-                continue;
-            }
-            if (!t.isNumeric()) {
-                String expected = nulls ? "a number or null" : "a number";
-                throw at(new Refusal(p, "must be " + expected + ", got " + WireFormat.describe(p)), size);
-            }
-            double number = p.getDoubleValue();
-            float value = (float) number;
-            if (!Float.isFinite(value)) {
-                throw at(new Refusal(p, "must be a finite 32-bit number, got " + number), size);
-            }
-            values[size++] = value;
+        if (numbers.length < 1 || numbers.length > Embedding.MAX_DIMENSIONS) {
+            throw new Refusal(p, "must have 1 to " + Embedding.MAX_DIMENSIONS + " dimensions, got " + numbers.length);
         }
-        if (size < 1 || size > Embedding.MAX_DIMENSIONS) {
-            throw new Refusal(p, "must have 1 to " + Embedding.MAX_DIMENSIONS + " dimensions, got " + size);
+        if (limits.dimensions().isPresent() && limits.dimensions().get() != numbers.length) {
+            throw new Refusal(p, "must have " + limits.dimensions().get() + " dimensions, got " + numbers.length);
         }
-        int dimensions = size;
-        if (limits.dimensions().isPresent() && limits.dimensions().get() != dimensions) {
-            throw new Refusal(p, "must have " + limits.dimensions().get() + " dimensions, got " + dimensions);
+        float[] values = new float[numbers.length];
+        for (int i = 0; i < values.length; i++) {
+            double number = nulls ? (read[i] == null ? Double.NaN : read[i]) : numbers[i];
+            values[i] = (float) number;
+            if (Float.isInfinite(values[i]) || (Double.isNaN(number) && !nulls)) {
+                throw at(new Refusal(p, "must be a finite 32-bit number, got " + number), i);
+            }
         }
-        return Arrays.copyOf(values, size);
+        return values;
     }
 
     private static Refusal at(Refusal refusal, int index) {
@@ -315,157 +308,20 @@ final class WireModule extends SimpleModule {
         return refusal;
     }
 
-    private static final class EmbeddingDeserializer extends StdDeserializer<Embedding> {
-        private static final long serialVersionUID = 1L;
-        private final WireLimits limits;
-
-        EmbeddingDeserializer(WireLimits limits) {
-            super(Embedding.class);
-            this.limits = limits;
-        }
-
-        @Override
-        public Embedding deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            return Embedding.of(floats(p, ctxt, limits, false));
-        }
-    }
-
-    private static final class EmbeddingSerializer extends StdSerializer<Embedding> {
-        private static final long serialVersionUID = 1L;
-
-        EmbeddingSerializer() {
-            super(Embedding.class);
-        }
-
-        @Override
-        public void serialize(Embedding value, JsonGenerator g, SerializerProvider provider) throws IOException {
-            g.writeStartArray(value, value.dimensions());
-            for (int i = 0; i < value.dimensions(); i++) {
+    private static void floats(JsonGenerator g, int size, IntPredicate known, IntToFloat value) throws IOException {
+        g.writeStartArray(null, size);
+        for (int i = 0; i < size; i++) {
+            if (known.test(i)) {
                 g.writeNumber(value.get(i));
+            } else {
+                g.writeNull();
             }
-            g.writeEndArray();
         }
-    }
-
-    /** A partial embedding: an array of numbers in which {@code null} marks an unknown dimension. */
-    private static final class PartialEmbeddingDeserializer extends StdDeserializer<PartialEmbedding> {
-        private static final long serialVersionUID = 1L;
-        private final WireLimits limits;
-
-        PartialEmbeddingDeserializer(WireLimits limits) {
-            super(PartialEmbedding.class);
-            this.limits = limits;
-        }
-
-        @Override
-        public PartialEmbedding deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            float[] values = floats(p, ctxt, limits, true);
-            List<Float> dimensions = new ArrayList<>(values.length);
-            for (float value : values) {
-                dimensions.add(Float.isNaN(value) ? null : value);
-            }
-            return PartialEmbedding.of(dimensions);
-        }
-    }
-
-    private static final class PartialEmbeddingSerializer extends StdSerializer<PartialEmbedding> {
-        private static final long serialVersionUID = 1L;
-
-        PartialEmbeddingSerializer() {
-            super(PartialEmbedding.class);
-        }
-
-        @Override
-        public void serialize(PartialEmbedding value, JsonGenerator g, SerializerProvider provider) throws IOException {
-            g.writeStartArray(value, value.dimensions());
-            for (int i = 0; i < value.dimensions(); i++) {
-                if (value.isKnown(i)) {
-                    g.writeNumber(value.get(i));
-                } else {
-                    g.writeNull();
-                }
-            }
-            g.writeEndArray();
-        }
-    }
-
-    /** A duration as whole milliseconds, at least 0; absent or null is zero. */
-    private static final class MillisDeserializer extends StdDeserializer<Duration> {
-        private static final long serialVersionUID = 1L;
-
-        MillisDeserializer() {
-            super(Duration.class);
-        }
-
-        @Override
-        public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            long millis = ctxt.readValue(p, long.class);
-            if (millis < 0) {
-                throw new Refusal(p, "must be >= 0, got " + millis);
-            }
-            return Duration.ofMillis(millis);
-        }
-
-        @Override
-        public Object getEmptyValue(DeserializationContext ctxt) {
-            return Duration.ZERO;
-        }
-    }
-
-    private static final class MillisSerializer extends StdSerializer<Duration> {
-        private static final long serialVersionUID = 1L;
-
-        MillisSerializer() {
-            super(Duration.class);
-        }
-
-        @Override
-        public void serialize(Duration value, JsonGenerator g, SerializerProvider provider) throws IOException {
-            g.writeNumber(value.toMillis());
-        }
+        g.writeEndArray();
     }
 
     @FunctionalInterface
-    private interface ScalarReader<T> {
-        T read(JsonParser p) throws IOException;
-    }
-
-    /** A value read from one scalar token ({@code VALUE_NUMBER_FLOAT}: any number) by {@code reader}. */
-    private <T> void addScalar(Class<T> type, JsonToken token, ScalarReader<T> reader) {
-        addDeserializer(type, new StdDeserializer<T>(type) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-                boolean number = token == JsonToken.VALUE_NUMBER_FLOAT
-                        && p.currentToken().isNumeric();
-                if (!number && !p.hasToken(token)) {
-                    return type.cast(ctxt.handleUnexpectedToken(type, p));
-                }
-                return reader.read(p);
-            }
-        });
-    }
-
-    /** An enum as its lower-case name (written so by {@code EnumFeature.WRITE_ENUMS_TO_LOWERCASE}), strictly. */
-    private <E extends Enum<E>> void addLowerCase(Class<E> type) {
-        Map<String, E> byName = new LinkedHashMap<>();
-        for (E constant : type.getEnumConstants()) {
-            byName.put(constant.name().toLowerCase(Locale.ROOT), constant);
-        }
-        String known = String.join(", ", byName.keySet());
-        addDeserializer(type, new StdDeserializer<E>(type) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            public E deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-                String name = ctxt.readValue(p, String.class);
-                E value = byName.get(name);
-                if (value == null) {
-                    throw new Refusal(p, "must be one of " + known + ", got '" + Printable.of(name) + "'");
-                }
-                return value;
-            }
-        });
+    private interface IntToFloat {
+        float get(int index);
     }
 }
