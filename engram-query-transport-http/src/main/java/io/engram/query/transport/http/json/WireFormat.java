@@ -268,7 +268,11 @@ public final class WireFormat {
                 if (parser.nextToken() == null) {
                     throw new WireFormatException("body is empty; expected a " + formatName + " object");
                 }
-                return then.apply(reader.readValue(parser));
+                T value = reader.readValue(parser);
+                if (value == null) { // a top-level null, which databind reads as no value
+                    throw new WireFormatException("body must be an object, got null");
+                }
+                return then.apply(value);
             } catch (WireFormatException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {

@@ -180,6 +180,7 @@ class PartialResultCodecTest {
     @Test
     void rejectsAValueOfTheWrongTypeNamingItsPath() {
         assertRejectedInBoth("[1]", "body must be an object, got an array");
+        assertRejectedInBoth("null", "body must be an object, got null");
         assertRejectedInBoth(HEAD + ",\"matches\":{}}", "matches must be an array, got an object");
         assertRejectedInBoth(HEAD + ",\"matches\":[" + MATCH + "},3]}", "matches[1] must be an object, got 3");
         assertRejectedInBoth(

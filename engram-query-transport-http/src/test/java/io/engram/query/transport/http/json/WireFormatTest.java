@@ -180,6 +180,8 @@ class WireFormatTest {
         assertRejected("{\"type\":\"x\"}", "unknown query type 'x'; known: recall, spread, complete, imagine");
         assertRejected("{\"limit\":3}", "missing field 'type'; known types: recall, spread, complete, imagine");
         assertRejected("[1]", "body must be an object, got an array");
+        assertRejected("null", "body must be an object, got null");
+        assertRejected("\"recall\"", "body must be an object, got a string");
     }
 
     @Test
