@@ -2,128 +2,156 @@ package io.engram.query.transport.http.json;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.cfg.EnumFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.smile.SmileFactory;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import io.engram.query.api.Confidence;
 import io.engram.query.api.Deadline;
+import io.engram.query.api.MemoryId;
+import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.MissingPartition;
+import io.engram.query.api.NodeId;
 import io.engram.query.api.PartialResult;
+import io.engram.query.api.Printable;
 import io.engram.query.api.Query;
 import io.engram.query.api.QueryResult;
 import io.engram.query.spi.NodeRequest;
 import io.engram.query.spi.PartitionReply;
 import io.engram.query.spi.PartitionRequest;
-import io.engram.query.spi.PartitionTask;
-import io.engram.query.spi.SpreadStart;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
  * The wire format of Engram Query: queries, query results, and the node-to-node partition request and partial
- * result, in JSON (snake_case) or in Smile, its binary equivalent with the same fields.
+ * result, in JSON (snake_case) or in Smile, its binary equivalent with the same fields. Jackson databind reads and
+ * writes them ({@link WireModule} binds the api's records, {@link QueryJson} and {@link NodeJson} the messages whose
+ * shape is not a model record).
  *
- * <p>Reading is strict and bounded: an unknown field, a missing required field, a value of the wrong type or out of
- * range, an embedding of the wrong length, a document too large or too deep all fail with a {@link
- * WireFormatException} whose message names the field and is safe to return to the sender. Thread-safe.
+ * <p>Reading is strict and bounded: an unknown or duplicate field, a missing required field ({@code null} counts as
+ * absent), a value of the wrong type or out of range, an embedding of the wrong length, a document too large or too
+ * deep all fail with a {@link WireFormatException} whose message names the field's path ({@code
+ * matches[2].confidence}) and what is allowed, and is safe to return to the sender. Thread-safe.
  */
 public final class WireFormat {
     public static final String JSON_MEDIA_TYPE = "application/json";
     public static final String SMILE_MEDIA_TYPE = "application/x-jackson-smile";
 
     private static final Pattern CLASS_NAME = Pattern.compile("\\s*\\(?[^()`]*`[\\w$.]+`[^()]*\\)?");
+    private static final Set<Class<?>> STRINGS = Set.of(MemoryId.class, MemorySpaceId.class, NodeId.class);
+    private static final Set<Class<?>> INTEGERS = Set.of(Integer.TYPE, Integer.class, Long.TYPE, Long.class);
+    private static final Set<Class<?>> NUMBERS =
+            Set.of(Double.TYPE, Double.class, Float.TYPE, Float.class, Confidence.class, OptionalDouble.class);
+    private static final Pattern CREATOR_PROPERTY = Pattern.compile("^(Missing required|Null value for) creator");
 
     private final ObjectMapper mapper;
-    /** The factory of the streaming reads: as {@link #mapper}'s, without the parser's duplicate detection. */
-    private final JsonFactory streaming;
-
     private final String mediaType;
     private final String formatName;
     private final WireLimits limits;
-    private final QueryCodec queries;
-    private final ResultCodec results;
-    private final PartialResultCodec partials;
-    private final PartitionRequestCodec requests;
-    private final boolean textual;
-    private final AtomicReference<CachedQuery> lastQuery = new AtomicReference<>();
+    private final ObjectReader queries, results, partials, partitionRequests, nodeRequests, nodeReplies, trees;
+    private final ObjectWriter queryWriter, resultWriter, partialWriter;
 
-    /**
-     * @param factory detects duplicate fields ({@code STRICT_DUPLICATE_DETECTION}): trees, and the error path of the
-     *     streaming reads
-     * @param streaming the same without that detection (a hash set per object): the streaming reads, whose codecs
-     *     detect duplicates themselves
-     */
-    private WireFormat(
-            JsonFactory factory, JsonFactory streaming, String mediaType, String formatName, WireLimits limits) {
-        this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        this.streaming = streaming;
+    private WireFormat(JsonFactory factory, String mediaType, String formatName, WireLimits limits) {
+        this.mapper = JsonMapper.builder(factory)
+                .addModule(new Jdk8Module())
+                .addModule(new WireModule(limits))
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .serializationInclusion(JsonInclude.Include.NON_ABSENT)
+                .enable(EnumFeature.WRITE_ENUMS_TO_LOWERCASE)
+                .enable(
+                        DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+                        DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
+                        DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES,
+                        DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                // absent or null lists and maps are empty; a string is never a number or a boolean read as text
+                .withConfigOverride(List.class, o -> o.setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.AS_EMPTY)))
+                .withConfigOverride(Map.class, o -> o.setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.AS_EMPTY)))
+                .withCoercionConfig(
+                        LogicalType.Textual,
+                        c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .build();
         this.mediaType = mediaType;
         this.formatName = formatName;
         this.limits = limits;
-        this.queries = new QueryCodec(limits);
-        this.results = new ResultCodec(limits, queries);
-        this.partials = new PartialResultCodec(limits, queries);
-        this.requests = new PartitionRequestCodec(
-                limits,
-                queries,
-                mapper.reader()
-                        .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                        .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY));
-        this.textual = !factory.canHandleBinaryNatively();
+        this.queries = mapper.readerFor(Query.class);
+        this.results = mapper.readerFor(QueryResult.class);
+        this.partials = mapper.readerFor(PartialResult.class);
+        this.partitionRequests = mapper.readerFor(NodeJson.PartitionRequestJson.class);
+        this.nodeRequests = mapper.readerFor(NodeJson.NodeRequestJson.class);
+        this.nodeReplies = mapper.readerFor(NodeJson.NodeAnswerJson.class);
+        this.trees = mapper.readerFor(JsonNode.class);
+        // writers of a declared type find their serializer once, not per message
+        this.queryWriter = mapper.writerFor(Query.class);
+        this.resultWriter = mapper.writerFor(QueryResult.class);
+        this.partialWriter = mapper.writerFor(PartialResult.class);
     }
 
     /** The JSON wire format with these limits. */
     public static WireFormat json(WireLimits limits) {
         requireNonNull(limits, "limits is null");
-        return new WireFormat(jsonFactory(limits, true), jsonFactory(limits, false), JSON_MEDIA_TYPE, "JSON", limits);
-    }
-
-    private static JsonFactory jsonFactory(WireLimits limits, boolean detectDuplicates) {
-        return JsonFactory.builder()
+        JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(constraints(limits))
-                .configure(StreamReadFeature.STRICT_DUPLICATE_DETECTION, detectDuplicates)
-                // Embeddings are hundreds of floats: the JDK's float formatting and parsing cost ~0.6 ms per
-                // 768-float request; Jackson's fast (Schubfach / FastDoubleParser) paths give the same values.
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                // Embeddings are hundreds of floats: Jackson's fast (Schubfach / FastDoubleParser) paths give the
+                // same values as the JDK's, for a fraction of the time.
                 .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                 .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
                 .build();
+        return new WireFormat(factory, JSON_MEDIA_TYPE, "JSON", limits);
     }
 
     /** The Smile (binary JSON) wire format with these limits; same fields as JSON, smaller and faster numbers. */
     public static WireFormat smile(WireLimits limits) {
         requireNonNull(limits, "limits is null");
-        return new WireFormat(
-                smileFactory(limits, true), smileFactory(limits, false), SMILE_MEDIA_TYPE, "Smile", limits);
-    }
-
-    /*
-     * A factory per setting of duplicate detection, not JsonParser#disable on a parser of the detecting one: that
-     * drops the detector of a JSON parser (ParserBase) but not of a Smile parser, which sets its detector up only
-     * when it is created (jackson-dataformat-smile 2.21).
-     */
-    private static JsonFactory smileFactory(WireLimits limits, boolean detectDuplicates) {
-        return SmileFactory.builder()
+        SmileFactory factory = SmileFactory.builder()
                 .streamReadConstraints(constraints(limits))
-                .configure(StreamReadFeature.STRICT_DUPLICATE_DETECTION, detectDuplicates)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
+        return new WireFormat(factory, SMILE_MEDIA_TYPE, "Smile", limits);
     }
 
     private static StreamReadConstraints constraints(WireLimits limits) {
@@ -145,297 +173,257 @@ public final class WireFormat {
         return limits;
     }
 
-    // ---------------------------------------------------------------- queries
-
     public Query readQuery(byte[] body) {
-        return queries.read(parse(body), "");
+        return read(body, queries);
     }
 
     public byte[] writeQuery(Query query) {
-        return write(queries.write(requireNonNull(query, "query is null")));
+        return write(queryWriter, requireNonNull(query, "query is null"));
     }
-
-    public ObjectNode toTree(Query query) {
-        return queries.write(requireNonNull(query, "query is null"));
-    }
-
-    // ---------------------------------------------------------------- results
 
     public QueryResult readResult(byte[] body) {
-        return results.readResult(parse(body));
+        return read(body, results);
     }
 
     public byte[] writeResult(QueryResult result) {
-        return write(results.write(requireNonNull(result, "result is null")));
-    }
-
-    public ObjectNode toTree(QueryResult result) {
-        return results.write(requireNonNull(result, "result is null"));
+        return write(resultWriter, requireNonNull(result, "result is null"));
     }
 
     /** The {@code missing_partitions} array of a coverage, for error bodies. */
     public ArrayNode toTree(List<MissingPartition> missing) {
-        return results.missingNode(requireNonNull(missing, "missing is null"));
+        return mapper.valueToTree(requireNonNull(missing, "missing is null"));
     }
 
-    // ---------------------------------------------------------------- node to node
-
-    /**
-     * Reads a partition request: {@code {"query_id": ..., "space": ..., "task": ..., "query": {...}}}, where
-     * {@code task} names the {@link io.engram.query.spi.PartitionTask} kind ({@code scan}, {@code spread-run},
-     * {@code spread-step}, {@code seed-fetch}, {@code cue-recall}); a spread task adds
-     * {@code "spread_starts": [{"memory_id": ..., "activation": ..., "hops_used": ...}]} (absent when empty) and a cue
-     * recall {@code "imagine_cue": [floats]}. The deadline does not travel in the body; the caller builds it from the
-     * {@code Engram-Deadline-Ms} header.
-     */
+    /** Reads a partition request ({@link NodeJson.PartitionRequestJson}); {@code deadline} is the header's. */
     public PartitionRequest readPartitionRequest(byte[] body, Deadline deadline) {
         requireNonNull(deadline, "deadline is null");
-        return read(body, parser -> requests.read(new StrictStream(parser), deadline));
+        return read(body, partitionRequests, (NodeJson.PartitionRequestJson r) -> r.request(deadline));
     }
 
     public byte[] writePartitionRequest(PartitionRequest request) {
-        requireNonNull(request, "request is null");
-        // A coordinator sends the same query to every partition: write its JSON (hundreds of embedding floats) once.
-        String query = textual ? queryJson(request.query()) : null;
-        return written(textual ? query.length() + 128 : 512, g -> writePartition(request, true, g));
+        return write(NodeJson.PartitionRequestJson.of(requireNonNull(request, "request is null")));
     }
 
-    /**
-     * Reads a node request: {@code {"query_id": ..., "reduce_to": 0, "partitions": [...]}}, each partition a
-     * partition request without {@code query_id} (see {@link #readPartitionRequest}), at least one, each space once.
-     * {@code reduce_to} is optional (0). Every partition gets a {@linkplain Deadline#child() child} of
-     * {@code deadline}, the one deadline of the exchange.
-     */
+    /** Reads a node request ({@link NodeJson.NodeRequestJson}); each partition gets a child of {@code deadline}. */
     public NodeRequest readNodeRequest(byte[] body, Deadline deadline) {
         requireNonNull(deadline, "deadline is null");
-        return read(body, parser -> requests.readNode(new StrictStream(parser), deadline));
+        return read(body, nodeRequests, (NodeJson.NodeRequestJson r) -> r.request(deadline));
     }
 
     public byte[] writeNodeRequest(NodeRequest request) {
-        requireNonNull(request, "request is null");
-        int partitions = request.partitions().size();
-        // the partitions of a round usually carry one query: queryJson writes it once for all of them
-        String query = textual ? queryJson(request.partitions().get(0).query()) : null;
-        return written(textual ? (query.length() + 128) * partitions + 64 : 512 * partitions, g -> {
-            g.writeStartObject();
-            g.writeStringField("query_id", request.queryId());
-            g.writeNumberField("reduce_to", request.reduceTo());
-            g.writeFieldName("partitions");
-            g.writeStartArray(request, partitions);
-            for (PartitionRequest partition : request.partitions()) {
-                writePartition(partition, false, g);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        });
+        return write(NodeJson.NodeRequestJson.of(requireNonNull(request, "request is null")));
     }
 
-    /** One partition request, with its query id at the top level, without it inside a node request. */
-    private void writePartition(PartitionRequest request, boolean withQueryId, JsonGenerator g) throws IOException {
-        g.writeStartObject();
-        if (withQueryId) {
-            g.writeStringField("query_id", request.queryId());
-        }
-        g.writeStringField("space", request.space().value());
-        g.writeStringField("task", request.task().kind());
-        g.writeFieldName("query");
-        if (textual) {
-            g.writeRawValue(queryJson(request.query()));
-        } else {
-            mapper.writeTree(g, queryTree(request.query()));
-        }
-        List<SpreadStart> starts = PartitionRequestCodec.starts(request.task());
-        if (!starts.isEmpty()) {
-            g.writeFieldName("spread_starts");
-            PartitionRequestCodec.writeStarts(starts, g);
-        }
-        if (request.task() instanceof PartitionTask.CueRecall recall) {
-            g.writeFieldName("imagine_cue");
-            mapper.writeTree(g, queries.embeddingNode(recall.cue()));
-        }
-        g.writeEndObject();
-    }
-
-    private String queryJson(Query query) {
-        CachedQuery cached = lastQuery.get();
-        if (cached != null && cached.query() == query) {
-            return cached.json();
-        }
-        String json;
-        try {
-            json = mapper.writeValueAsString(queries.write(query));
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-        lastQuery.set(new CachedQuery(query, json, null));
-        return json;
-    }
-
-    /** Smile's counterpart of {@link #queryJson}: the tree, built once (a generator can not take raw Smile). */
-    private ObjectNode queryTree(Query query) {
-        CachedQuery cached = lastQuery.get();
-        if (cached != null && cached.query() == query) {
-            return cached.tree();
-        }
-        ObjectNode tree = queries.write(query);
-        lastQuery.set(new CachedQuery(query, null, tree));
-        return tree;
-    }
-
-    /**
-     * The last query written, by identity: one slot is enough for a coordinator's fan-out of one query. JSON keeps
-     * its text, Smile its tree (only read once published).
-     */
-    private record CachedQuery(Query query, String json, ObjectNode tree) {}
-
-    /**
-     * Reads a partial result with the streaming API (no tree: this is on every round of every distributed query);
-     * the limits, the checks and the messages are those of the other messages.
-     */
     public PartialResult readPartialResult(byte[] body) {
-        return read(body, parser -> partials.read(new StrictStream(parser)));
+        return read(body, partials);
     }
 
-    /** Writes a partial result, streaming, with the fields and numbers the tree model wrote. */
     public byte[] writePartialResult(PartialResult partial) {
-        requireNonNull(partial, "partial result is null");
-        return written(g -> partials.write(partial, g));
+        return write(partialWriter, requireNonNull(partial, "partial result is null"));
     }
 
     /**
-     * Reads a node's answer to a node request: {@code {"partitions": [...]}}, each entry a partial result or
-     * {@code {"space": ..., "error": {"reason", "retryable", "overloaded", "message"}}} for a partition that failed
-     * there. Whether the entries match the request (one per partition, same spaces, same order) is the caller's check.
+     * Reads a node's answer: {@code {"partitions": [...]}}, each a partial result or {@code {"space", "error"}}; whether
+     * they match the request (one per partition, same spaces, same order) is the caller's check.
      */
     public List<PartitionReply> readNodeReplies(byte[] body) {
-        return read(body, parser -> partials.readReplies(new StrictStream(parser)));
+        return read(body, nodeReplies, NodeJson.NodeAnswerJson::partitions);
     }
 
     public byte[] writeNodeReplies(List<PartitionReply> replies) {
-        requireNonNull(replies, "replies is null");
-        return written(g -> partials.writeReplies(replies, g));
+        return write(new NodeJson.NodeAnswerJson(requireNonNull(replies, "replies is null")));
     }
-
-    /**
-     * A message written by {@code writer}, as ObjectMapper.writeValueAsBytes does it: into the factory's recycled
-     * buffers, not a new ByteArrayOutputStream.
-     */
-    private byte[] written(StreamWriter writer) {
-        try (ByteArrayBuilder out = new ByteArrayBuilder(mapper.getFactory()._getBufferRecycler())) {
-            try (JsonGenerator g = mapper.createGenerator(out, JsonEncoding.UTF8)) {
-                writer.write(g);
-            }
-            return out.getClearAndRelease();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A message written by {@code writer} into a buffer of {@code size} bytes to start with. */
-    private byte[] written(int size, StreamWriter writer) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
-        try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
-            writer.write(g);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    @FunctionalInterface
-    private interface StreamWriter {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    // ---------------------------------------------------------------- trees
 
     /** Parses any document of this format into a tree, with the same limits and error messages. */
     public JsonNode readTree(byte[] body) {
-        return parse(body);
+        return read(body, trees);
     }
 
-    /** Serialises a tree or plain value (maps, lists, strings, numbers, booleans). */
+    /** Serialises a message, a tree or a plain value (maps, lists, strings, numbers, booleans). */
     public byte[] write(Object value) {
+        return write(mapper.writer(), value);
+    }
+
+    private static byte[] write(ObjectWriter writer, Object value) {
         try {
-            return mapper.writeValueAsBytes(value);
+            return writer.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /**
-     * Reads a message of a streaming codec, with {@link #parse}'s limits and error messages. The parser does not
-     * detect duplicate fields (the codecs do, for less); on any field error the body is read again by a parser that
-     * does, so that a duplicate field, or a malformed body, is reported as the parser reported it.
-     */
-    private <T> T read(byte[] body, StreamReader<T> reader) {
+    private <T> T read(byte[] body, ObjectReader reader) {
+        return read(body, reader, (T value) -> value);
+    }
+
+    /** Reads a message and converts it to the model with {@code then}, whose refusals are the sender's errors too. */
+    private <T, R> R read(byte[] body, ObjectReader reader, Function<T, R> then) {
         requireNonNull(body, "body is null");
         if (body.length > limits.maxDocumentBytes()) {
             throw tooLarge(body.length);
         }
-        try (JsonParser parser = streaming.createParser(body)) {
-            if (parser.nextToken() == null) {
-                throw new WireFormatException("body is empty; expected a " + formatName + " object");
-            }
-            T value;
-            try {
-                value = reader.read(parser);
-            } catch (WireFormatException e) {
-                // The tree model parsed the whole body before looking at a field: a body that is also malformed
-                // (or over a limit, or with a duplicate field anywhere) is reported as such, as it was.
-                scan(body);
-                throw e;
-            }
-            checkEnd(parser);
-            return value;
-        } catch (IOException e) {
-            throw unreadable(e, body.length);
-        }
-    }
-
-    /** A body the parser refused: over a parser limit, malformed, or not readable at all. */
-    private WireFormatException unreadable(IOException e, int length) {
-        if (e instanceof JsonProcessingException processing) {
-            StreamConstraintsException limit = constraintCause(processing);
-            return limit != null ? constraintViolation(limit, length) : new WireFormatException(malformed(processing));
-        }
-        return new WireFormatException("body could not be read as " + formatName);
-    }
-
-    /** Parses the whole body with duplicate detection, for its first error in document order. */
-    private void scan(byte[] body) throws IOException {
         try (JsonParser parser = mapper.createParser(body)) {
-            parser.nextToken();
-            parser.skipChildren();
-            checkEnd(parser);
-        }
-    }
-
-    private static void checkEnd(JsonParser parser) throws IOException {
-        if (parser.nextToken() != null) {
-            throw new JsonParseException(parser, "Trailing token", parser.currentTokenLocation());
-        }
-    }
-
-    /** Reads one message from a parser on its first token. */
-    @FunctionalInterface
-    private interface StreamReader<T> {
-        T read(JsonParser parser) throws IOException;
-    }
-
-    private JsonNode parse(byte[] body) {
-        requireNonNull(body, "body is null");
-        if (body.length > limits.maxDocumentBytes()) {
-            throw tooLarge(body.length);
-        }
-        try {
-            JsonNode node = mapper.readTree(body);
-            if (node == null || node.isMissingNode()) {
-                throw new WireFormatException("body is empty; expected a " + formatName + " object");
+            // the parser stays open while an error is translated: its current token is the value refused
+            try {
+                if (parser.nextToken() == null) {
+                    throw new WireFormatException("body is empty; expected a " + formatName + " object");
+                }
+                T value = reader.readValue(parser);
+                if (value == null) { // a top-level null, which databind reads as no value
+                    throw new WireFormatException("body must be an object, got null");
+                }
+                return then.apply(value);
+            } catch (WireFormatException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw refused(e, body.length);
             }
-            return node;
         } catch (IOException e) {
-            throw unreadable(e, body.length);
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The one translation of a failed read into the message for the sender: the field's path from the mapping
+     * exception ({@code matches[2].confidence}), then what was wrong and what is allowed; the message of a model
+     * constructor that refused its values; or where a body is malformed or over a limit.
+     */
+    private WireFormatException refused(Exception e, int length) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StreamConstraintsException limit) {
+                return constraintViolation(limit, length);
+            }
+        }
+        if (!(e instanceof JsonMappingException m)) {
+            return new WireFormatException(
+                    e instanceof JsonProcessingException p
+                            ? malformed(p)
+                            : e instanceof IllegalArgumentException || e instanceof NullPointerException
+                                    ? e.getMessage()
+                                    : "body could not be read as " + formatName);
+        }
+        if (m.getCause() instanceof JsonProcessingException p && !(p instanceof InputCoercionException)) {
+            return new WireFormatException(malformed(p)); // a parser's error, with a path added by databind
+        }
+        String path = path(m.getPath());
+        String at = path.isEmpty() ? "body" : path;
+        Throwable cause = m.getCause();
+        String original = String.valueOf(m.getOriginalMessage());
+        if (m instanceof WireModule.Refusal refusal) {
+            return new WireFormatException(at + " " + refusal.problem);
+        }
+        if (cause instanceof IllegalArgumentException || cause instanceof NullPointerException) {
+            return new WireFormatException((path.isEmpty() ? "" : path + ": ") + cause.getMessage());
+        }
+        if (m instanceof InvalidFormatException f
+                && f.getTargetType() != null
+                && f.getTargetType().isEnum()) {
+            List<String> known = Arrays.stream(f.getTargetType().getEnumConstants())
+                    .map(constant -> ((Enum<?>) constant).name().toLowerCase(Locale.ROOT))
+                    .toList();
+            return new WireFormatException(at + " must be one of " + String.join(", ", known) + ", got '"
+                    + Printable.of(String.valueOf(f.getValue())) + "'");
+        }
+        if (m instanceof UnrecognizedPropertyException u) {
+            List<Object> known = new java.util.ArrayList<>(u.getKnownPropertyIds());
+            if (u.getReferringClass() != null && QueryJson.class.isAssignableFrom(u.getReferringClass())) {
+                known.add("type"); // read by the type dispatch, not a property of the query's record
+            }
+            return new WireFormatException("unknown field '" + path + "' in " + words(u.getReferringClass())
+                    + "; known: " + String.join(", ", sorted(known)));
+        }
+        if (m instanceof InvalidTypeIdException t) {
+            String types = String.join(", ", QueryJson.TYPES);
+            return new WireFormatException(
+                    t.getTypeId() == null
+                            ? "missing field '" + (path.isEmpty() ? "" : path + ".") + "type'; known types: " + types
+                            : (path.isEmpty() ? "" : path + ": ") + "unknown query type '" + Printable.of(t.getTypeId())
+                                    + "'; known: " + types);
+        }
+        if (original.startsWith("Trailing token")) {
+            return new WireFormatException(malformed(m));
+        }
+        if (CREATOR_PROPERTY.matcher(original).find()) {
+            return new WireFormatException("missing field '" + path + "'");
+        }
+        if (cause instanceof InputCoercionException overflow) {
+            boolean isLong = overflow.getTargetType() == Long.TYPE || overflow.getTargetType() == Long.class;
+            return new WireFormatException(at + " must be a " + (isLong ? 64 : 32) + "-bit integer, got "
+                    + describe((JsonParser) overflow.getProcessor()));
+        }
+        if (m instanceof MismatchedInputException mismatch && m.getProcessor() instanceof JsonParser parser) {
+            Class<?> target = mismatch.getTargetType();
+            if (target != null && target.isArray() && !parser.isExpectedStartArrayToken()) {
+                target = target.getComponentType(); // an element of the array was refused
+            }
+            return new WireFormatException(at + " must be " + expected(target) + ", got " + describe(parser));
+        }
+        return new WireFormatException(
+                at + ": " + CLASS_NAME.matcher(original).replaceAll("").trim());
+    }
+
+    /** {@code matches[2].confidence} from Jackson's path of references. */
+    private static String path(List<JsonMappingException.Reference> references) {
+        StringBuilder out = new StringBuilder();
+        for (JsonMappingException.Reference reference : references) {
+            if (reference.getFieldName() != null) {
+                out.append(out.length() == 0 ? "" : ".").append(Printable.of(reference.getFieldName()));
+            } else if (reference.getIndex() >= 0) {
+                out.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return out.toString();
+    }
+
+    /** What a refused object is, for messages: {@code SpreadCrossing} is a spread crossing. */
+    private static String words(Class<?> type) {
+        String name = type == null ? "object" : type.getSimpleName().replaceFirst("Json$", "");
+        return name.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+    }
+
+    private static List<String> sorted(Collection<Object> names) {
+        return names.stream().map(String::valueOf).sorted().toList();
+    }
+
+    /** What a value of {@code type} looks like on the wire, for messages. */
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "a valid value";
+        }
+        if (CharSequence.class.isAssignableFrom(type) || STRINGS.contains(type)) {
+            return "a string";
+        }
+        if (INTEGERS.contains(type)) {
+            return "an integer";
+        }
+        if (NUMBERS.contains(type)) {
+            return "a number";
+        }
+        if (type == Boolean.TYPE || type == Boolean.class) {
+            return "true or false";
+        }
+        return type.isArray() || Collection.class.isAssignableFrom(type) ? "an array" : "an object";
+    }
+
+    /** The JSON type of the parser's current value, for messages; the value itself only for numbers. */
+    static String describe(JsonParser p) {
+        try {
+            JsonToken token = p.currentToken();
+            if (token == null) {
+                return "nothing";
+            }
+            return switch (token) {
+                case VALUE_NULL -> "null";
+                case VALUE_STRING -> "a string";
+                case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+                case START_ARRAY -> "an array";
+                case START_OBJECT, FIELD_NAME -> "an object";
+                case VALUE_NUMBER_INT -> p.getNumberValue().toString();
+                case VALUE_NUMBER_FLOAT -> Double.toString(p.getDoubleValue());
+                default -> "a " + token.name().toLowerCase(Locale.ROOT);
+            };
+        } catch (IOException e) {
+            return "an unreadable value";
         }
     }
 
@@ -443,17 +431,8 @@ public final class WireFormat {
         return new WireFormatException("body must be at most " + limits.maxDocumentBytes() + " bytes, got " + length);
     }
 
-    private static StreamConstraintsException constraintCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof StreamConstraintsException sce) {
-                return sce;
-            }
-        }
-        return null;
-    }
-
     private WireFormatException constraintViolation(StreamConstraintsException e, int length) {
-        String message = String.valueOf(e.getOriginalMessage()).toLowerCase(java.util.Locale.ROOT);
+        String message = String.valueOf(e.getOriginalMessage()).toLowerCase(Locale.ROOT);
         if (message.contains("nesting depth")) {
             return new WireFormatException(formatName + " nesting depth must be at most " + limits.maxNestingDepth());
         }

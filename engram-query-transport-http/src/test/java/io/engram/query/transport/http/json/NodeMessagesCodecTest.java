@@ -140,12 +140,13 @@ class NodeMessagesCodecTest {
     @Test
     void aBadNodeRequestIsRefusedNamingTheFieldAndThePartition() {
         assertRefused(
-                "{\"query_id\":\"q\",\"partitions\":[" + partition("s1") + ",{\"query_id\":\"q\",\"space\":\"s2\"}]}",
-                "unknown field 'query_id' in node request partition; known: space, task, query, spread_starts,"
-                        + " imagine_cue");
+                "{\"query_id\":\"q\",\"partitions\":[" + partition("s1")
+                        + ",{\"query_id\":\"q\",\"space\":\"s2\",\"query\":" + RECALL + "}]}",
+                "unknown field 'partitions[1].query_id' in node request partition; known: imagine_cue, query, space,"
+                        + " spread_starts, task");
         assertRefused(
-                "{\"query_id\":\"q\",\"partition\":[]}",
-                "unknown field 'partition' in node request; known: query_id, reduce_to, partitions");
+                "{\"query_id\":\"q\",\"partitions\":[" + partition("s1") + "],\"partition\":[]}",
+                "unknown field 'partition' in node request; known: partitions, query_id, reduce_to");
         assertRefused("{\"query_id\":\"q\"}", "missing field 'partitions'");
         assertRefused("{\"partitions\":[" + partition("s1") + "]}", "missing field 'query_id'");
         assertRefused(
@@ -160,7 +161,7 @@ class NodeMessagesCodecTest {
                 "partitions[0].space must be a string, got 7");
         assertRefused(
                 "{\"query_id\":\"q\",\"reduce_to\":-1,\"partitions\":[" + partition("s1") + "]}",
-                "reduce_to must be >= 0, got -1");
+                "reduce to must be 0 or more, got -1");
         assertRefused(
                 "{\"query_id\":\"q\",\"reduce_to\":\"all\",\"partitions\":[" + partition("s1") + "]}",
                 "reduce_to must be an integer, got a string");
@@ -265,15 +266,15 @@ class NodeMessagesCodecTest {
                 "{\"node\":\"n2\",\"partitions\":[]}", "unknown field 'node' in node answer; known: partitions");
         assertAnswerRefused(
                 "{\"partitions\":[" + ok + ",{\"space\":\"s2\",\"node\":\"n2\",\"matches\":[]}]}",
-                "missing field 'partitions[1].confidence_adjustment'");
+                "partitions[1]: missing field 'confidence_adjustment'");
         assertAnswerRefused(
                 "{\"partitions\":[{\"space\":\"s1\",\"node\":\"n2\",\"matches\":[{\"memory_id\":\"m1\"}],"
                         + "\"confidence_adjustment\":1.0}]}",
                 "missing field 'partitions[0].matches[0].space'");
         assertAnswerRefused(
-                "{\"partitions\":[{\"space\":\"s1\",\"extra\":1}]}",
-                "unknown field 'extra' in partition reply; known: space, node, matches, confidence_adjustment,"
-                        + " latency_ms, frontier, seeds, error");
+                "{\"partitions\":[{\"space\":\"s1\",\"error\":{\"reason\":\"failed\",\"message\":\"x\"},\"extra\":1}]}",
+                "unknown field 'partitions[0].extra' in partition reply; known: confidence_adjustment, error, frontier,"
+                        + " latency_ms, matches, node, seeds, space");
         assertAnswerRefused(
                 "{\"partitions\":[{\"space\":\"s1\",\"matches\":[],\"error\":{\"reason\":\"failed\","
                         + "\"message\":\"x\"}}]}",
@@ -294,10 +295,10 @@ class NodeMessagesCodecTest {
         assertAnswerRefused(
                 "{\"partitions\":[{\"space\":\"s1\",\"error\":{\"reason\":\"timeout\",\"message\":\"x\","
                         + "\"overloaded\":true}}]}",
-                "partitions[0].error.overloaded is only for a failed error that is not retryable, got reason timeout");
+                "partitions[0].error: overloaded is only for a failed error that is not retryable, got reason timeout");
         assertAnswerRefused(
                 "{\"partitions\":[{\"space\":\"s1\",\"error\":{\"reason\":\"failed\",\"message\":\"x\","
                         + "\"code\":1}}]}",
-                "unknown field 'code' in partition error; known: reason, retryable, overloaded, message");
+                "unknown field 'partitions[0].error.code' in partition error; known: message, overloaded, reason, retryable");
     }
 }

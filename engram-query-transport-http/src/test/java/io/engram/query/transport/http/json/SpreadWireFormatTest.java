@@ -106,7 +106,7 @@ class SpreadWireFormatTest {
 
         assertThatThrownBy(() -> json.readPartitionRequest(body.getBytes(UTF_8), DEADLINE))
                 .isInstanceOf(WireFormatException.class)
-                .hasMessage("hops used must be in [0, 10], got 11");
+                .hasMessage("spread_starts[0]: hops used must be in [0, 10], got 11");
     }
 
     @Test
@@ -128,6 +128,6 @@ class SpreadWireFormatTest {
         assertThatThrownBy(() -> json.readPartialResult(body.getBytes(UTF_8)))
                 .isInstanceOf(WireFormatException.class)
                 .hasMessage(
-                        "unknown field 'hops' in frontier crossing; known: memory_id, space, activation, hops_used");
+                        "unknown field 'frontier[0].hops' in spread crossing; known: activation, hops_used, memory_id, space");
     }
 }

@@ -159,8 +159,8 @@ class WireFormatTest {
                 "{\"type\": }",
                 "malformed JSON at line 1, column 10: Unexpected character ('}' (code 125)):" + " expected a value");
         assertRejected(
-                "{\"type\":\"recall\"} {}",
-                "malformed JSON at line 1, column 19: " + "unexpected content after the top-level value");
+                "{\"type\":\"recall\",\"cue\":{\"content\":\"x\"}} {}",
+                "malformed JSON at line 1, column 41: " + "unexpected content after the top-level value");
         assertRejected("", "body is empty; expected a JSON object");
     }
 
@@ -168,18 +168,20 @@ class WireFormatTest {
     void rejectsUnknownFieldsListingTheKnownOnes() {
         assertRejected(
                 "{\"type\":\"recall\",\"cue\":{\"content\":\"x\"},\"foo\":1}",
-                "unknown field 'foo' in recall query; known: type, spaces, cue, min_confidence, limit, timeout_ms,"
-                        + " consistency, merge_policy, planning_strategy");
+                "unknown field 'foo' in recall query; known: consistency, cue, limit, merge_policy, min_confidence,"
+                        + " planning_strategy, spaces, timeout_ms, type");
         assertRejected(
                 "{\"type\":\"recall\",\"cue\":{\"content\":\"x\",\"text\":\"y\"}}",
-                "unknown field 'text' in cue; known: embedding, content");
+                "unknown field 'cue.text' in cue; known: content, embedding");
     }
 
     @Test
     void rejectsUnknownOrMissingType() {
         assertRejected("{\"type\":\"x\"}", "unknown query type 'x'; known: recall, spread, complete, imagine");
         assertRejected("{\"limit\":3}", "missing field 'type'; known types: recall, spread, complete, imagine");
-        assertRejected("[1]", "query must be an object, got an array");
+        assertRejected("[1]", "body must be an object, got an array");
+        assertRejected("null", "body must be an object, got null");
+        assertRejected("\"recall\"", "body must be an object, got a string");
     }
 
     @Test
@@ -201,11 +203,11 @@ class WireFormatTest {
                 "{\"type\":\"spread\",\"seeds\":[\"m1\"],\"max_hops\":11}", "max hops must be in [1, 10], got 11");
         assertRejected(
                 "{\"type\":\"recall\",\"cue\":{\"content\":\"x\"},\"min_confidence\":1.5}",
-                "min_confidence must be in [0.0, 1.0], got 1.5");
+                "min_confidence: confidence must be in [0, 1], got 1.5");
         assertRejected(
                 "{\"type\":\"spread\",\"seeds\":[\"m 1\"]}",
                 "seeds[0]: memory id must match [A-Za-z0-9][A-Za-z0-9._:-]*, got 'm 1'");
-        assertRejected("{\"type\":\"recall\",\"cue\":{}}", "cue must have an embedding, a content text, or both");
+        assertRejected("{\"type\":\"recall\",\"cue\":{}}", "cue: cue must have an embedding, a content text, or both");
         assertRejected(
                 "{\"type\":\"recall\",\"cue\":{\"embedding\":[1e39]}}",
                 "cue.embedding[0] must be a finite 32-bit number, got 1.0E39");
@@ -260,5 +262,69 @@ class WireFormatTest {
                                 + "\"expected_partitions\":0,\"responding_partitions\":0,\"ratio\":1}}")
                         .getBytes(UTF_8)))
                 .hasMessage("strategy must be one of single_partition, multi_partition, broadcast, got 'everywhere'");
+    }
+
+    /** A query result body whose third match is {@code thirdMatch}. */
+    private static String resultWithThirdMatch(String thirdMatch) {
+        String match = "{\"memory_id\":\"m\",\"space\":\"s1\",\"confidence\":0.5}";
+        return "{\"matches\":[" + match + "," + match + "," + thirdMatch + "],\"confidence\":1,\"base_confidence\":1,"
+                + "\"strategy\":\"broadcast\",\"consistency\":\"all\",\"coverage\":{\"expected_partitions\":0,"
+                + "\"responding_partitions\":0,\"ratio\":1}}";
+    }
+
+    private void assertResultRejected(String body, String message) {
+        assertThatThrownBy(() -> json.readResult(body.getBytes(UTF_8)))
+                .isInstanceOf(WireFormatException.class)
+                .hasMessage(message);
+    }
+
+    @Test
+    void refusesAnUnknownFieldNamingItsPathAndTheAllowedFields() {
+        assertResultRejected(
+                resultWithThirdMatch("{\"memory_id\":\"m\",\"space\":\"s1\",\"confidence\":0.5,\"colour\":\"red\"}"),
+                "unknown field 'matches[2].colour' in match; known: activation, confidence, content, embedding, fields,"
+                        + " memory_id, similarity, space");
+    }
+
+    @Test
+    void refusesADuplicateField() {
+        assertResultRejected(
+                resultWithThirdMatch("{\"memory_id\":\"m\",\"space\":\"s1\",\"confidence\":0.5,\"confidence\":0.6}"),
+                "malformed JSON at line 1, column 168: Duplicate field 'confidence'");
+    }
+
+    @Test
+    void refusesAWrongTypeAtANestedPath() {
+        assertResultRejected(
+                resultWithThirdMatch("{\"memory_id\":\"m\",\"space\":\"s1\",\"confidence\":\"high\"}"),
+                "matches[2].confidence must be a number, got a string");
+        assertResultRejected(
+                resultWithThirdMatch("{\"memory_id\":\"m\",\"space\":\"s1\",\"confidence\":1.5}"),
+                "matches[2].confidence: confidence must be in [0, 1], got 1.5");
+    }
+
+    @Test
+    void readsObjectsOfMoreThan32FieldsAndFindsADuplicateAmongThem() {
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < CompleteQuery.MAX_FIELDS; i++) {
+            fields.put("field-" + i, "value-" + i);
+            body.append(i == 0 ? "" : ",")
+                    .append("\"field-")
+                    .append(i)
+                    .append("\":\"value-")
+                    .append(i)
+                    .append('"');
+        }
+        CompleteQuery query =
+                new CompleteQuery(List.of(MemorySpaceId.of("s1")), Optional.empty(), fields, QueryOptions.limit(3));
+        for (WireFormat format : List.of(json, smile)) {
+            assertThat(format.readQuery(format.writeQuery(query))).isEqualTo(query);
+        }
+        assertThat(parse("{\"type\":\"complete\",\"spaces\":[\"s1\"],\"limit\":3,\"known_fields\":{" + body + "}}"))
+                .isEqualTo(query);
+        assertRejected(
+                "{\"type\":\"complete\",\"known_fields\":{" + body + ",\"field-40\":\"again\"}}",
+                "malformed JSON at line 1, column 1434: Duplicate field 'field-40'");
     }
 }

@@ -387,8 +387,8 @@ class EngramHttpServerTest {
         assertProblem(
                 postJson("/v1/query", "{\"type\":\"recall\",\"cue\":{\"content\":\"x\"},\"foo\":1}"),
                 400,
-                "unknown field 'foo' in recall query; known: type, spaces, cue, min_confidence, limit, timeout_ms,"
-                        + " consistency, merge_policy, planning_strategy");
+                "unknown field 'foo' in recall query; known: consistency, cue, limit, merge_policy, min_confidence,"
+                        + " planning_strategy, spaces, timeout_ms, type");
         assertProblem(
                 postJson("/v1/query", "{\"type\":\"recall\",\"cue\":{\"content\":\"x\"},\"limit\":\"ten\"}"),
                 400,
