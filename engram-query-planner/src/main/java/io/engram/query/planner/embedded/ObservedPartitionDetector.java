@@ -30,7 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       trial call; until the next backoff has passed every other plan leaves it out, and {@link #isReachable} and
  *       {@link #state()} still report it down. A failed trial doubles the backoff, up to {@code maxTrialBackoff}; a
  *       success clears it all. A trial that never reports (the plan chose another copy, or the call was cut short by
- *       its caller) is simply followed by the next one.
+ *       its caller) is simply followed by the next one. A node the membership protocol declared dead gets no trial:
+ *       the protocol says when it lives again ({@link #recordMembership}).
  *   <li>The local node is always reachable.
  *   <li>{@link #state()}: {@code PARTITIONED} while some node is unreachable; {@code HEALING} when all are reachable
  *       but some node came back (a success after being unreachable, or its breaker seen closing) within {@code
@@ -199,8 +200,9 @@ public final class ObservedPartitionDetector implements PartitionDetector {
     }
 
     /**
-     * The membership protocol's verdict on {@code node}: dead marks it unreachable at once (trial calls still follow
-     * the backoff); alive, from a node that answered the protocol directly, makes it reachable again.
+     * The membership protocol's verdict on {@code node}: dead marks it unreachable at once, and no trial call goes to
+     * it (the protocol keeps probing it and says when it lives: a blind trial would cost a query its deadline); alive
+     * makes it reachable again.
      */
     public void recordMembership(NodeId node, boolean alive) {
         if (alive) {
@@ -242,6 +244,9 @@ public final class ObservedPartitionDetector implements PartitionDetector {
         private boolean everReached;
 
         private long cameBackAtNanos;
+        /** Declared dead by the membership protocol: no trial call until it (or a call) says the node lives. */
+        private boolean heldDeadByMembership;
+
         private long lastSuccessNanos;
         /** While down: when the next trial call may go out, and the backoff after a failed trial. */
         private long nextTrialAtNanos;
@@ -268,7 +273,7 @@ public final class ObservedPartitionDetector implements PartitionDetector {
 
         /** While down and the backoff is over: admits one trial and starts the next backoff. */
         synchronized boolean tryAdmitTrial(Ticker ticker, long initialBackoffNanos) {
-            if (!down) {
+            if (!down || heldDeadByMembership) {
                 return false;
             }
             long now = ticker.nanoTime();
@@ -284,6 +289,7 @@ public final class ObservedPartitionDetector implements PartitionDetector {
         }
 
         synchronized void markDown(Ticker ticker, long initialBackoffNanos) {
+            heldDeadByMembership = true;
             if (down) {
                 return;
             }
@@ -293,6 +299,7 @@ public final class ObservedPartitionDetector implements PartitionDetector {
         }
 
         synchronized void succeeded(Ticker ticker) {
+            heldDeadByMembership = false;
             lastSuccessNanos = ticker.nanoTime();
             consecutiveFailures = 0;
             backoffNanos = 0;

@@ -70,13 +70,29 @@ class ObservedPartitionDetectorTest {
 
         assertThat(detector.isReachable(N2)).isFalse();
         assertThat(detector.state()).isEqualTo(ClusterState.PARTITIONED);
-        now.addAndGet(Duration.ofSeconds(1).toNanos());
-        assertThat(detector.tryAdmitTrial(N2)).isTrue();
+        now.addAndGet(Duration.ofSeconds(60).toNanos());
+        assertThat(detector.tryAdmitTrial(N2))
+                .as("no blind trial of a node the protocol holds dead")
+                .isFalse();
 
         detector.recordMembership(N2, true);
 
         assertThat(detector.isReachable(N2)).isTrue();
         assertThat(detector.state()).isEqualTo(ClusterState.HEALING);
+    }
+
+    @Test
+    void aNodeDownByCallsAndThenDeclaredDeadGetsNoTrialUntilItLives() {
+        failTimes(N2, 3);
+        detector.recordMembership(N2, false);
+        now.addAndGet(Duration.ofSeconds(60).toNanos());
+        assertThat(detector.tryAdmitTrial(N2)).isFalse();
+
+        detector.recordMembership(N2, true);
+        failTimes(N2, 3); // down by calls alone again: trials resume after the backoff
+        now.addAndGet(Duration.ofSeconds(2).toNanos());
+
+        assertThat(detector.tryAdmitTrial(N2)).isTrue();
     }
 
     @Test
