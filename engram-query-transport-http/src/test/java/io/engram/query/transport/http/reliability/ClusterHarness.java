@@ -505,7 +505,10 @@ final class ClusterHarness implements AutoCloseable {
 
         private Builder(Path dir) {
             this.dir = dir;
+            // Peer health as quick as the old prober's (three failed 200 ms probes): a frozen node is declared dead
+            // within about a second, which the node-failure tests count on; MembershipIT sets the defaults itself.
             settings.put("cluster.probe_interval_ms", "200");
+            settings.put("cluster.suspicion_timeout_ms", "600");
             settings.put("query.scatter_timeout_ms", "1000");
             settings.put("query.circuit_breaker.failure_threshold", "3");
             settings.put("query.circuit_breaker.reset_timeout_ms", "1000");
