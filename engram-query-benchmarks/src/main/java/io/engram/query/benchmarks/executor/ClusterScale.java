@@ -165,9 +165,13 @@ public final class ClusterScale {
             out.put("memory_in_flight_kb_per_query", memoryInFlight(cluster, held) / 1024.0);
         }
         // the peer-health protocol at this many nodes, the code the nodes run, on a virtual clock (its defaults)
+        Map<String, Object> peerHealth = new LinkedHashMap<>();
+        if (nodes < 3) {
+            out.put("peer_health", peerHealth); // the simulation needs a node to kill, one to pause and one to watch
+            return out;
+        }
         MembershipSimulation.Result health = PEER_HEALTH.computeIfAbsent(
                 nodes, n -> MembershipSimulation.measure(n, MembershipConfig.defaults(), 0.0, 42));
-        Map<String, Object> peerHealth = new LinkedHashMap<>();
         peerHealth.put(
                 "messages_per_second_per_node", health.requestsPerSecondPerNode() + health.answersPerSecondPerNode());
         peerHealth.put("dead_node_detected_ms", health.allDeclaredDeadMs());

@@ -104,6 +104,12 @@ public final class MembershipSimulation {
 
     /** Measures one cluster size: a healthy minute (virtual), a death, a pause. */
     public static Result measure(int size, MembershipConfig config, double lossProbability, long seed) {
+        if (size < 3) {
+            throw new IllegalArgumentException(
+                    "the simulation needs at least 3 nodes (one dies, one pauses, one watches), got " + size);
+        }
+        // at least one node neither killed nor paused, so that someone watches
+        int victimCount = Math.min(VICTIMS, size - 2);
         MembershipSimulation sim = new MembershipSimulation(size, config, lossProbability, seed);
         long second = 1_000_000_000L;
         sim.runFor(5 * second); // every node through its first passes
@@ -120,7 +126,7 @@ public final class MembershipSimulation {
         List<Long> firstSuspicions = new ArrayList<>();
         List<Long> allDeadTimes = new ArrayList<>();
         List<NodeId> victims = new ArrayList<>();
-        for (int k = 0; k < VICTIMS; k++) {
+        for (int k = 0; k < victimCount; k++) {
             NodeId victim;
             do {
                 victim = sim.ids.get(sim.random.nextInt(size));
@@ -145,9 +151,9 @@ public final class MembershipSimulation {
         }
         java.util.Collections.sort(firstSuspicions);
         java.util.Collections.sort(allDeadTimes);
-        long firstSuspicion = firstSuspicions.get(VICTIMS / 2);
-        long allDead = allDeadTimes.get(VICTIMS / 2);
-        long allDeadMax = allDeadTimes.get(VICTIMS - 1);
+        long firstSuspicion = firstSuspicions.get(victimCount / 2);
+        long allDead = allDeadTimes.get(victimCount / 2);
+        long allDeadMax = allDeadTimes.get(victimCount - 1);
 
         // another node pauses for 40% of the suspicion timeout, then answers again
         NodeId paused;
