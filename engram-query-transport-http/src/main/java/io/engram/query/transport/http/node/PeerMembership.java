@@ -58,7 +58,9 @@ final class PeerMembership implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final SwimMembership swim;
     private final Optional<String> authorization;
-    private HttpClient client;
+    /** Read without the lock by the client's own callbacks: close() must not hold the lock while the client stops. */
+    private volatile HttpClient client;
+
     private ScheduledFuture<?> task;
     private volatile boolean closed;
 
@@ -173,15 +175,23 @@ final class PeerMembership implements AutoCloseable {
         return client;
     }
 
+    /**
+     * Stops probing and the client. The client is stopped outside this object's lock: stopping waits for its selector
+     * thread, which may be running a callback that sends the next message (a deadlock, seen in CI, when it held it).
+     */
     @Override
-    public synchronized void close() {
-        closed = true;
-        if (task != null) {
-            task.cancel(false);
+    public void close() {
+        HttpClient stopping;
+        synchronized (this) {
+            closed = true;
+            if (task != null) {
+                task.cancel(false);
+            }
+            stopping = client;
         }
-        if (client != null) {
+        if (stopping != null) {
             try {
-                client.stop();
+                stopping.stop();
             } catch (Exception e) {
                 // closing: nothing more to do
             }
@@ -203,10 +213,7 @@ final class PeerMembership implements AutoCloseable {
         private CompletableFuture<Ack> send(NodeId to, byte[] body, Duration timeout) {
             CompletableFuture<Ack> result = new CompletableFuture<>();
             URI base = config.nodes().get(to);
-            HttpClient http;
-            synchronized (PeerMembership.this) {
-                http = client;
-            }
+            HttpClient http = client;
             if (base == null || http == null || closed) {
                 result.completeExceptionally(new IllegalStateException("no membership client for node " + to));
                 return result;
