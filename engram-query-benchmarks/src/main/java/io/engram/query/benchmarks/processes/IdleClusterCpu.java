@@ -136,9 +136,14 @@ public final class IdleClusterCpu {
             long start = System.nanoTime();
             samples.add(ticks(cpu, pids));
             times.add(start);
-            while (System.nanoTime() - start < measureNanos) {
-                long next = start + samples.size() * sampleNanos;
-                Thread.sleep(Math.max(1, TimeUnit.NANOSECONDS.toMillis(next - System.nanoTime())));
+            // A fixed count of samples, each taken no earlier than its due time (a sleep can end a fraction of a
+            // millisecond early, which once made a loop on the elapsed time take one sample too many).
+            long count = (measureNanos + sampleNanos - 1) / sampleNanos;
+            for (long i = 1; i <= count; i++) {
+                long due = start + Math.min(measureNanos, i * sampleNanos);
+                for (long left = due - System.nanoTime(); left > 0; left = due - System.nanoTime()) {
+                    Thread.sleep(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                }
                 samples.add(ticks(cpu, pids));
                 times.add(System.nanoTime());
             }
