@@ -88,7 +88,7 @@ public final class Aggregator {
             ConsistencyPolicy consistency,
             double penalty) {
         requireNonNull(expectedSpaces, "expected spaces is null");
-        Map<MemorySpaceId, Integer> index = new HashMap<>();
+        Map<MemorySpaceId, Integer> index = new HashMap<>(expectedSpaces.size() * 4 / 3 + 1);
         for (MemorySpaceId space : expectedSpaces) {
             requireNonNull(space, "expected spaces must not contain null");
             if (index.putIfAbsent(space, index.size()) != null) {
@@ -100,7 +100,7 @@ public final class Aggregator {
             throw new IllegalArgumentException("limit must be in [1, " + QueryOptions.MAX_LIMIT + "], got " + limit);
         }
         this.expectedSpaces = List.copyOf(expectedSpaces);
-        this.indexBySpace = Map.copyOf(index);
+        this.indexBySpace = index; // never changed after this: read from any thread once published (final)
         this.limit = limit;
         this.mergePolicy = requireNonNull(mergePolicy, "merge policy is null");
         this.consistency = requireNonNull(consistency, "consistency policy is null");

@@ -34,8 +34,16 @@ public final class HedgeBudget {
     }
 
     /** Counts a partition request (hedges excluded). */
-    public synchronized void recordRequest() {
-        requests[bucket()]++;
+    public void recordRequest() {
+        recordRequests(1);
+    }
+
+    /** Counts {@code count} partition requests (hedges excluded) at once: a query's first wave takes one lock. */
+    public synchronized void recordRequests(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count of requests must be 0 or more, got " + count);
+        }
+        requests[bucket()] += count;
     }
 
     /** Takes one hedge from the budget; false when it is spent. */

@@ -6,7 +6,6 @@ import io.engram.query.aggregation.AggregatedAnswer;
 import io.engram.query.aggregation.Aggregator;
 import io.engram.query.api.ConsistencyException;
 import io.engram.query.api.Deadline;
-import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.MissingPartition;
 import io.engram.query.api.MissingReason;
 import io.engram.query.api.NodeId;
@@ -25,7 +24,6 @@ import io.engram.query.spi.PartitionRequest;
 import io.engram.query.spi.PartitionTask;
 import io.engram.query.spi.TransportException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,9 +69,14 @@ final class QueryExecution {
     private final ScatterRound round;
     private final long startNanos;
     private final CompletableFuture<QueryResult> result = new CompletableFuture<>();
-    private final ArrayDeque<PlanTarget> queued;
-    private final Map<MemorySpaceId, Partition> partitions = new LinkedHashMap<>();
-    private final Map<MemorySpaceId, PartitionOutcome> outcomes = new LinkedHashMap<>();
+    /** The plan's targets, in order; {@code partitions[i]} is {@code targets[i]}'s state once it started. */
+    private final List<PlanTarget> targets;
+
+    private final Partition[] partitions;
+    /** The first target not started yet: the queue is {@code targets[nextTarget..]}, less those abandoned. */
+    private int nextTarget;
+
+    private final List<PartitionOutcome> unreachableOutcomes;
     private int callsInFlight;
     /** Set when the query stops taking new work: at the deadline, on fail-fast, or when finished. */
     private boolean draining;
@@ -98,7 +101,9 @@ final class QueryExecution {
         this.consistencyName = consistencyName;
         this.round = round;
         this.startNanos = executor.ticker().nanoTime();
-        this.queued = new ArrayDeque<>(plan.targets());
+        this.targets = plan.targets();
+        this.partitions = new Partition[targets.size()];
+        this.unreachableOutcomes = new ArrayList<>(plan.unreachable().size());
     }
 
     CompletableFuture<QueryResult> result() {
@@ -126,13 +131,11 @@ final class QueryExecution {
             }
             draining = true;
             finished = true;
-            queued.clear();
+            nextTarget = targets.size();
             if (deadlineTimer != null) {
                 deadlineTimer.cancel(false);
             }
-            for (Partition partition : partitions.values()) {
-                cancelOthers(partition);
-            }
+            cancelAll();
             if (round.phase() == ScatterPhase.QUERY) {
                 executor.metrics().queryAbandoned();
             }
@@ -167,16 +170,14 @@ final class QueryExecution {
         for (MissingPartition missing : plan.unreachable()) {
             aggregator.markMissing(missing);
             executor.metrics().partitionMissing(missing.reason());
-            outcomes.put(
+            unreachableOutcomes.add(new PartitionOutcome(
                     missing.space(),
-                    new PartitionOutcome(
-                            missing.space(),
-                            missing.node(),
-                            PartitionStatus.of(missing.reason()), // one reason per cause, in every field
-                            Duration.ZERO,
-                            0,
-                            false,
-                            0));
+                    missing.node(),
+                    PartitionStatus.of(missing.reason()), // one reason per cause, in every field
+                    Duration.ZERO,
+                    0,
+                    false,
+                    0));
         }
         long remaining = plan.deadline().remainingNanos();
         deadlineTimer = executor.scheduler().schedule(this::onDeadline, remaining, TimeUnit.NANOSECONDS);
@@ -189,18 +190,31 @@ final class QueryExecution {
      * first calls to one remote node leave together as one node request.
      */
     private void pump() {
+        if (draining || nextTarget >= targets.size() || callsInFlight >= plan.maxInFlight()) {
+            return;
+        }
         Map<NodeId, List<Call>> byNode = new LinkedHashMap<>();
-        while (!draining && !queued.isEmpty() && callsInFlight < plan.maxInFlight()) {
-            PlanTarget target = queued.poll();
-            Partition partition = new Partition(target, executor.ticker().nanoTime());
-            partitions.put(target.space(), partition);
+        long now = executor.ticker().nanoTime();
+        int started = 0;
+        while (nextTarget < targets.size() && callsInFlight < plan.maxInFlight()) {
+            int index = nextTarget++;
+            if (partitions[index] != null) {
+                continue; // abandoned while queued
+            }
+            Partition partition = new Partition(targets.get(index), now);
+            partitions[index] = partition;
             Call call = prepareCall(partition, false);
             byNode.computeIfAbsent(call.node, n -> new ArrayList<>()).add(call);
+            started++;
         }
+        executor.hedgeBudget().recordRequests(started);
         byNode.values().forEach(this::dispatch);
     }
 
     private void startCall(Partition partition, boolean hedge) {
+        if (!hedge) {
+            executor.hedgeBudget().recordRequest();
+        }
         dispatch(List.of(prepareCall(partition, hedge)));
     }
 
@@ -217,30 +231,32 @@ final class QueryExecution {
         partition.attempts++;
         partition.lastNode = node;
         callsInFlight++;
-        if (!hedge) {
-            executor.hedgeBudget().recordRequest();
-        }
-        executor.metrics().partitionRequest();
-        executor.replicaSelector().onCallStarted(node);
         call.request = new PartitionRequest(
                 queryId, partition.target.space(), call.deadline, round.taskFor(partition.target.space(), query));
         return call;
     }
 
-    /** Sends calls to one node: each on its own, or together as one node request when the transport batches. */
+    /**
+     * Sends calls to one node: each on its own, or together as one node request when the transport batches. A node
+     * request is one exchange for everything that measures a node (replica selector, detector, latency histogram,
+     * breaker): N partitions in one exchange are one sample, not N identical ones.
+     */
     private void dispatch(List<Call> calls) {
         NodeId node = calls.get(0).node;
+        executor.metrics().partitionRequests(calls.size());
         boolean local = node.equals(executor.localNode());
-        boolean batch = !local
+        boolean batches = !local
                 && executor.transport().isPresent()
                 && executor.transport().get().batches();
-        if (batch) {
-            sendBatch(node, calls);
+        Batch batch = null;
+        if (batches) {
+            batch = sendBatch(node, calls);
         } else {
             for (Call call : calls) {
                 if (!local) {
                     executor.metrics().nodeRequest(); // a transport that does not batch: one exchange per partition
                 }
+                executor.replicaSelector().onCallStarted(node);
                 call.future = send(call, call.request);
             }
         }
@@ -248,17 +264,32 @@ final class QueryExecution {
             if (!call.hedge) {
                 scheduleHedge(call.partition, node);
             }
-            call.future.whenComplete((answer, failure) -> onCallDone(call, answer, failure));
         }
+        if (batch == null) {
+            for (Call call : calls) {
+                call.future.whenComplete((answer, failure) -> onCallDone(call, answer, failure));
+            }
+            return;
+        }
+        for (Call call : calls) {
+            // A batched call's own future completes exceptionally only when the call is cancelled on its own (its
+            // partition answered elsewhere, the query ended); its exchange settles it otherwise, with the others.
+            call.future.whenComplete((answer, failure) -> {
+                if (failure != null) {
+                    onCallDone(call, null, failure);
+                }
+            });
+        }
+        Batch sent = batch;
+        batch.exchange.whenComplete((replies, failure) -> onBatchDone(sent, replies, failure));
     }
 
     /**
-     * One node request carrying {@code calls}, under the node's retry policy and breaker as a single call would be;
-     * each call's future completes with its partition's reply. Node-side reduce is asked for when it is exact: a
-     * recall-like round whose merge policy keeps the best match.
+     * One node request carrying {@code calls}, under the node's retry policy and breaker as a single call would be.
+     * Node-side reduce is asked for when it is exact: a recall-like round whose merge policy keeps the best match.
      */
-    private void sendBatch(NodeId node, List<Call> calls) {
-        Batch batch = new Batch(calls.size());
+    private Batch sendBatch(NodeId node, List<Call> calls) {
+        Batch batch = new Batch(node, calls, executor.ticker().nanoTime());
         List<PartitionRequest> requests = new ArrayList<>(calls.size());
         for (Call call : calls) {
             call.batch = batch;
@@ -270,28 +301,69 @@ final class QueryExecution {
         int reduceTo =
                 recallLike && calls.size() > 1 && executor.mergePolicy(query).selectsMaximum() ? query.limit() : 0;
         NodeRequest request = new NodeRequest(queryId, requests, reduceTo);
+        batch.request = request;
         executor.metrics().nodeRequest();
-        CompletableFuture<List<PartitionReply>> exchange = guarded(
-                calls.get(0),
+        executor.replicaSelector().onCallStarted(node);
+        batch.exchange = guarded(
+                batch.first,
                 node,
                 batch::abandoned,
                 () -> executor.transport().get().executeAll(node, request));
-        batch.exchange = exchange;
-        exchange.whenComplete((replies, failure) -> {
-            for (int i = 0; i < calls.size(); i++) {
-                Call call = calls.get(i);
-                if (failure != null) {
-                    call.future.completeExceptionally(failure);
-                    continue;
+        return batch;
+    }
+
+    /**
+     * A node request ended: one sample of its node for the whole exchange, then every call travelling in it settled
+     * under one hold of the lock, and the queue pumped once. A call cancelled on its own before (its future already
+     * completed) was settled then and is skipped.
+     */
+    private void onBatchDone(Batch batch, List<PartitionReply> replies, Throwable failure) {
+        Duration latency = Duration.ofNanos(executor.ticker().nanoTime() - batch.startNanos);
+        Throwable cause = failure == null ? null : NodeCallPolicy.unwrap(failure);
+        if (cause == null) {
+            cause = checkReplies(batch, replies);
+        }
+        boolean busy = false;
+        if (cause == null) {
+            for (PartitionReply reply : replies) {
+                busy |= reply.failure().map(TransportException::isOverloaded).orElse(false);
+            }
+        }
+        recordExchange(batch.first, latency, cause, busy);
+        synchronized (this) {
+            for (int i = 0; i < batch.calls.size(); i++) {
+                Call call = batch.calls.get(i);
+                PartialResult answer = null;
+                Throwable callCause = cause;
+                if (cause == null) {
+                    PartitionReply reply = replies.get(i);
+                    answer = reply.result().orElse(null);
+                    callCause = answer == null ? reply.failure().orElseThrow() : null;
                 }
-                PartitionReply reply = replies.get(i);
-                if (reply.result().isPresent()) {
-                    call.future.complete(reply.result().get());
-                } else {
-                    call.future.completeExceptionally(reply.failure().orElseThrow());
+                if (call.future.complete(answer)) {
+                    settleLocked(call, answer, callCause);
                 }
             }
-        });
+            pump();
+            checkCompletion();
+        }
+        runDeferred();
+    }
+
+    /**
+     * Why a node's replies can not be matched to the partitions asked for, or null when they can. The transports
+     * check this too; a plugin transport that does not must not hang or crash the query.
+     */
+    private static Throwable checkReplies(Batch batch, List<PartitionReply> replies) {
+        if (replies == null) {
+            return TransportException.failed("node " + batch.node + " answered no replies", false);
+        }
+        try {
+            PartitionReply.checked(batch.node, batch.request, replies);
+            return null;
+        } catch (TransportException e) {
+            return e;
+        }
     }
 
     private CompletableFuture<PartialResult> send(Call call, PartitionRequest request) {
@@ -405,50 +477,71 @@ final class QueryExecution {
     }
 
     private void onCallDone(Call call, PartialResult answer, Throwable failure) {
-        // Measured and reported before taking the query's lock: with a wide fan-out, completions queue for the lock,
-        // and that wait is the coordinator's, not the node's (counting it inflated the adaptive hedge delay).
-        Duration latency = Duration.ofNanos(executor.ticker().nanoTime() - call.startNanos);
         Throwable cause = failure == null ? null : NodeCallPolicy.unwrap(failure);
-        if (answer != null) {
-            executor.replicaSelector().onCallSucceeded(call.node, latency);
-            executor.detector().recordSuccess(call.node, latency);
-            executor.metrics().partitionAnswered(call.node, latency);
-        } else if (cause instanceof CancellationException) {
-            // blamed only when the deadline cut it short after the node was slow by its own measure (and the detector
-            // was told then)
-            if (call.timedOut && call.blamed(blameRule(), 0)) {
-                executor.replicaSelector().onCallFailed(call.node);
-            } else {
-                executor.replicaSelector().onCallAbandoned(call.node);
-            }
-        } else if (reasonOf(cause) == MissingReason.TIMEOUT) {
-            if (call.blamed(blameRule(), latency.toNanos())) {
-                executor.replicaSelector().onCallFailed(call.node);
-                executor.detector().recordFailure(call.node, MissingReason.TIMEOUT);
-            } else {
-                executor.replicaSelector().onCallAbandoned(call.node);
-            }
-        } else if (cause instanceof TransportException te && te.isOverloaded()) {
-            executor.replicaSelector().onCallFailed(call.node); // busy: rank it lower, but it is not down
-        } else {
-            executor.replicaSelector().onCallFailed(call.node);
-            if (NodeCallPolicy.countsAgainstNode(cause)) {
-                executor.detector().recordFailure(call.node, reasonOf(cause));
-            }
+        if (call.batch == null) { // a batched call cancelled on its own: its exchange speaks for its node
+            Duration latency = Duration.ofNanos(executor.ticker().nanoTime() - call.startNanos);
+            recordExchange(call, latency, answer == null ? cause : null, false);
         }
         synchronized (this) {
-            onCallDoneLocked(call, answer, cause);
+            settleLocked(call, answer, cause);
+            pump();
+            checkCompletion();
         }
         runDeferred();
     }
 
-    private void onCallDoneLocked(Call call, PartialResult answer, Throwable cause) {
+    /**
+     * What one exchange with a node (a single call, or a node request) says of the node, told to the replica
+     * selector, the detector and the latency histogram. Measured and reported before taking the query's lock: with a
+     * wide fan-out, completions queue for the lock, and that wait is the coordinator's, not the node's (counting it
+     * inflated the adaptive hedge delay).
+     *
+     * @param judge the call whose cut-short judgement stands for the exchange (the call, or the first of a request)
+     * @param cause why the exchange failed, or null when the node answered
+     * @param busy whether the node, answering, refused some partition as overloaded
+     */
+    private void recordExchange(Call judge, Duration latency, Throwable cause, boolean busy) {
+        NodeId node = judge.node;
+        if (cause == null) {
+            if (busy) {
+                executor.replicaSelector().onCallFailed(node); // busy: rank it lower, but it is not down
+            } else {
+                executor.replicaSelector().onCallSucceeded(node, latency);
+            }
+            executor.detector().recordSuccess(node, latency);
+            executor.metrics().partitionAnswered(node, latency);
+        } else if (cause instanceof CancellationException) {
+            // blamed only when the deadline cut it short after the node was slow by its own measure (and the detector
+            // was told then)
+            if (judge.timedOut && judge.blamed(blameRule(), 0)) {
+                executor.replicaSelector().onCallFailed(node);
+            } else {
+                executor.replicaSelector().onCallAbandoned(node);
+            }
+        } else if (reasonOf(cause) == MissingReason.TIMEOUT) {
+            if (judge.blamed(blameRule(), latency.toNanos())) {
+                executor.replicaSelector().onCallFailed(node);
+                executor.detector().recordFailure(node, MissingReason.TIMEOUT);
+            } else {
+                executor.replicaSelector().onCallAbandoned(node);
+            }
+        } else if (cause instanceof TransportException te && te.isOverloaded()) {
+            executor.replicaSelector().onCallFailed(node); // busy: rank it lower, but it is not down
+        } else {
+            executor.replicaSelector().onCallFailed(node);
+            if (NodeCallPolicy.countsAgainstNode(cause)) {
+                executor.detector().recordFailure(node, reasonOf(cause));
+            }
+        }
+    }
+
+    /** Settles one call's end; the caller pumps the queue and checks completion after. */
+    private void settleLocked(Call call, PartialResult answer, Throwable cause) {
         Partition partition = call.partition;
         partition.calls.remove(call);
         callsInFlight--;
         boolean cancelled = cause instanceof CancellationException;
         if (finished || partition.done) {
-            pump();
             return;
         }
         if (answer != null) {
@@ -460,16 +553,14 @@ final class QueryExecution {
             if (aggregator.accept(answer)) {
                 round.onAnswer().accept(answer);
             }
-            outcomes.put(
+            partition.outcome = new PartitionOutcome(
                     partition.target.space(),
-                    new PartitionOutcome(
-                            partition.target.space(),
-                            Optional.of(call.node),
-                            PartitionStatus.OK,
-                            Duration.ofNanos(executor.ticker().nanoTime() - partition.startNanos),
-                            partition.attempts,
-                            partition.hedged,
-                            answer.confidenceAdjustment()));
+                    Optional.of(call.node),
+                    PartitionStatus.OK,
+                    Duration.ofNanos(executor.ticker().nanoTime() - partition.startNanos),
+                    partition.attempts,
+                    partition.hedged,
+                    answer.confidenceAdjustment());
         } else if (!cancelled) {
             MissingReason reason = reasonOf(cause);
             partition.lastDetail = detailOf(cause);
@@ -488,8 +579,6 @@ final class QueryExecution {
                 lose(partition, lost, triedDetail(partition));
             }
         }
-        pump();
-        checkCompletion();
     }
 
     private void lose(Partition partition, MissingReason reason, String detail) {
@@ -498,16 +587,14 @@ final class QueryExecution {
         MissingPartition missing = MissingPartition.of(partition.target.space(), partition.lastNode, reason, detail);
         aggregator.markMissing(missing);
         executor.metrics().partitionMissing(reason);
-        outcomes.put(
+        partition.outcome = new PartitionOutcome(
                 partition.target.space(),
-                new PartitionOutcome(
-                        partition.target.space(),
-                        Optional.ofNullable(partition.lastNode),
-                        PartitionStatus.of(reason),
-                        Duration.ofNanos(executor.ticker().nanoTime() - partition.startNanos),
-                        partition.attempts,
-                        partition.hedged,
-                        0));
+                Optional.ofNullable(partition.lastNode),
+                PartitionStatus.of(reason),
+                Duration.ofNanos(executor.ticker().nanoTime() - partition.startNanos),
+                partition.attempts,
+                partition.hedged,
+                0);
     }
 
     /**
@@ -527,6 +614,10 @@ final class QueryExecution {
     private void cancelOthers(Partition partition) {
         if (partition.hedgeTimer != null) {
             partition.hedgeTimer.cancel(false);
+            partition.hedgeTimer = null;
+        }
+        if (partition.calls.isEmpty()) {
+            return;
         }
         for (Call other : new ArrayList<>(partition.calls)) {
             // On a timer thread: cancelling a Failsafe future takes its monitor, and this thread may hold another's.
@@ -542,9 +633,13 @@ final class QueryExecution {
             finish();
         } else if (!aggregator.canStillSucceed()) {
             draining = true;
-            for (MemorySpaceId space : aggregator.pendingSpaces()) {
-                abandon(space, "not awaited: consistency '" + consistencyName + "' could no longer be met");
+            String detail = "not awaited: consistency '" + consistencyName + "' could no longer be met";
+            for (Partition partition : partitions) {
+                if (partition != null && !partition.done) {
+                    lose(partition, MissingReason.TIMEOUT, detail);
+                }
             }
+            abandonQueued(detail);
             finish();
         }
     }
@@ -562,52 +657,56 @@ final class QueryExecution {
         }
         draining = true;
         long took = Duration.ofNanos(executor.ticker().nanoTime() - startNanos).toMillis();
-        for (Partition partition : new ArrayList<>(partitions.values())) {
-            if (partition.done) {
+        for (Partition partition : partitions) {
+            if (partition == null || partition.done) {
                 continue;
             }
             long now = executor.ticker().nanoTime();
-            for (Call call : new ArrayList<>(partition.calls)) {
+            for (Call call : partition.calls) {
                 // Still running at the deadline: counts against its node only when the node was slow by its own
-                // measure (a hung node still opens its breaker; a caller's 1 ms budget blames no one).
-                call.timedOut = true;
-                if (call.blamed(blameRule(), now - call.startNanos)) {
-                    executor.detector().recordFailure(call.node, MissingReason.TIMEOUT);
-                    if (!call.node.equals(executor.localNode())) {
-                        executor.callPolicy().breaker(call.node).recordFailure();
+                // measure (a hung node still opens its breaker; a caller's 1 ms budget blames no one). A node
+                // request is judged once, by its first call, as one exchange.
+                Call judge = call.batch == null ? call : call.batch.first;
+                judge.timedOut = true;
+                if (judge.judgedAtDeadline) {
+                    continue;
+                }
+                judge.judgedAtDeadline = true;
+                if (judge.blamed(blameRule(), now - judge.startNanos)) {
+                    executor.detector().recordFailure(judge.node, MissingReason.TIMEOUT);
+                    if (!judge.node.equals(executor.localNode())) {
+                        executor.callPolicy().breaker(judge.node).recordFailure();
                     }
                 }
             }
             lose(partition, MissingReason.TIMEOUT, "no answer within " + took + " ms");
         }
-        for (PlanTarget target : new ArrayList<>(queued)) {
-            abandon(
-                    target.space(),
-                    "still queued at the deadline (" + took + " ms; query.max_fanout " + plan.maxInFlight() + ")");
-        }
-        queued.clear();
+        abandonQueued("still queued at the deadline (" + took + " ms; query.max_fanout " + plan.maxInFlight() + ")");
         finish();
     }
 
-    /** Marks a partition that never got an answer as timed out, whether it was running or still queued. */
-    private void abandon(MemorySpaceId space, String detail) {
-        Partition partition = partitions.get(space);
-        if (partition != null) {
-            if (!partition.done) {
-                lose(partition, MissingReason.TIMEOUT, detail);
+    /** Marks every partition still queued (never started) as timed out. */
+    private void abandonQueued(String detail) {
+        for (int index = nextTarget; index < targets.size(); index++) {
+            if (partitions[index] != null) {
+                continue;
             }
-            return;
+            PlanTarget target = targets.get(index);
+            Partition never = new Partition(target, executor.ticker().nanoTime());
+            never.lastNode = target.preferred();
+            partitions[index] = never;
+            lose(never, MissingReason.TIMEOUT, detail);
         }
-        PlanTarget target =
-                queued.stream().filter(t -> t.space().equals(space)).findFirst().orElse(null);
-        if (target == null) {
-            return;
+        nextTarget = targets.size();
+    }
+
+    /** Cancels every call still running and every hedge timer. */
+    private void cancelAll() {
+        for (Partition partition : partitions) {
+            if (partition != null) {
+                cancelOthers(partition);
+            }
         }
-        queued.remove(target);
-        Partition never = new Partition(target, executor.ticker().nanoTime());
-        never.lastNode = target.preferred();
-        partitions.put(space, never);
-        lose(never, MissingReason.TIMEOUT, detail);
     }
 
     private void finish() {
@@ -616,9 +715,7 @@ final class QueryExecution {
         if (deadlineTimer != null) {
             deadlineTimer.cancel(false);
         }
-        for (Partition partition : partitions.values()) {
-            cancelOthers(partition);
-        }
+        cancelAll();
         Duration took = Duration.ofNanos(executor.ticker().nanoTime() - startNanos);
         if (round.phase() == ScatterPhase.QUERY) {
             executor.metrics().queryFinished(plan.strategy(), took);
@@ -649,16 +746,13 @@ final class QueryExecution {
                             .map(MissingPartition::toString)
                             .collect(Collectors.joining(", ")));
         }
-        List<PartitionOutcome> ordered = new ArrayList<>();
-        for (PlanTarget target : plan.targets()) {
-            PartitionOutcome outcome = outcomes.get(target.space());
-            if (outcome != null) {
-                ordered.add(outcome);
+        List<PartitionOutcome> ordered = new ArrayList<>(partitions.length + unreachableOutcomes.size());
+        for (Partition partition : partitions) {
+            if (partition != null && partition.outcome != null) {
+                ordered.add(partition.outcome);
             }
         }
-        for (MissingPartition missing : plan.unreachable()) {
-            ordered.add(outcomes.get(missing.space()));
-        }
+        ordered.addAll(unreachableOutcomes);
         QueryResult answered = new QueryResult(
                 answer.matches(),
                 answer.confidence(),
@@ -705,6 +799,8 @@ final class QueryExecution {
         final Map<NodeId, String> tried = new LinkedHashMap<>(2);
 
         ScheduledFuture<?> hedgeTimer;
+        /** How it ended, once it did. */
+        PartitionOutcome outcome;
 
         Partition(PlanTarget target, long startNanos) {
             this.target = target;
@@ -728,6 +824,8 @@ final class QueryExecution {
         Batch batch;
 
         volatile boolean timedOut;
+        /** Whether the deadline's judgement of this call (or of the node request it is first of) was made. */
+        boolean judgedAtDeadline;
         /** Whether being cut short counts against the node, judged once (by the first of deadline or timeout). */
         private Boolean blamed;
 
@@ -764,11 +862,22 @@ final class QueryExecution {
 
     /** A node request in flight: aborted once every call travelling in it was cancelled. */
     private static final class Batch {
-        private final AtomicInteger live;
-        volatile CompletableFuture<?> exchange;
+        final NodeId node;
+        final List<Call> calls;
+        /** Judges, for the whole exchange, whether being cut short counts against the node. */
+        final Call first;
 
-        Batch(int calls) {
-            this.live = new AtomicInteger(calls);
+        final long startNanos;
+        NodeRequest request;
+        private final AtomicInteger live;
+        volatile CompletableFuture<List<PartitionReply>> exchange;
+
+        Batch(NodeId node, List<Call> calls, long startNanos) {
+            this.node = node;
+            this.calls = calls;
+            this.first = calls.get(0);
+            this.startNanos = startNanos;
+            this.live = new AtomicInteger(calls.size());
         }
 
         boolean abandoned() {
@@ -776,7 +885,7 @@ final class QueryExecution {
         }
 
         void release() {
-            CompletableFuture<?> running = exchange;
+            CompletableFuture<List<PartitionReply>> running = exchange;
             if (live.decrementAndGet() == 0 && running != null) {
                 running.cancel(true);
             }

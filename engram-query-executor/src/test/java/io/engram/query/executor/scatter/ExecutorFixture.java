@@ -17,6 +17,7 @@ import io.engram.query.executor.resilience.NodeCallPolicy;
 import io.engram.query.planner.embedded.ObservedPartitionDetector;
 import io.engram.query.planner.embedded.StaticSpaceDirectory;
 import io.engram.query.spi.SpaceAssignment;
+import io.engram.query.spi.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * A cluster in one JVM: nodes {@code n1..nN} with {@link FixedEngine}s, an in-process transport behind a
@@ -53,6 +55,20 @@ final class ExecutorFixture implements AutoCloseable {
      */
     ExecutorFixture(
             Map<String, List<String>> assignments, QueryConfig config, int detectorThreshold, Ticker detectorTicker) {
+        this(assignments, config, detectorThreshold, detectorTicker, UnaryOperator.identity());
+    }
+
+    /** With the coordinator's transport wrapped by {@code wrap} (a peer that answers wrongly, say). */
+    ExecutorFixture(Map<String, List<String>> assignments, QueryConfig config, UnaryOperator<Transport> wrap) {
+        this(assignments, config, 1000, Ticker.system(), wrap);
+    }
+
+    private ExecutorFixture(
+            Map<String, List<String>> assignments,
+            QueryConfig config,
+            int detectorThreshold,
+            Ticker detectorTicker,
+            UnaryOperator<Transport> wrap) {
         Map<NodeId, Set<MemorySpaceId>> held = new LinkedHashMap<>();
         List<SpaceAssignment> directoryEntries = new ArrayList<>();
         assignments.forEach((space, copies) -> {
@@ -83,7 +99,7 @@ final class ExecutorFixture implements AutoCloseable {
         service = CoordinatorAssembly.coordinator(
                 COORDINATOR,
                 new LocalPartitionRunner(new FixedEngine(COORDINATOR, Set.of()), threads.compute()),
-                faults,
+                wrap.apply(faults),
                 directory,
                 detector,
                 callPolicy,
