@@ -322,6 +322,9 @@ public final class Aggregator {
     private Prepared prepare(PartialResult partial) {
         MemorySpaceId space = partial.space();
         List<Match> matches = partial.matches();
+        if (matches.isEmpty()) {
+            return Prepared.NOTHING; // most partials of a node-side reduced request: the node kept its best elsewhere
+        }
         int foreign = 0;
         boolean sorted = true;
         Match previous = null;
@@ -366,5 +369,7 @@ public final class Aggregator {
         return match.space() == space || match.space().equals(space);
     }
 
-    private record Prepared(List<Match> matches, int foreign, int duplicates, int truncated) {}
+    private record Prepared(List<Match> matches, int foreign, int duplicates, int truncated) {
+        static final Prepared NOTHING = new Prepared(List.of(), 0, 0, 0);
+    }
 }

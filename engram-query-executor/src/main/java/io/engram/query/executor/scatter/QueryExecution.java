@@ -2,6 +2,7 @@ package io.engram.query.executor.scatter;
 
 import dev.failsafe.CircuitBreaker;
 import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
 import io.engram.query.aggregation.AggregatedAnswer;
 import io.engram.query.aggregation.Aggregator;
 import io.engram.query.api.ConsistencyException;
@@ -82,6 +83,9 @@ final class QueryExecution {
     private boolean draining;
 
     private boolean finished;
+    /** Built on the first exchange; read and written on whichever thread sends one, so volatile. */
+    private volatile RetryPolicy<?> retryPolicy;
+
     private ScheduledFuture<?> deadlineTimer;
     private final List<Runnable> deferred = new ArrayList<>();
 
@@ -390,7 +394,7 @@ final class QueryExecution {
     private <T> CompletableFuture<T> guarded(
             Call call, NodeId node, BooleanSupplier abandoned, Supplier<CompletableFuture<T>> exchange) {
         CircuitBreaker<PartialResult> breaker = executor.callPolicy().breaker(node);
-        return Failsafe.with(executor.callPolicy().<T>retryPolicy(plan.deadline()))
+        return Failsafe.with(this.<T>retryPolicy())
                 .with(executor.failsafeScheduler())
                 .getStageAsync(() -> {
                     if (abandoned.getAsBoolean()) {
@@ -427,6 +431,20 @@ final class QueryExecution {
                         }
                     });
                 });
+    }
+
+    /**
+     * The retry policy of every exchange of this query, built once (building one per exchange was a visible share of
+     * a wide broadcast's cost): its bound is the query's deadline, which it checks before each retry.
+     */
+    @SuppressWarnings("unchecked")
+    private <T> RetryPolicy<T> retryPolicy() {
+        RetryPolicy<?> policy = retryPolicy;
+        if (policy == null) {
+            policy = executor.callPolicy().retryPolicy(plan.deadline());
+            retryPolicy = policy;
+        }
+        return (RetryPolicy<T>) policy;
     }
 
     private BlameRule blameRule() {

@@ -115,6 +115,9 @@ public final class ReplicaSelector {
         requireNonNull(usable, "usable is null");
         NodeId primary = assignment.primary();
         List<NodeId> replicas = assignment.replicas();
+        if (replicas.isEmpty()) { // one copy: nothing to rank (a broadcast over many such spaces pays this per space)
+            return usable.test(primary) ? List.of(primary) : List.of();
+        }
         int copies = replicas.size() + 1;
         NodeId[] nodes = new NodeId[copies];
         double[] scores = new double[copies];
