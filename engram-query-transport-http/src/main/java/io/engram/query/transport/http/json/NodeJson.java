@@ -162,29 +162,29 @@ final class NodeJson {
             throw new IllegalArgumentException(
                     "imagine_cue is only for " + PartitionTask.CueRecall.KIND + " tasks, not " + kind);
         }
-        if (spread && !(query instanceof SpreadQuery)) {
-            throw wrongQuery(kind, "a spread", query);
-        }
-        boolean imagine = kind.equals(PartitionTask.SeedFetch.KIND) || kind.equals(PartitionTask.CueRecall.KIND);
-        if (imagine && !(query instanceof ImagineQuery)) {
-            throw wrongQuery(kind, "an imagine", query);
-        }
         List<SpreadStart> carried = starts.orElse(List.of());
         return switch (kind) {
             case PartitionTask.Scan.KIND -> new PartitionTask.Scan(query);
-            case PartitionTask.SpreadRun.KIND -> new PartitionTask.SpreadRun((SpreadQuery) query, carried);
-            case PartitionTask.SpreadStep.KIND -> new PartitionTask.SpreadStep((SpreadQuery) query, carried);
-            case PartitionTask.SeedFetch.KIND -> new PartitionTask.SeedFetch((ImagineQuery) query);
+            case PartitionTask.SpreadRun.KIND ->
+                new PartitionTask.SpreadRun(as(SpreadQuery.class, kind, query), carried);
+            case PartitionTask.SpreadStep.KIND ->
+                new PartitionTask.SpreadStep(as(SpreadQuery.class, kind, query), carried);
+            case PartitionTask.SeedFetch.KIND -> new PartitionTask.SeedFetch(as(ImagineQuery.class, kind, query));
             default ->
                 new PartitionTask.CueRecall(
-                        (ImagineQuery) query,
+                        as(ImagineQuery.class, kind, query),
                         cue.orElseThrow(() -> new IllegalArgumentException("missing field 'imagine_cue'")));
         };
     }
 
-    private static IllegalArgumentException wrongQuery(String kind, String expected, Query query) {
-        return new IllegalArgumentException(
-                "a " + kind + " task needs " + expected + " query, got " + PartitionTask.described(query));
+    /** The query a task of {@code kind} takes: "a spread-run task needs a spread query, got a recall query". */
+    private static <Q extends Query> Q as(Class<Q> type, String kind, Query query) {
+        if (!type.isInstance(query)) {
+            String expected = type == SpreadQuery.class ? "a spread" : "an imagine";
+            throw new IllegalArgumentException(
+                    "a " + kind + " task needs " + expected + " query, got " + PartitionTask.described(query));
+        }
+        return type.cast(query);
     }
 
     /** A node's answer: {@code {"partitions": [...]}}, one entry per partition of its node request. */

@@ -280,6 +280,7 @@ public final class WireFormat {
     /** Reads a message and converts it to the model with {@code then}, whose refusals are the sender's errors too. */
     private <T, R> R read(byte[] body, ObjectReader reader, Function<T, R> then) {
         requireNonNull(body, "body is null");
+        // checked here, so the parser's own document-length limit (the same) never trips first
         if (body.length > limits.maxDocumentBytes()) {
             throw tooLarge(body.length);
         }
@@ -297,7 +298,7 @@ public final class WireFormat {
             } catch (WireFormatException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {
-                throw refused(e, body.length);
+                throw refused(e);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -309,10 +310,10 @@ public final class WireFormat {
      * exception ({@code matches[2].confidence}), then what was wrong and what is allowed; the message of a model
      * constructor that refused its values; or where a body is malformed or over a limit.
      */
-    private WireFormatException refused(Exception e, int length) {
+    private WireFormatException refused(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof StreamConstraintsException limit) {
-                return constraintViolation(limit, length);
+                return constraintViolation(limit);
             }
         }
         if (!(e instanceof JsonMappingException m)) {
@@ -452,7 +453,7 @@ public final class WireFormat {
         return new WireFormatException("body must be at most " + limits.maxDocumentBytes() + " bytes, got " + length);
     }
 
-    private WireFormatException constraintViolation(StreamConstraintsException e, int length) {
+    private WireFormatException constraintViolation(StreamConstraintsException e) {
         String message = String.valueOf(e.getOriginalMessage()).toLowerCase(Locale.ROOT);
         if (message.contains("nesting depth")) {
             return new WireFormatException(formatName + " nesting depth must be at most " + limits.maxNestingDepth());
@@ -466,9 +467,6 @@ public final class WireFormat {
         }
         if (message.contains("name length")) {
             return new WireFormatException("a field name must be at most 1024 characters long");
-        }
-        if (message.contains("document length")) {
-            return tooLarge(length);
         }
         return new WireFormatException("body exceeds a parser limit");
     }
