@@ -2,8 +2,12 @@ package io.engram.query.executor;
 
 import static java.util.Objects.requireNonNull;
 
+import io.engram.query.api.NodeId;
 import io.engram.query.api.QueryService;
 import io.engram.query.executor.local.LocalPartitionRunner;
+import io.engram.query.executor.metrics.QueryMetrics;
+import io.engram.query.executor.resilience.NodeCallPolicy;
+import io.engram.query.planner.replica.ReplicaSelector;
 import io.engram.query.spi.PartitionDetector;
 import jakarta.inject.Inject;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,6 +28,9 @@ public final class QueryNode implements AutoCloseable {
     private final LocalPartitionRunner localPartitions;
     private final PartitionDetector detector;
     private final QueryThreads threads;
+    private final NodeCallPolicy callPolicy;
+    private final ReplicaSelector replicaSelector;
+    private final QueryMetrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     @Inject
@@ -31,11 +38,17 @@ public final class QueryNode implements AutoCloseable {
             QueryService queryService,
             LocalPartitionRunner localPartitions,
             PartitionDetector detector,
-            QueryThreads threads) {
+            QueryThreads threads,
+            NodeCallPolicy callPolicy,
+            ReplicaSelector replicaSelector,
+            QueryMetrics metrics) {
         this.queryService = requireNonNull(queryService, "queryService is null");
         this.localPartitions = requireNonNull(localPartitions, "localPartitions is null");
         this.detector = requireNonNull(detector, "detector is null");
         this.threads = requireNonNull(threads, "threads is null");
+        this.callPolicy = requireNonNull(callPolicy, "callPolicy is null");
+        this.replicaSelector = requireNonNull(replicaSelector, "replicaSelector is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
     }
 
     /** Runs queries with this node as coordinator. */
@@ -56,6 +69,29 @@ public final class QueryNode implements AutoCloseable {
     /** The scheduler for a host's periodic task that must stop with this node (a peer prober). */
     public ScheduledExecutorService scheduler() {
         return threads.scheduler();
+    }
+
+    /** What this node's calls to {@code node} have shown, for a health report. */
+    public PeerCalls peerCalls(NodeId node) {
+        requireNonNull(node, "node is null");
+        return new PeerCalls(callPolicy.state(node), replicaSelector.score(node));
+    }
+
+    /** The counts and latencies of the queries this node coordinated, for a health report or statistics. */
+    public QueryMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * What a node's calls to one peer have shown.
+     *
+     * @param breaker its circuit breaker's state: {@code closed}, {@code half-open} or {@code open}
+     * @param latencyScoreMs the latency score replica selection ranks it by, in milliseconds
+     */
+    public record PeerCalls(String breaker, double latencyScoreMs) {
+        public PeerCalls {
+            requireNonNull(breaker, "breaker is null");
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import io.engram.query.api.Cue;
 import io.engram.query.api.Embedding;
 import io.engram.query.api.NodeId;
 import io.engram.query.api.PartialResult;
+import io.engram.query.api.QueryResult;
 import io.engram.query.api.QueryService;
 import io.engram.query.api.RecallQuery;
 import io.engram.query.api.Ticker;
@@ -18,8 +19,10 @@ import io.engram.query.executor.config.QueryConfig;
 import io.engram.query.executor.engine.EmbeddedQueryEngine;
 import io.engram.query.executor.engine.SyntheticDataGenerator;
 import io.engram.query.executor.engine.SyntheticSpec;
+import io.engram.query.executor.metrics.QueryMetrics;
 import io.engram.query.executor.plugin.PluginLoader;
 import io.engram.query.executor.plugin.TestMergePlugin;
+import io.engram.query.planner.replica.ReplicaSelector;
 import io.engram.query.spi.LocalQueryEngine;
 import io.engram.query.spi.PartitionRequest;
 import io.engram.query.spi.QueryPlugin;
@@ -67,6 +70,30 @@ class QueryNodeTest {
         try (QueryNode node = injector.getInstance(QueryNode.class)) {
             assertThat(injector.getInstance(QueryNode.class)).isSameAs(node);
             assertThat(node.queryService()).isSameAs(injector.getInstance(QueryService.class));
+        }
+    }
+
+    @Test
+    void reportsItsQueryMetricsAndWhatItsCallsToAPeerShowed() {
+        SyntheticDataGenerator data = new SyntheticDataGenerator(new SyntheticSpec(2, 100, 64, 8, 4, 42L));
+        LocalQueryEngine engine = new EmbeddedQueryEngine(HOST, data.store(), Ticker.system());
+        Injector injector = Guice.createInjector(
+                new EngramQueryModule(QueryConfig.defaults(), HOST),
+                binder -> EngramQueryModule.localQueryEngine(binder).toInstance(engine));
+        try (QueryNode node = injector.getInstance(QueryNode.class)) {
+            Embedding cue = data.memories(data.spaces().get(0)).get(0).embedding();
+            QueryResult result = node.queryService()
+                    .execute(RecallQuery.of(List.of(), Cue.of(cue), 10))
+                    .orTimeout(10, TimeUnit.SECONDS)
+                    .join();
+
+            assertThat(node.metrics()).isSameAs(injector.getInstance(QueryMetrics.class));
+            assertThat(node.metrics().scatterCount(result.strategy())).isEqualTo(1);
+            NodeId peer = NodeId.of("n2");
+            assertThat(node.peerCalls(peer))
+                    .isEqualTo(new QueryNode.PeerCalls(
+                            "closed",
+                            injector.getInstance(ReplicaSelector.class).score(peer)));
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.List;
 public record Ack(NodeId from, long incarnation, boolean targetReached, List<Gossip> gossip) {
     public Ack {
         requireNonNull(from, "from is null");
+        Probe.checkIncarnation(incarnation);
         gossip = List.copyOf(requireNonNull(gossip, "gossip is null"));
     }
 }

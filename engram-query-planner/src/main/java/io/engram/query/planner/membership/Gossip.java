@@ -13,9 +13,7 @@ public record Gossip(NodeId node, MemberState state, long incarnation) {
     public Gossip {
         requireNonNull(node, "node is null");
         requireNonNull(state, "state is null");
-        if (incarnation < 0) {
-            throw new IllegalArgumentException("incarnation must be >= 0, got " + incarnation);
-        }
+        Probe.checkIncarnation(incarnation);
     }
 
     /** Whether this news replaces what is known ({@code known}) about the same node. */

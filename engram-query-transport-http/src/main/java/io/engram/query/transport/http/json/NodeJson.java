@@ -15,6 +15,10 @@ import io.engram.query.api.Query;
 import io.engram.query.api.SeedEmbedding;
 import io.engram.query.api.SpreadCrossing;
 import io.engram.query.api.SpreadQuery;
+import io.engram.query.planner.membership.Gossip;
+import io.engram.query.planner.membership.Ping;
+import io.engram.query.planner.membership.PingRequest;
+import io.engram.query.planner.membership.Probe;
 import io.engram.query.spi.NodeRequest;
 import io.engram.query.spi.PartitionReply;
 import io.engram.query.spi.PartitionRequest;
@@ -158,29 +162,29 @@ final class NodeJson {
             throw new IllegalArgumentException(
                     "imagine_cue is only for " + PartitionTask.CueRecall.KIND + " tasks, not " + kind);
         }
-        if (spread && !(query instanceof SpreadQuery)) {
-            throw wrongQuery(kind, "a spread", query);
-        }
-        boolean imagine = kind.equals(PartitionTask.SeedFetch.KIND) || kind.equals(PartitionTask.CueRecall.KIND);
-        if (imagine && !(query instanceof ImagineQuery)) {
-            throw wrongQuery(kind, "an imagine", query);
-        }
         List<SpreadStart> carried = starts.orElse(List.of());
         return switch (kind) {
             case PartitionTask.Scan.KIND -> new PartitionTask.Scan(query);
-            case PartitionTask.SpreadRun.KIND -> new PartitionTask.SpreadRun((SpreadQuery) query, carried);
-            case PartitionTask.SpreadStep.KIND -> new PartitionTask.SpreadStep((SpreadQuery) query, carried);
-            case PartitionTask.SeedFetch.KIND -> new PartitionTask.SeedFetch((ImagineQuery) query);
+            case PartitionTask.SpreadRun.KIND ->
+                new PartitionTask.SpreadRun(as(SpreadQuery.class, kind, query), carried);
+            case PartitionTask.SpreadStep.KIND ->
+                new PartitionTask.SpreadStep(as(SpreadQuery.class, kind, query), carried);
+            case PartitionTask.SeedFetch.KIND -> new PartitionTask.SeedFetch(as(ImagineQuery.class, kind, query));
             default ->
                 new PartitionTask.CueRecall(
-                        (ImagineQuery) query,
+                        as(ImagineQuery.class, kind, query),
                         cue.orElseThrow(() -> new IllegalArgumentException("missing field 'imagine_cue'")));
         };
     }
 
-    private static IllegalArgumentException wrongQuery(String kind, String expected, Query query) {
-        return new IllegalArgumentException(
-                "a " + kind + " task needs " + expected + " query, got " + PartitionTask.described(query));
+    /** The query a task of {@code kind} takes: "a spread-run task needs a spread query, got a recall query". */
+    private static <Q extends Query> Q as(Class<Q> type, String kind, Query query) {
+        if (!type.isInstance(query)) {
+            String expected = type == SpreadQuery.class ? "a spread" : "an imagine";
+            throw new IllegalArgumentException(
+                    "a " + kind + " task needs " + expected + " query, got " + PartitionTask.described(query));
+        }
+        return type.cast(query);
     }
 
     /** A node's answer: {@code {"partitions": [...]}}, one entry per partition of its node request. */
@@ -264,6 +268,47 @@ final class NodeJson {
                     latency.orElse(Duration.ZERO),
                     frontier.orElse(List.of()),
                     seeds.orElse(List.of()))));
+        }
+    }
+
+    /**
+     * A probe of the peer-health protocol: {@code {"kind": "ping" | "ping-req", "from", "incarnation", "target",
+     * "gossip"}}, where only a ping request names a target. The answer, an {@code Ack}, is its record as it is.
+     */
+    record MembershipMessageJson(
+            String kind,
+            NodeId from,
+            @JsonProperty(required = true) long incarnation,
+            Optional<NodeId> target,
+            @JsonProperty(required = true) List<Gossip> gossip) {
+        static final String PING = "ping";
+        static final String PING_REQ = "ping-req";
+
+        MembershipMessageJson {
+            if (!kind.equals(PING) && !kind.equals(PING_REQ)) {
+                throw new IllegalArgumentException(
+                        "kind must be one of " + PING + ", " + PING_REQ + ", got '" + Printable.of(kind) + "'");
+            }
+            if (kind.equals(PING) == target.isPresent()) {
+                throw new IllegalArgumentException(
+                        target.isPresent()
+                                ? "target: a ping names no target (a ping-req does)"
+                                : "target: a ping-req must name the node to probe");
+            }
+        }
+
+        static MembershipMessageJson of(Probe probe) {
+            return probe instanceof PingRequest r
+                    ? new MembershipMessageJson(
+                            PING_REQ, r.from(), r.incarnation(), Optional.of(r.target()), r.gossip())
+                    : new MembershipMessageJson(
+                            PING, probe.from(), probe.incarnation(), Optional.empty(), probe.gossip());
+        }
+
+        Probe probe() {
+            return target.isPresent()
+                    ? new PingRequest(from, incarnation, target.get(), gossip)
+                    : new Ping(from, incarnation, gossip);
         }
     }
 }

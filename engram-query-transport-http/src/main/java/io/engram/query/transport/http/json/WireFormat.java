@@ -45,6 +45,8 @@ import io.engram.query.api.PartialResult;
 import io.engram.query.api.Printable;
 import io.engram.query.api.Query;
 import io.engram.query.api.QueryResult;
+import io.engram.query.planner.membership.Ack;
+import io.engram.query.planner.membership.Probe;
 import io.engram.query.spi.NodeRequest;
 import io.engram.query.spi.PartitionReply;
 import io.engram.query.spi.PartitionRequest;
@@ -87,6 +89,7 @@ public final class WireFormat {
     private final String formatName;
     private final WireLimits limits;
     private final ObjectReader queries, results, partials, partitionRequests, nodeRequests, nodeReplies, trees;
+    private final ObjectReader probes, acks;
     private final ObjectWriter queryWriter, resultWriter, partialWriter;
 
     private WireFormat(JsonFactory factory, String mediaType, String formatName, WireLimits limits) {
@@ -106,8 +109,10 @@ public final class WireFormat {
                 .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 // absent or null lists and maps are empty; a string is never a number or a boolean read as text
-                .withConfigOverride(List.class, o -> o.setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.AS_EMPTY)))
-                .withConfigOverride(Map.class, o -> o.setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.AS_EMPTY)))
+                .withConfigOverride(
+                        List.class, o -> o.setSetterInfo(JsonSetter.Value.construct(Nulls.AS_EMPTY, Nulls.FAIL)))
+                .withConfigOverride(
+                        Map.class, o -> o.setSetterInfo(JsonSetter.Value.construct(Nulls.AS_EMPTY, Nulls.FAIL)))
                 .withCoercionConfig(
                         LogicalType.Textual,
                         c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
@@ -124,6 +129,8 @@ public final class WireFormat {
         this.nodeRequests = mapper.readerFor(NodeJson.NodeRequestJson.class);
         this.nodeReplies = mapper.readerFor(NodeJson.NodeAnswerJson.class);
         this.trees = mapper.readerFor(JsonNode.class);
+        this.probes = mapper.readerFor(NodeJson.MembershipMessageJson.class);
+        this.acks = mapper.readerFor(Ack.class);
         // writers of a declared type find their serializer once, not per message
         this.queryWriter = mapper.writerFor(Query.class);
         this.resultWriter = mapper.writerFor(QueryResult.class);
@@ -234,6 +241,20 @@ public final class WireFormat {
         return write(new NodeJson.NodeAnswerJson(requireNonNull(replies, "replies is null")));
     }
 
+    /** Reads a message of the peer-health protocol ({@link NodeJson.MembershipMessageJson}). */
+    public Probe readProbe(byte[] body) {
+        return read(body, probes, NodeJson.MembershipMessageJson::probe);
+    }
+
+    public byte[] writeProbe(Probe probe) {
+        return write(NodeJson.MembershipMessageJson.of(requireNonNull(probe, "probe is null")));
+    }
+
+    /** Reads the answer to a probe; {@link #write(Object)} writes one. */
+    public Ack readAck(byte[] body) {
+        return read(body, acks);
+    }
+
     /** Parses any document of this format into a tree, with the same limits and error messages. */
     public JsonNode readTree(byte[] body) {
         return read(body, trees);
@@ -259,6 +280,7 @@ public final class WireFormat {
     /** Reads a message and converts it to the model with {@code then}, whose refusals are the sender's errors too. */
     private <T, R> R read(byte[] body, ObjectReader reader, Function<T, R> then) {
         requireNonNull(body, "body is null");
+        // checked here, so the parser's own document-length limit (the same) never trips first
         if (body.length > limits.maxDocumentBytes()) {
             throw tooLarge(body.length);
         }
@@ -276,7 +298,7 @@ public final class WireFormat {
             } catch (WireFormatException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {
-                throw refused(e, body.length);
+                throw refused(e);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -288,10 +310,10 @@ public final class WireFormat {
      * exception ({@code matches[2].confidence}), then what was wrong and what is allowed; the message of a model
      * constructor that refused its values; or where a body is malformed or over a limit.
      */
-    private WireFormatException refused(Exception e, int length) {
+    private WireFormatException refused(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof StreamConstraintsException limit) {
-                return constraintViolation(limit, length);
+                return constraintViolation(limit);
             }
         }
         if (!(e instanceof JsonMappingException m)) {
@@ -431,7 +453,7 @@ public final class WireFormat {
         return new WireFormatException("body must be at most " + limits.maxDocumentBytes() + " bytes, got " + length);
     }
 
-    private WireFormatException constraintViolation(StreamConstraintsException e, int length) {
+    private WireFormatException constraintViolation(StreamConstraintsException e) {
         String message = String.valueOf(e.getOriginalMessage()).toLowerCase(Locale.ROOT);
         if (message.contains("nesting depth")) {
             return new WireFormatException(formatName + " nesting depth must be at most " + limits.maxNestingDepth());
@@ -445,9 +467,6 @@ public final class WireFormat {
         }
         if (message.contains("name length")) {
             return new WireFormatException("a field name must be at most 1024 characters long");
-        }
-        if (message.contains("document length")) {
-            return tooLarge(length);
         }
         return new WireFormatException("body exceeds a parser limit");
     }

@@ -40,6 +40,8 @@ import io.engram.query.api.QueryResult;
 import io.engram.query.api.SeedEmbedding;
 import io.engram.query.api.SpreadCrossing;
 import io.engram.query.api.SpreadStats;
+import io.engram.query.planner.membership.Ack;
+import io.engram.query.planner.membership.Gossip;
 import io.engram.query.spi.PartitionReply;
 import io.engram.query.spi.SpreadStart;
 import java.io.IOException;
@@ -101,6 +103,8 @@ final class WireModule extends SimpleModule {
         setMixInAnnotation(MissingPartition.class, MissingPartitionMixin.class);
         setMixInAnnotation(PartitionOutcome.class, PartitionOutcomeMixin.class);
         setMixInAnnotation(SpreadStats.class, SpreadStatsMixin.class);
+        setMixInAnnotation(Gossip.class, GossipMixin.class);
+        setMixInAnnotation(Ack.class, AckMixin.class);
         setDeserializerModifier(new BeanDeserializerModifier() {
             @Override
             public JsonDeserializer<?> modifyCollectionDeserializer(
@@ -247,6 +251,22 @@ final class WireModule extends SimpleModule {
     interface SpreadStatsMixin {
         @JsonProperty(required = true)
         int rounds();
+    }
+
+    interface GossipMixin {
+        @JsonProperty(required = true)
+        long incarnation();
+    }
+
+    interface AckMixin {
+        @JsonProperty(required = true)
+        long incarnation();
+
+        @JsonProperty(required = true)
+        boolean targetReached();
+
+        @JsonProperty(required = true)
+        List<Gossip> gossip();
     }
 
     // ---------------------------------------------------------------- values

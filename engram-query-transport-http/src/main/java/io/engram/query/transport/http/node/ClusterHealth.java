@@ -5,10 +5,9 @@ import com.codahale.metrics.Timer;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.NodeId;
 import io.engram.query.api.PlanStrategy;
+import io.engram.query.executor.QueryNode;
 import io.engram.query.executor.metrics.QueryMetrics;
 import io.engram.query.executor.plugin.PluginDescription;
-import io.engram.query.executor.resilience.NodeCallPolicy;
-import io.engram.query.planner.replica.ReplicaSelector;
 import io.engram.query.spi.ClusterState;
 import io.engram.query.spi.PartitionDetector;
 import io.engram.query.transport.http.server.HealthReporter;
@@ -27,8 +26,7 @@ final class ClusterHealth implements HealthReporter {
     private final Set<MemorySpaceId> held;
     private final List<PluginDescription> plugins;
     private final PartitionDetector detector;
-    private final NodeCallPolicy callPolicy;
-    private final ReplicaSelector selector;
+    private final QueryNode queryNode;
     private final QueryMetrics metrics;
     private final PeerTransports transports;
     private final Optional<URI> transportListen;
@@ -38,20 +36,16 @@ final class ClusterHealth implements HealthReporter {
             NodeConfig config,
             Set<MemorySpaceId> held,
             List<PluginDescription> plugins,
-            PartitionDetector detector,
-            NodeCallPolicy callPolicy,
-            ReplicaSelector selector,
-            QueryMetrics metrics,
+            QueryNode queryNode,
             PeerTransports transports,
             Optional<URI> transportListen,
             PeerMembership membership) {
         this.config = config;
         this.held = held;
         this.plugins = List.copyOf(plugins);
-        this.detector = detector;
-        this.callPolicy = callPolicy;
-        this.selector = selector;
-        this.metrics = metrics;
+        this.detector = queryNode.partitionDetector();
+        this.queryNode = queryNode;
+        this.metrics = queryNode.metrics();
         this.transports = transports;
         this.transportListen = transportListen;
         this.membership = membership;
@@ -82,8 +76,9 @@ final class ClusterHealth implements HealthReporter {
                 peer.put("incarnation", view.incarnation());
             }
             peer.put("transport", transports.transportTo(node));
-            peer.put("breaker", callPolicy.state(node));
-            peer.put("latency_score_ms", round(selector.score(node)));
+            QueryNode.PeerCalls calls = queryNode.peerCalls(node);
+            peer.put("breaker", calls.breaker());
+            peer.put("latency_score_ms", round(calls.latencyScoreMs()));
             peers.add(peer);
         }
         out.put("status", state == ClusterState.CONNECTED ? "ok" : "degraded");

@@ -17,13 +17,10 @@ import io.engram.query.executor.engine.JsonLinesLoader;
 import io.engram.query.executor.engine.LoadReport;
 import io.engram.query.executor.engine.MemoryStore;
 import io.engram.query.executor.engine.SyntheticDataGenerator;
-import io.engram.query.executor.metrics.QueryMetrics;
 import io.engram.query.executor.plugin.PluginCatalog;
 import io.engram.query.executor.plugin.PluginDescription;
 import io.engram.query.executor.plugin.PluginLoader;
-import io.engram.query.executor.resilience.NodeCallPolicy;
 import io.engram.query.planner.embedded.StaticSpaceDirectory;
-import io.engram.query.planner.replica.ReplicaSelector;
 import io.engram.query.spi.NamedRegistry;
 import io.engram.query.spi.QueryPlugin;
 import io.engram.query.spi.SpaceAssignment;
@@ -174,10 +171,7 @@ public final class EngramNode implements AutoCloseable {
                 config,
                 held,
                 pluginDescriptions,
-                queryNode.partitionDetector(),
-                injector.getInstance(NodeCallPolicy.class),
-                injector.getInstance(ReplicaSelector.class),
-                injector.getInstance(QueryMetrics.class),
+                queryNode,
                 transport,
                 transportServer.map(TransportServer::address),
                 membership);

@@ -12,9 +12,13 @@ import io.engram.query.planner.membership.MembershipListener;
 import io.engram.query.planner.membership.MembershipNetwork;
 import io.engram.query.planner.membership.Ping;
 import io.engram.query.planner.membership.PingRequest;
+import io.engram.query.planner.membership.Probe;
 import io.engram.query.planner.membership.SwimMembership;
 import io.engram.query.planner.membership.TrafficEvidence;
 import io.engram.query.spi.PartitionDetector;
+import io.engram.query.transport.http.json.WireFormat;
+import io.engram.query.transport.http.json.WireFormatException;
+import io.engram.query.transport.http.json.WireLimits;
 import io.engram.query.transport.http.server.MembershipEndpoint;
 import java.net.URI;
 import java.time.Duration;
@@ -52,6 +56,11 @@ final class PeerMembership implements AutoCloseable {
     static final String PATH = "/internal/v1/membership";
     /** The largest answer read: a message carries at most a few hundred bytes per piece of news. */
     private static final int MAX_ANSWER_BYTES = 256 << 10;
+    /** More news than any cluster this node can be configured with could need in one message. */
+    static final int MAX_GOSSIP = 1024;
+    /** The messages in JSON (through the wire format's mapper and its errors), held to a message's size and shape. */
+    private static final WireFormat MESSAGES =
+            WireFormat.json(new WireLimits(MAX_ANSWER_BYTES, 8, 1024, MAX_GOSSIP, Optional.empty()));
 
     private final NodeConfig config;
     private final Optional<ObservedPartitionDetector> detector;
@@ -124,12 +133,11 @@ final class PeerMembership implements AutoCloseable {
     /** Answers the peers' messages. */
     MembershipEndpoint endpoint() {
         return body -> {
-            MembershipMessages.Incoming message = MembershipMessages.readMessage(body);
-            if (message instanceof MembershipMessages.IncomingPingRequest r) {
-                return swim.onPingRequest(r.request()).thenApply(MembershipMessages::write);
+            Probe probe = MESSAGES.readProbe(body);
+            if (probe instanceof PingRequest request) {
+                return swim.onPingRequest(request).thenApply(MESSAGES::write);
             }
-            return CompletableFuture.completedFuture(
-                    MembershipMessages.write(swim.onPing(((MembershipMessages.IncomingPing) message).ping())));
+            return CompletableFuture.completedFuture(MESSAGES.write(swim.onPing((Ping) probe)));
         };
     }
 
@@ -202,12 +210,12 @@ final class PeerMembership implements AutoCloseable {
     private final class HttpNetwork implements MembershipNetwork {
         @Override
         public CompletableFuture<Ack> ping(NodeId target, Ping ping, Duration timeout) {
-            return send(target, MembershipMessages.write(ping), timeout);
+            return send(target, MESSAGES.writeProbe(ping), timeout);
         }
 
         @Override
         public CompletableFuture<Ack> pingRequest(NodeId via, PingRequest request, Duration timeout) {
-            return send(via, MembershipMessages.write(request), timeout);
+            return send(via, MESSAGES.writeProbe(request), timeout);
         }
 
         private CompletableFuture<Ack> send(NodeId to, byte[] body, Duration timeout) {
@@ -235,8 +243,8 @@ final class PeerMembership implements AutoCloseable {
                                             + outcome.getResponse().getStatus()));
                                 } else {
                                     try {
-                                        result.complete(MembershipMessages.readAck(getContent()));
-                                    } catch (IllegalArgumentException e) {
+                                        result.complete(MESSAGES.readAck(getContent()));
+                                    } catch (WireFormatException e) {
                                         result.completeExceptionally(e);
                                     }
                                 }

@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
  */
 @FunctionalInterface
 public interface MembershipEndpoint {
-    /** Answers {@code body}; an {@link IllegalArgumentException} says the message was malformed (400). */
+    /** Answers {@code body}; a {@link io.engram.query.transport.http.json.WireFormatException} says it was malformed (400). */
     CompletableFuture<byte[]> answer(byte[] body);
 
     /** For a server without peers to follow: every message gets 404. */

@@ -454,6 +454,23 @@ class EngramNodeTest {
     }
 
     @Test
+    void closingTheNodesOfAClusterStopsEveryThreadTheyStarted() throws Exception {
+        Set<Thread> before = engramThreads();
+        LoopbackCluster cluster =
+                LoopbackCluster.builder(SPEC).nodes("n1", "n2").start();
+        // a query across both nodes starts the node-to-node clients; the peers probe each other with SWIM
+        QueryResult result = execute(cluster.node("n1"), recall(List.of(), cue("s1", 3), WAIT));
+        assertThat(result.coverage().isComplete()).isTrue();
+        assertThat(engramThreads()).hasSizeGreaterThan(before.size());
+
+        cluster.close();
+
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(engramThreads()).isSubsetOf(before));
+    }
+
+    @Test
     void startSearchesTheClassPathForPluginsOnce() {
         NodeConfig config = LoopbackCluster.builder(SPEC).config("n1", Map.of("n1", LoopbackCluster.freePort()));
         int before = CountingPlugin.instances();
