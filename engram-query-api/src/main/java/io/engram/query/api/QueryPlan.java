@@ -14,7 +14,7 @@ import java.util.List;
  * @param deadline the query's one deadline
  * @param strategy the plan's shape
  * @param strategyName the planning strategy that made the plan
- * @param maxInFlight the most partition requests in flight at once ({@code query.max_fanout})
+ * @param maxInFlight the most exchanges in flight at once (a node request counts once) ({@code query.max_fanout})
  */
 public record QueryPlan(
         List<PlanTarget> targets,
@@ -47,7 +47,10 @@ public record QueryPlan(
         return targets.size() + unreachable.size();
     }
 
-    /** Whether some targets must wait for a free slot because there are more than {@link #maxInFlight()}. */
+    /**
+     * Whether there are more targets than {@link #maxInFlight()} slots, so that some must wait when each takes its
+     * own (over a transport that batches, a node's targets share one slot).
+     */
     public boolean isQueued() {
         return targets.size() > maxInFlight;
     }

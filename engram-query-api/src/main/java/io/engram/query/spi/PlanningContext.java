@@ -16,7 +16,7 @@ public interface PlanningContext {
     /** The query's deadline, to be put in the plan. */
     Deadline deadline();
 
-    /** {@code query.max_fanout}: the most partition requests in flight at once. */
+    /** {@code query.max_fanout}: the most exchanges in flight at once (a node request counts once). */
     int maxFanout();
 
     /**

@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * How the planner bounds and shapes plans.
  *
- * @param maxFanout {@code query.max_fanout}: the most partition requests a plan lets be in flight at once, >= 1
+ * @param maxFanout {@code query.max_fanout}: the most exchanges (node requests, or single calls) a plan lets be in flight at once, >= 1
  * @param maxSpaces {@code query.max_spaces}: the most spaces one query may name, in [1, {@value Query#MAX_SPACES}]; a
  *     query naming more is rejected before planning
  * @param defaultStrategy the planning strategy used when a query names none; empty chooses by query type

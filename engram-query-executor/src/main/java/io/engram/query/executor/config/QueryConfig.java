@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param scatterTimeout {@code query.scatter_timeout_ms}: the deadline of a query that sets none
  * @param partialConfidencePenalty {@code query.partial_confidence_penalty}: λ in {@code final = base × (1 − λ × (1 −
  *     coverage))}
- * @param maxFanout {@code query.max_fanout}: partition requests in flight at once per query
+ * @param maxFanout {@code query.max_fanout}: exchanges in flight at once per query (a node request counts once)
  * @param maxSpaces {@code query.max_spaces}: the most spaces one query may name
  * @param defaultConsistency {@code query.default_consistency}
  * @param defaultMergePolicy {@code query.default_merge_policy}

@@ -25,6 +25,7 @@ import io.engram.query.spi.PartitionRequest;
 import io.engram.query.spi.PartitionTask;
 import io.engram.query.spi.TransportException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,11 +75,14 @@ final class QueryExecution {
     private final List<PlanTarget> targets;
 
     private final Partition[] partitions;
-    /** The first target not started yet: the queue is {@code targets[nextTarget..]}, less those abandoned. */
-    private int nextTarget;
 
     private final List<PartitionOutcome> unreachableOutcomes;
-    private int callsInFlight;
+    /** Exchanges in flight: a node request counts once, a single call once; bounded by {@code maxInFlight}. */
+    private int exchangesInFlight;
+    /** Partitions neither started nor abandoned. */
+    private int queuedCount;
+    /** The queued partitions' indexes by the node they go to first, built at the first pump. */
+    private Map<NodeId, ArrayDeque<Integer>> queuedByNode;
     /** Set when the query stops taking new work: at the deadline, on fail-fast, or when finished. */
     private boolean draining;
 
@@ -107,6 +111,7 @@ final class QueryExecution {
         this.startNanos = executor.ticker().nanoTime();
         this.targets = plan.targets();
         this.partitions = new Partition[targets.size()];
+        this.queuedCount = targets.size();
         this.unreachableOutcomes = new ArrayList<>(plan.unreachable().size());
     }
 
@@ -135,7 +140,7 @@ final class QueryExecution {
             }
             draining = true;
             finished = true;
-            nextTarget = targets.size();
+            queuedCount = 0;
             if (deadlineTimer != null) {
                 deadlineTimer.cancel(false);
             }
@@ -190,29 +195,67 @@ final class QueryExecution {
     }
 
     /**
-     * Starts queued partitions while there is room under {@code maxInFlight}. With a transport that batches, the
-     * first calls to one remote node leave together as one node request.
+     * Starts queued partitions while there is room under {@code maxInFlight}, which counts exchanges in flight
+     * ({@code query.max_fanout}): with a transport that batches, every queued partition of one remote node leaves in
+     * one node request, which takes one slot whatever its partitions; a local partition, or a call over a transport
+     * that does not batch, takes one slot each. Nodes are served in the order of their first queued partition.
      */
     private void pump() {
-        if (draining || nextTarget >= targets.size() || callsInFlight >= plan.maxInFlight()) {
+        if (draining || queuedCount == 0 || exchangesInFlight >= plan.maxInFlight()) {
             return;
         }
-        Map<NodeId, List<Call>> byNode = new LinkedHashMap<>();
+        if (queuedByNode == null) {
+            queuedByNode = new LinkedHashMap<>();
+            for (int index = 0; index < targets.size(); index++) {
+                if (partitions[index] == null) {
+                    queuedByNode
+                            .computeIfAbsent(targets.get(index).preferred(), n -> new ArrayDeque<>())
+                            .add(index);
+                }
+            }
+        }
         long now = executor.ticker().nanoTime();
         int started = 0;
-        while (nextTarget < targets.size() && callsInFlight < plan.maxInFlight()) {
-            int index = nextTarget++;
-            if (partitions[index] != null) {
-                continue; // abandoned while queued
+        int slots = plan.maxInFlight() - exchangesInFlight;
+        List<List<Call>> exchanges = new ArrayList<>();
+        var nodes = queuedByNode.entrySet().iterator();
+        while (slots > 0 && nodes.hasNext()) {
+            var queued = nodes.next();
+            boolean batches = batches(queued.getKey());
+            List<Call> calls = new ArrayList<>(batches ? queued.getValue().size() : 1);
+            while (!queued.getValue().isEmpty() && slots > 0) {
+                int index = queued.getValue().poll();
+                if (partitions[index] != null) {
+                    continue; // abandoned while queued
+                }
+                Partition partition = new Partition(targets.get(index), now);
+                partitions[index] = partition;
+                queuedCount--;
+                started++;
+                calls.add(prepareCall(partition, false));
+                if (!batches) {
+                    slots--;
+                    exchanges.add(calls);
+                    calls = new ArrayList<>(1);
+                }
             }
-            Partition partition = new Partition(targets.get(index), now);
-            partitions[index] = partition;
-            Call call = prepareCall(partition, false);
-            byNode.computeIfAbsent(call.node, n -> new ArrayList<>()).add(call);
-            started++;
+            if (batches && !calls.isEmpty()) {
+                slots--;
+                exchanges.add(calls);
+            }
+            if (queued.getValue().isEmpty()) {
+                nodes.remove();
+            }
         }
         executor.hedgeBudget().recordRequests(started);
-        byNode.values().forEach(this::dispatch);
+        exchanges.forEach(this::dispatch);
+    }
+
+    /** Whether calls to {@code node} travel together as one node request. */
+    private boolean batches(NodeId node) {
+        return !node.equals(executor.localNode())
+                && executor.transport().isPresent()
+                && executor.transport().get().batches();
     }
 
     private void startCall(Partition partition, boolean hedge) {
@@ -234,7 +277,6 @@ final class QueryExecution {
         partition.calls.add(call);
         partition.attempts++;
         partition.lastNode = node;
-        callsInFlight++;
         call.request = new PartitionRequest(
                 queryId, partition.target.space(), call.deadline, round.taskFor(partition.target.space(), query));
         return call;
@@ -249,13 +291,12 @@ final class QueryExecution {
         NodeId node = calls.get(0).node;
         executor.metrics().partitionRequests(calls.size());
         boolean local = node.equals(executor.localNode());
-        boolean batches = !local
-                && executor.transport().isPresent()
-                && executor.transport().get().batches();
         Batch batch = null;
-        if (batches) {
+        if (batches(node)) {
+            exchangesInFlight++;
             batch = sendBatch(node, calls);
         } else {
+            exchangesInFlight += calls.size();
             for (Call call : calls) {
                 if (!local) {
                     executor.metrics().nodeRequest(); // a transport that does not batch: one exchange per partition
@@ -335,6 +376,7 @@ final class QueryExecution {
         }
         recordExchange(batch.first, latency, cause, busy);
         synchronized (this) {
+            exchangesInFlight--;
             for (int i = 0; i < batch.calls.size(); i++) {
                 Call call = batch.calls.get(i);
                 PartialResult answer = null;
@@ -485,7 +527,7 @@ final class QueryExecution {
                 || partition.done
                 || partition.calls.isEmpty()
                 || partition.nextReplica >= partition.target.replicas().size()
-                || callsInFlight >= plan.maxInFlight()
+                || exchangesInFlight >= plan.maxInFlight()
                 || !executor.hedgeBudget().tryAcquire()) {
             return;
         }
@@ -557,7 +599,9 @@ final class QueryExecution {
     private void settleLocked(Call call, PartialResult answer, Throwable cause) {
         Partition partition = call.partition;
         partition.calls.remove(call);
-        callsInFlight--;
+        if (call.batch == null) {
+            exchangesInFlight--;
+        }
         boolean cancelled = cause instanceof CancellationException;
         if (finished || partition.done) {
             return;
@@ -705,7 +749,10 @@ final class QueryExecution {
 
     /** Marks every partition still queued (never started) as timed out. */
     private void abandonQueued(String detail) {
-        for (int index = nextTarget; index < targets.size(); index++) {
+        if (queuedCount == 0) {
+            return;
+        }
+        for (int index = 0; index < targets.size(); index++) {
             if (partitions[index] != null) {
                 continue;
             }
@@ -715,7 +762,8 @@ final class QueryExecution {
             partitions[index] = never;
             lose(never, MissingReason.TIMEOUT, detail);
         }
-        nextTarget = targets.size();
+        queuedCount = 0;
+        queuedByNode = null;
     }
 
     /** Cancels every call still running and every hedge timer. */

@@ -15,6 +15,7 @@ import io.engram.query.api.QueryOptions;
 import io.engram.query.api.QueryResult;
 import io.engram.query.api.RecallQuery;
 import io.engram.query.executor.config.QueryConfig;
+import io.engram.query.executor.fault.Fault;
 import io.engram.query.executor.metrics.QueryMetrics;
 import io.engram.query.spi.NodeRequest;
 import io.engram.query.spi.PartitionReply;
@@ -127,6 +128,48 @@ class NodeRequestCompletionTest {
                     .allSatisfy(missing -> assertThat(missing.detail())
                             .contains("n1 answered for space 's2' at partitions[0], asked for 's1'"));
             assertThat(result.coverage().respondingPartitions()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void maxFanoutCountsNodeRequestsSoABroadcastOverManySpacesLeavesAsOneRequestPerNode() throws Exception {
+        Map<String, List<String>> twelve = new LinkedHashMap<>();
+        for (int s = 1; s <= 12; s++) {
+            twelve.put("s" + s, List.of("n" + ((s - 1) % 3 + 1))); // four spaces on each of three nodes, interleaved
+        }
+        QueryConfig fanoutTwo = QueryConfig.fromToml("[query]\nmax_fanout = 2\n[query.hedge]\nmode = \"off\"\n");
+        try (ExecutorFixture cluster = new ExecutorFixture(twelve, fanoutTwo)) {
+            cluster.faults.batching(true);
+            slow(cluster, "n1", "n2", "n3");
+
+            QueryResult result = cluster.run(broadcast());
+
+            assertThat(result.coverage().isComplete()).isTrue();
+            assertThat(cluster.faults.maxInFlight()).isEqualTo(2);
+            assertThat(cluster.metrics.count(QueryMetrics.NODE_REQUESTS)).isEqualTo(3);
+            assertThat(cluster.metrics.count(QueryMetrics.PARTITION_REQUESTS)).isEqualTo(12);
+        }
+    }
+
+    @Test
+    void withoutBatchingMaxFanoutStillCountsEachCall() throws Exception {
+        QueryConfig fanoutTwo = QueryConfig.fromToml("[query]\nmax_fanout = 2\n[query.hedge]\nmode = \"off\"\n");
+        try (ExecutorFixture cluster = new ExecutorFixture(threeAndTwo(), fanoutTwo)) {
+            cluster.faults.batching(false);
+            slow(cluster, "n1", "n2");
+
+            QueryResult result = cluster.run(broadcast());
+
+            assertThat(result.coverage().isComplete()).isTrue();
+            assertThat(cluster.faults.maxInFlight()).isEqualTo(2);
+            assertThat(cluster.metrics.count(QueryMetrics.NODE_REQUESTS)).isEqualTo(5);
+        }
+    }
+
+    /** Every call to {@code nodes} takes 15 ms, so that calls started together overlap. */
+    private static void slow(ExecutorFixture cluster, String... nodes) {
+        for (String node : nodes) {
+            cluster.faults.inject(NodeId.of(node), Fault.delay(Duration.ofMillis(15)));
         }
     }
 
