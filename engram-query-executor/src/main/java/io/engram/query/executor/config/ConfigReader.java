@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.engram.query.spi.config.ConfigKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,6 +170,66 @@ public final class ConfigReader {
 
     public void problem(String message) {
         problems.add(message);
+    }
+
+    /**
+     * The value of {@code key}, or its default when nothing sets it. An invalid value is a problem naming the key, what
+     * was wrong and what is allowed; the default stands in for it until {@link #finish()} reports it.
+     */
+    public <T> T get(ConfigKey<T> key) {
+        return find(key).orElseGet(key::defaultOrThrow);
+    }
+
+    /**
+     * The value of {@code key} when something sets it (the file, an environment variable or a system property); empty
+     * when nothing does, or when the value is invalid (then a problem is collected).
+     */
+    public <T> Optional<T> find(ConfigKey<T> key) {
+        String name = localName(key);
+        Optional<JsonNode> node = raw(name);
+        if (node.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(key.type().parse(plain(node.get())));
+        } catch (IllegalArgumentException e) {
+            problems.add(describe(name) + " " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Whether something sets {@code key} (counts as reading it). */
+    public boolean isSet(ConfigKey<?> key) {
+        return has(localName(key));
+    }
+
+    /** A key of an array of tables ({@code cluster.nodes[].id}) is read by its last part in the table's reader. */
+    private String localName(ConfigKey<?> key) {
+        return key.name().contains("[].") ? key.leaf() : key.name();
+    }
+
+    /** A TOML value as plain Java: Long, Double, Boolean, String, List or Map. */
+    private static Object plain(JsonNode node) {
+        if (node.isIntegralNumber()) {
+            return node.canConvertToLong() ? (Object) node.asLong() : node.asText();
+        }
+        if (node.isNumber()) {
+            return node.asDouble();
+        }
+        if (node.isBoolean()) {
+            return node.asBoolean();
+        }
+        if (node.isArray()) {
+            List<Object> out = new ArrayList<>();
+            node.forEach(item -> out.add(plain(item)));
+            return out;
+        }
+        if (node.isObject()) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            node.fields().forEachRemaining(e -> out.put(e.getKey(), plain(e.getValue())));
+            return out;
+        }
+        return node.asText();
     }
 
     /** An integer in [min, max]. */
