@@ -1,6 +1,8 @@
 package io.engram.query.spi;
 
 import io.engram.query.api.NodeId;
+import io.engram.query.spi.config.ConfigKey;
+import io.engram.query.spi.config.ConfigValues;
 import java.net.URI;
 import java.util.Optional;
 
@@ -11,8 +13,12 @@ public interface TransportContext {
     /** Where a node listens, when the cluster configuration says. */
     Optional<URI> addressOf(NodeId node);
 
-    /** A transport setting, by key ({@code transport.http.h2c}, for example). */
-    Optional<String> setting(String key);
+    /**
+     * The transport settings the host read and validated ({@code transport.tcp.*}, for example), typed: a transport
+     * reads them with {@link ConfigValues#get(ConfigKey)} and parses nothing again. A key the host did not read reads
+     * as its default.
+     */
+    ConfigValues settings();
 
     /** The shared secret nodes present to each other; never log it. */
     Optional<String> clusterToken();

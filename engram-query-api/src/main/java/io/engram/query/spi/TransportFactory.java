@@ -1,11 +1,22 @@
 package io.engram.query.spi;
 
+import io.engram.query.spi.config.ConfigKey;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Optional;
 
 /** Creates the {@link Transport} selected by name in the configuration ({@code transport.type}). */
 public interface TransportFactory extends Named {
     Transport create(TransportContext context);
+
+    /**
+     * The settings this transport reads, each named {@code transport.<name>.<key>}: the host reads and validates them
+     * with the rest of its configuration, documents them, and hands the values over typed in
+     * {@link TransportContext#settings()}. The default has none.
+     */
+    default List<ConfigKey<?>> configKeys() {
+        return List.of();
+    }
 
     /**
      * Starts serving peers' node requests on this transport's own listener, for a transport with a port of its own;

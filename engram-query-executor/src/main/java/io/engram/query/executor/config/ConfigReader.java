@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.engram.query.spi.config.ConfigKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Reads typed values out of a TOML document, collecting every problem instead of stopping at the first (airlift's
@@ -171,119 +171,64 @@ public final class ConfigReader {
         problems.add(message);
     }
 
-    /** An integer in [min, max]. */
-    public int intValue(String key, int defaultValue, int min, int max) {
-        return (int) longValue(key, defaultValue, min, max);
+    /**
+     * The value of {@code key}, or its default when nothing sets it. An invalid value is a problem naming the key, what
+     * was wrong and what is allowed; the default stands in for it until {@link #finish()} reports it.
+     */
+    public <T> T get(ConfigKey<T> key) {
+        return find(key).orElseGet(key::defaultOrThrow);
     }
 
-    /** A long in [min, max]. */
-    public long longValue(String key, long defaultValue, long min, long max) {
-        return read(key, defaultValue, node -> {
-            long v;
-            if (node.isIntegralNumber() && node.canConvertToLong()) {
-                v = node.asLong();
-            } else if (node.isTextual()) {
-                try {
-                    v = Long.parseLong(node.asText().trim());
-                } catch (NumberFormatException e) {
-                    return Result.error("must be an integer, got '" + node.asText() + "'");
-                }
-            } else {
-                return Result.error("must be an integer, got " + node);
-            }
-            if (v < min || v > max) {
-                return Result.error("must be in [" + min + ", " + max + "], got " + v);
-            }
-            return Result.ok(v);
-        });
-    }
-
-    /** A finite double in [min, max]. */
-    public double doubleValue(String key, double defaultValue, double min, double max) {
-        return read(key, defaultValue, node -> {
-            double v;
-            if (node.isNumber()) {
-                v = node.asDouble();
-            } else if (node.isTextual()) {
-                try {
-                    v = Double.parseDouble(node.asText().trim());
-                } catch (NumberFormatException e) {
-                    return Result.error("must be a number, got '" + node.asText() + "'");
-                }
-            } else {
-                return Result.error("must be a number, got " + node);
-            }
-            if (!(v >= min && v <= max)) {
-                return Result.error("must be in [" + min + ", " + max + "], got " + v);
-            }
-            return Result.ok(v);
-        });
-    }
-
-    public boolean boolValue(String key, boolean defaultValue) {
-        return read(key, defaultValue, node -> {
-            if (node.isBoolean()) {
-                return Result.ok(node.asBoolean());
-            }
-            String text = node.asText().trim().toLowerCase(Locale.ROOT);
-            if (text.equals("true") || text.equals("false")) {
-                return Result.ok(Boolean.parseBoolean(text));
-            }
-            return Result.error("must be true or false, got " + node);
-        });
-    }
-
-    public String stringValue(String key, String defaultValue) {
-        return read(
-                key,
-                defaultValue,
-                node -> node.isValueNode() && !node.isNull()
-                        ? Result.ok(node.asText())
-                        : Result.error("must be a string, got " + node));
-    }
-
-    public Optional<String> optionalString(String key) {
-        return raw(key).flatMap(node -> {
-            if (node.isValueNode() && !node.isNull()) {
-                return Optional.of(node.asText());
-            }
-            problems.add(describe(key) + " must be a string, got " + node);
+    /**
+     * The value of {@code key} when something sets it (the file, an environment variable or a system property); empty
+     * when nothing does, or when the value is invalid (then a problem is collected).
+     */
+    public <T> Optional<T> find(ConfigKey<T> key) {
+        String name = localName(key);
+        Optional<JsonNode> node = raw(name);
+        if (node.isEmpty()) {
             return Optional.empty();
-        });
+        }
+        try {
+            return Optional.of(key.type().parse(plain(node.get())));
+        } catch (IllegalArgumentException e) {
+            problems.add(describe(name) + " " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
-    /** One of {@code allowed} (compared as given). */
-    public String choice(String key, String defaultValue, List<String> allowed) {
-        return read(key, defaultValue, node -> {
-            String v = node.asText();
-            return allowed.contains(v)
-                    ? Result.ok(v)
-                    : Result.error("must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
-        });
+    /** Whether something sets {@code key} (counts as reading it). */
+    public boolean isSet(ConfigKey<?> key) {
+        return has(localName(key));
     }
 
-    /** A list of strings (a TOML array, or a comma-separated override). */
-    public List<String> stringList(String key, List<String> defaultValue) {
-        return read(key, defaultValue, node -> {
-            List<String> out = new ArrayList<>();
-            if (node.isArray()) {
-                for (JsonNode item : node) {
-                    if (!item.isValueNode() || item.isNull()) {
-                        return Result.error("must be an array of strings, got " + node);
-                    }
-                    out.add(item.asText());
-                }
-            } else if (node.isTextual()) {
-                for (String part : node.asText().split(",")) {
-                    if (!part.isBlank()) {
-                        out.add(part.trim());
-                    }
-                }
-            } else {
-                return Result.error("must be an array of strings, got " + node);
-            }
-            return Result.ok(List.copyOf(out));
-        });
+    /** A key of an array of tables ({@code cluster.nodes[].id}) is read by its last part in the table's reader. */
+    private String localName(ConfigKey<?> key) {
+        return key.name().contains("[].") ? key.leaf() : key.name();
+    }
+
+    /** A TOML value as plain Java: Long, Double, Boolean, String, List or Map. */
+    private static Object plain(JsonNode node) {
+        if (node.isIntegralNumber()) {
+            return node.canConvertToLong() ? (Object) node.asLong() : node.asText();
+        }
+        if (node.isNumber()) {
+            return node.asDouble();
+        }
+        if (node.isBoolean()) {
+            return node.asBoolean();
+        }
+        if (node.isArray()) {
+            List<Object> out = new ArrayList<>();
+            node.forEach(item -> out.add(plain(item)));
+            return out;
+        }
+        if (node.isObject()) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            node.fields().forEachRemaining(e -> out.put(e.getKey(), plain(e.getValue())));
+            return out;
+        }
+        return node.asText();
     }
 
     /**
@@ -322,19 +267,6 @@ public final class ConfigReader {
     /** Whether the document sets {@code key} (counts as reading it). */
     public boolean has(String key) {
         return raw(key).isPresent();
-    }
-
-    private <T> T read(String key, T defaultValue, Function<JsonNode, Result<T>> parse) {
-        Optional<JsonNode> node = raw(key);
-        if (node.isEmpty()) {
-            return defaultValue;
-        }
-        Result<T> result = parse.apply(node.get());
-        if (result.error != null) {
-            problems.add(describe(key) + " " + result.error);
-            return defaultValue;
-        }
-        return result.value;
     }
 
     /** Every key read so far, with children's keys in their generic form ({@code cluster.nodes[].id}). */
@@ -481,15 +413,5 @@ public final class ConfigReader {
             current = swap;
         }
         return previous[b.length()];
-    }
-
-    private record Result<T>(T value, String error) {
-        static <T> Result<T> ok(T value) {
-            return new Result<>(value, null);
-        }
-
-        static <T> Result<T> error(String error) {
-            return new Result<>(null, error);
-        }
     }
 }

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.engram.query.api.Names;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -52,12 +51,18 @@ public record QueryConfig(
     public static final int DEFAULT_MAX_QUEUED_PARTITIONS = 1000;
 
     public QueryConfig {
-        requireNonNull(scatterTimeout, "scatter timeout is null");
+        QueryKeys.SCATTER_TIMEOUT.check(requireNonNull(scatterTimeout, "scatter timeout is null"));
+        QueryKeys.PARTIAL_CONFIDENCE_PENALTY.check(partialConfidencePenalty);
+        QueryKeys.MAX_FANOUT.check(maxFanout);
+        QueryKeys.MAX_SPACES.check(maxSpaces);
+        QueryKeys.COMPUTE_THREADS.check(computeThreads);
+        QueryKeys.MAX_QUEUED_PARTITIONS.check(maxQueuedPartitions);
+        QueryKeys.MAX_RESULT_MATCHES.check(maxResultMatches);
         Names.check("consistency policy", defaultConsistency);
         Names.check("merge policy", defaultMergePolicy);
         requireNonNull(defaultPlanningStrategy, "default planning strategy is null")
                 .ifPresent(n -> Names.check("planning strategy", n));
-        requireNonNull(maxTimeout, "max timeout is null");
+        QueryKeys.MAX_TIMEOUT.check(requireNonNull(maxTimeout, "max timeout is null"));
         requireNonNull(detector, "detector is null");
         requireNonNull(retry, "retry is null");
         requireNonNull(circuitBreaker, "circuit breaker is null");
@@ -93,31 +98,32 @@ public record QueryConfig(
      * {@link ConfigReader#finish()}.
      */
     public static QueryConfig read(ConfigReader r) {
-        Duration scatterTimeout = Duration.ofMillis(r.longValue("query.scatter_timeout_ms", 2000, 1, 600_000));
-        double penalty = r.doubleValue("query.partial_confidence_penalty", 1.0, 0.0, 1.0);
-        int maxFanout = r.intValue("query.max_fanout", 64, 1, 10_000);
-        int maxSpaces = r.intValue("query.max_spaces", 1024, 1, 10_000);
-        String consistency = name(r, "query.default_consistency", "best-effort");
-        String merge = name(r, "query.default_merge_policy", "max");
-        String strategy = r.stringValue("query.default_planning_strategy", "");
+        Duration scatterTimeout = r.get(QueryKeys.SCATTER_TIMEOUT);
+        double penalty = r.get(QueryKeys.PARTIAL_CONFIDENCE_PENALTY);
+        int maxFanout = r.get(QueryKeys.MAX_FANOUT);
+        int maxSpaces = r.get(QueryKeys.MAX_SPACES);
+        String consistency = name(r, QueryKeys.DEFAULT_CONSISTENCY);
+        String merge = name(r, QueryKeys.DEFAULT_MERGE_POLICY);
+        String strategy = r.get(QueryKeys.DEFAULT_PLANNING_STRATEGY);
         Optional<String> defaultStrategy = Optional.empty();
         if (!strategy.isEmpty()) {
-            defaultStrategy = Optional.of(checkedName(r, "query.default_planning_strategy", strategy, "by-type"));
+            defaultStrategy =
+                    Optional.of(checkedName(r, QueryKeys.DEFAULT_PLANNING_STRATEGY.name(), strategy, "by-type"));
         }
-        int computeThreads = r.intValue("query.compute_threads", 0, 0, 1024);
-        Duration maxTimeout = Duration.ofMillis(r.longValue("query.max_timeout_ms", 60_000, 1, 600_000));
+        int computeThreads = r.get(QueryKeys.COMPUTE_THREADS);
+        Duration maxTimeout = r.get(QueryKeys.MAX_TIMEOUT);
         if (maxTimeout.compareTo(scatterTimeout) < 0) {
             r.problem("query.max_timeout_ms (" + maxTimeout.toMillis() + ") must be >= query.scatter_timeout_ms ("
                     + scatterTimeout.toMillis() + ")");
         }
-        int maxQueuedPartitions = r.intValue("query.max_queued_partitions", 0, 0, 1_000_000);
-        int maxResultMatches = r.intValue("query.max_result_matches", 100_000, 1, 10_000_000);
+        int maxQueuedPartitions = r.get(QueryKeys.MAX_QUEUED_PARTITIONS);
+        int maxResultMatches = r.get(QueryKeys.MAX_RESULT_MATCHES);
         DetectorConfig detector = new DetectorConfig(
-                r.intValue("query.detector.failure_threshold", 3, 1, 1000),
-                Duration.ofMillis(r.longValue("query.detector.slow_call_ms", 1000, 1, 600_000)),
-                r.doubleValue("query.detector.slow_call_multiple", 5.0, 1.0, 1000.0),
-                Duration.ofMillis(r.longValue("query.detector.trial_backoff_ms", 1000, 1, 3_600_000)),
-                Duration.ofMillis(r.longValue("query.detector.max_trial_backoff_ms", 30_000, 1, 3_600_000)));
+                r.get(QueryKeys.DETECTOR_FAILURE_THRESHOLD),
+                r.get(QueryKeys.DETECTOR_SLOW_CALL),
+                r.get(QueryKeys.DETECTOR_SLOW_CALL_MULTIPLE),
+                r.get(QueryKeys.DETECTOR_TRIAL_BACKOFF),
+                r.get(QueryKeys.DETECTOR_MAX_TRIAL_BACKOFF));
         if (detector.maxTrialBackoff().compareTo(detector.trialBackoff()) < 0) {
             r.problem("query.detector.max_trial_backoff_ms ("
                     + detector.maxTrialBackoff().toMillis()
@@ -126,28 +132,28 @@ public record QueryConfig(
         }
 
         RetryConfig retry = new RetryConfig(
-                r.intValue("query.retry.max_attempts", 3, 1, 10),
-                Duration.ofMillis(r.longValue("query.retry.initial_backoff_ms", 10, 0, 60_000)),
-                Duration.ofMillis(r.longValue("query.retry.max_backoff_ms", 200, 0, 60_000)),
-                r.doubleValue("query.retry.jitter", 0.25, 0.0, 1.0));
+                r.get(QueryKeys.RETRY_MAX_ATTEMPTS),
+                r.get(QueryKeys.RETRY_INITIAL_BACKOFF),
+                r.get(QueryKeys.RETRY_MAX_BACKOFF),
+                r.get(QueryKeys.RETRY_JITTER));
         if (retry.maxBackoff().compareTo(retry.initialBackoff()) < 0) {
             r.problem("query.retry.max_backoff_ms (" + retry.maxBackoff().toMillis()
                     + ") must be >= query.retry.initial_backoff_ms ("
                     + retry.initialBackoff().toMillis() + ")");
         }
         CircuitBreakerConfig breaker = new CircuitBreakerConfig(
-                r.intValue("query.circuit_breaker.failure_threshold", 5, 1, 1000),
-                Duration.ofMillis(r.longValue("query.circuit_breaker.reset_timeout_ms", 5000, 1, 3_600_000)),
-                r.intValue("query.circuit_breaker.success_threshold", 1, 1, 1000));
+                r.get(QueryKeys.BREAKER_FAILURE_THRESHOLD),
+                r.get(QueryKeys.BREAKER_RESET_TIMEOUT),
+                r.get(QueryKeys.BREAKER_SUCCESS_THRESHOLD));
         HedgeConfig hedge = new HedgeConfig(
-                HedgeConfig.Mode.parse(r.choice("query.hedge.mode", "adaptive", List.of("adaptive", "fixed", "off"))),
-                Duration.ofMillis(r.longValue("query.hedge.delay_ms", 10, 0, 600_000)),
-                r.doubleValue("query.hedge.percentile", 0.95, 0.5, 0.9999),
-                Duration.ofMillis(r.longValue("query.hedge.min_delay_ms", 2, 0, 600_000)),
-                Duration.ofMillis(r.longValue("query.hedge.max_delay_ms", 50, 0, 600_000)),
-                r.doubleValue("query.hedge.budget_ratio", 0.1, 0.0, 1.0),
-                Duration.ofMillis(r.longValue("query.hedge.budget_window_ms", 10_000, 100, 3_600_000)),
-                r.intValue("query.hedge.min_samples", 20, 1, 100_000));
+                HedgeConfig.Mode.parse(r.get(QueryKeys.HEDGE_MODE)),
+                r.get(QueryKeys.HEDGE_DELAY),
+                r.get(QueryKeys.HEDGE_PERCENTILE),
+                r.get(QueryKeys.HEDGE_MIN_DELAY),
+                r.get(QueryKeys.HEDGE_MAX_DELAY),
+                r.get(QueryKeys.HEDGE_BUDGET_RATIO),
+                r.get(QueryKeys.HEDGE_BUDGET_WINDOW),
+                r.get(QueryKeys.HEDGE_MIN_SAMPLES));
         if (hedge.maxDelay().compareTo(hedge.minDelay()) < 0) {
             r.problem("query.hedge.max_delay_ms (" + hedge.maxDelay().toMillis()
                     + ") must be >= query.hedge.min_delay_ms ("
@@ -171,8 +177,8 @@ public record QueryConfig(
                 hedge);
     }
 
-    private static String name(ConfigReader r, String key, String defaultValue) {
-        return checkedName(r, key, r.stringValue(key, defaultValue), defaultValue);
+    private static String name(ConfigReader r, io.engram.query.spi.config.ConfigKey<String> key) {
+        return checkedName(r, key.name(), r.get(key), key.defaultOrThrow());
     }
 
     private static String checkedName(ConfigReader r, String key, String value, String fallback) {
@@ -218,15 +224,11 @@ public record QueryConfig(
             Duration trialBackoff,
             Duration maxTrialBackoff) {
         public DetectorConfig {
-            if (failureThreshold < 1) {
-                throw new IllegalArgumentException("failure threshold must be >= 1, got " + failureThreshold);
-            }
-            requireNonNull(slowCallFloor, "slow call floor is null");
-            if (!(slowCallMultiple >= 1.0)) {
-                throw new IllegalArgumentException("slow call multiple must be >= 1, got " + slowCallMultiple);
-            }
-            requireNonNull(trialBackoff, "trial backoff is null");
-            requireNonNull(maxTrialBackoff, "max trial backoff is null");
+            QueryKeys.DETECTOR_FAILURE_THRESHOLD.check(failureThreshold);
+            QueryKeys.DETECTOR_SLOW_CALL.check(requireNonNull(slowCallFloor, "slow call floor is null"));
+            QueryKeys.DETECTOR_SLOW_CALL_MULTIPLE.check(slowCallMultiple);
+            QueryKeys.DETECTOR_TRIAL_BACKOFF.check(requireNonNull(trialBackoff, "trial backoff is null"));
+            QueryKeys.DETECTOR_MAX_TRIAL_BACKOFF.check(requireNonNull(maxTrialBackoff, "max trial backoff is null"));
         }
     }
 
@@ -236,15 +238,19 @@ public record QueryConfig(
      */
     public record RetryConfig(int maxAttempts, Duration initialBackoff, Duration maxBackoff, double jitter) {
         public RetryConfig {
-            requireNonNull(initialBackoff, "initial backoff is null");
-            requireNonNull(maxBackoff, "max backoff is null");
+            QueryKeys.RETRY_MAX_ATTEMPTS.check(maxAttempts);
+            QueryKeys.RETRY_INITIAL_BACKOFF.check(requireNonNull(initialBackoff, "initial backoff is null"));
+            QueryKeys.RETRY_MAX_BACKOFF.check(requireNonNull(maxBackoff, "max backoff is null"));
+            QueryKeys.RETRY_JITTER.check(jitter);
         }
     }
 
     /** {@code query.circuit_breaker.*}: one breaker per node. */
     public record CircuitBreakerConfig(int failureThreshold, Duration resetTimeout, int successThreshold) {
         public CircuitBreakerConfig {
-            requireNonNull(resetTimeout, "reset timeout is null");
+            QueryKeys.BREAKER_FAILURE_THRESHOLD.check(failureThreshold);
+            QueryKeys.BREAKER_RESET_TIMEOUT.check(requireNonNull(resetTimeout, "reset timeout is null"));
+            QueryKeys.BREAKER_SUCCESS_THRESHOLD.check(successThreshold);
         }
     }
 
@@ -274,10 +280,13 @@ public record QueryConfig(
             int minSamples) {
         public HedgeConfig {
             requireNonNull(mode, "mode is null");
-            requireNonNull(fixedDelay, "fixed delay is null");
-            requireNonNull(minDelay, "min delay is null");
-            requireNonNull(maxDelay, "max delay is null");
-            requireNonNull(budgetWindow, "budget window is null");
+            QueryKeys.HEDGE_DELAY.check(requireNonNull(fixedDelay, "fixed delay is null"));
+            QueryKeys.HEDGE_PERCENTILE.check(percentile);
+            QueryKeys.HEDGE_MIN_DELAY.check(requireNonNull(minDelay, "min delay is null"));
+            QueryKeys.HEDGE_MAX_DELAY.check(requireNonNull(maxDelay, "max delay is null"));
+            QueryKeys.HEDGE_BUDGET_RATIO.check(budgetRatio);
+            QueryKeys.HEDGE_BUDGET_WINDOW.check(requireNonNull(budgetWindow, "budget window is null"));
+            QueryKeys.HEDGE_MIN_SAMPLES.check(minSamples);
         }
 
         public enum Mode {

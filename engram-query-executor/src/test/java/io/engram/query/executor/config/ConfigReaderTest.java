@@ -3,6 +3,8 @@ package io.engram.query.executor.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.engram.query.spi.config.ConfigKey;
+import io.engram.query.spi.config.ValueType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,8 +20,8 @@ class ConfigReaderTest {
                 weight = 3
                 """, "node.toml");
         for (ConfigReader node : reader.tables("cluster.nodes")) {
-            node.stringValue("id", "");
-            node.stringValue("url", "");
+            node.find(ConfigKey.withoutDefault("cluster.nodes[].id", ValueType.string(), "id"));
+            node.find(ConfigKey.withoutDefault("cluster.nodes[].url", ValueType.string(), "url"));
         }
         assertThatThrownBy(reader::finish).isInstanceOf(ConfigException.class).hasMessage("""
                         invalid configuration (2 problems):
@@ -31,8 +33,10 @@ class ConfigReaderTest {
     void listsAcceptArraysAndCommaSeparatedOverrides() {
         ConfigReader reader = ConfigReader.fromToml("[engine]\nspaces = [\"s1\", \"s2\"]\n", "f")
                 .withOverrides(java.util.Map.of("engram.engine.other", "a, b,,c"), java.util.Map.of());
-        assertThat(reader.stringList("engine.spaces", List.of())).containsExactly("s1", "s2");
-        assertThat(reader.stringList("engine.other", List.of())).containsExactly("a", "b", "c");
+        assertThat(reader.get(ConfigKey.of("engine.spaces", ValueType.stringList(), List.of(), "spaces")))
+                .containsExactly("s1", "s2");
+        assertThat(reader.get(ConfigKey.of("engine.other", ValueType.stringList(), List.of(), "other")))
+                .containsExactly("a", "b", "c");
         reader.finish();
     }
 }

@@ -2,9 +2,11 @@ package io.engram.query.transport.tcp;
 
 import static java.util.Objects.requireNonNull;
 
+import io.engram.query.spi.config.ConfigKey;
+import io.engram.query.spi.config.ConfigValues;
+import io.engram.query.spi.config.ValueType;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.function.Function;
+import java.util.List;
 
 /**
  * The settings of the tcp transport, {@code transport.tcp.*}, as both its client and its listener use them.
@@ -26,28 +28,49 @@ public record TcpConfig(
         Duration handshakeTimeout,
         int writeBufferBytes,
         int ioThreads) {
-    public static final String MAX_FRAME_BYTES = "transport.tcp.max_frame_bytes";
-    public static final String MAX_IN_FLIGHT = "transport.tcp.max_in_flight";
-    public static final String CONNECT_TIMEOUT_MS = "transport.tcp.connect_timeout_ms";
-    public static final String HANDSHAKE_TIMEOUT_MS = "transport.tcp.handshake_timeout_ms";
-    public static final String WRITE_BUFFER_BYTES = "transport.tcp.write_buffer_bytes";
-    public static final String IO_THREADS = "transport.tcp.io_threads";
+    public static final ConfigKey<Integer> MAX_FRAME_BYTES = ConfigKey.of(
+            "transport.tcp.max_frame_bytes",
+            ValueType.integer(1024, 1 << 30),
+            16 << 20,
+            "Largest frame either side accepts, in bytes; a larger one is refused before it is buffered.");
+    public static final ConfigKey<Integer> MAX_IN_FLIGHT = ConfigKey.of(
+            "transport.tcp.max_in_flight",
+            ValueType.integer(1, 1 << 20),
+            1024,
+            "Requests of one connection a node runs at once; one more is answered as overloaded (fail over).");
+    public static final ConfigKey<Duration> CONNECT_TIMEOUT_MS = ConfigKey.of(
+            "transport.tcp.connect_timeout_ms",
+            ValueType.millis(1, 60_000),
+            Duration.ofSeconds(1),
+            "Connecting to a peer and its handshake, in milliseconds.");
+    public static final ConfigKey<Duration> HANDSHAKE_TIMEOUT_MS = ConfigKey.of(
+            "transport.tcp.handshake_timeout_ms",
+            ValueType.millis(1, 60_000),
+            Duration.ofSeconds(5),
+            "How long a node waits for a new connection's handshake before closing it, in milliseconds.");
+    public static final ConfigKey<Integer> WRITE_BUFFER_BYTES = ConfigKey.of(
+            "transport.tcp.write_buffer_bytes",
+            ValueType.integer(64 << 10, 1 << 30),
+            4 << 20,
+            "Bytes a connection may hold unsent: a caller then refuses new calls on it (the peer does not read; the"
+                    + " coordinator fails over), a serving node stops reading requests until its answers drain.");
+    public static final ConfigKey<Integer> IO_THREADS = ConfigKey.of(
+            "transport.tcp.io_threads",
+            ValueType.integer(1, 64),
+            1,
+            "Event-loop threads of the client and of the listener; the work runs on the engine's compute threads.");
+
+    /** The {@code [transport.tcp]} keys, in the order they are documented. */
+    public static final List<ConfigKey<?>> KEYS = List.of(
+            MAX_FRAME_BYTES, MAX_IN_FLIGHT, CONNECT_TIMEOUT_MS, HANDSHAKE_TIMEOUT_MS, WRITE_BUFFER_BYTES, IO_THREADS);
 
     public TcpConfig {
-        within(MAX_FRAME_BYTES, maxFrameBytes, 1024, 1 << 30);
-        within(MAX_IN_FLIGHT, maxInFlight, 1, 1 << 20);
-        within(
-                CONNECT_TIMEOUT_MS,
-                requireNonNull(connectTimeout, "connect timeout is null").toMillis(),
-                1,
-                60_000);
-        within(
-                HANDSHAKE_TIMEOUT_MS,
-                requireNonNull(handshakeTimeout, "handshake timeout is null").toMillis(),
-                1,
-                60_000);
-        within(WRITE_BUFFER_BYTES, writeBufferBytes, 64 << 10, 1 << 30);
-        within(IO_THREADS, ioThreads, 1, 64);
+        MAX_FRAME_BYTES.check(maxFrameBytes);
+        MAX_IN_FLIGHT.check(maxInFlight);
+        CONNECT_TIMEOUT_MS.check(requireNonNull(connectTimeout, "connect timeout is null"));
+        HANDSHAKE_TIMEOUT_MS.check(requireNonNull(handshakeTimeout, "handshake timeout is null"));
+        WRITE_BUFFER_BYTES.check(writeBufferBytes);
+        IO_THREADS.check(ioThreads);
     }
 
     /**
@@ -56,38 +79,17 @@ public record TcpConfig(
      * engine's compute threads do the work; measured on 2 cores, see docs/BENCHMARKS.md).
      */
     public static TcpConfig defaults() {
-        return new TcpConfig(16 << 20, 1024, Duration.ofSeconds(1), Duration.ofSeconds(5), 4 << 20, 1);
+        return from(ConfigValues.empty());
     }
 
-    /** Reads the settings, each defaulted when absent; an invalid value fails naming its key and its range. */
-    public static TcpConfig fromSettings(Function<String, Optional<String>> settings) {
-        TcpConfig d = defaults();
+    /** The settings as the host read them; a key it did not read has its default. */
+    public static TcpConfig from(ConfigValues settings) {
         return new TcpConfig(
-                integer(settings, MAX_FRAME_BYTES, d.maxFrameBytes()),
-                integer(settings, MAX_IN_FLIGHT, d.maxInFlight()),
-                Duration.ofMillis(integer(
-                        settings, CONNECT_TIMEOUT_MS, (int) d.connectTimeout().toMillis())),
-                Duration.ofMillis(integer(settings, HANDSHAKE_TIMEOUT_MS, (int)
-                        d.handshakeTimeout().toMillis())),
-                integer(settings, WRITE_BUFFER_BYTES, d.writeBufferBytes()),
-                integer(settings, IO_THREADS, d.ioThreads()));
-    }
-
-    private static int integer(Function<String, Optional<String>> settings, String key, int fallback) {
-        Optional<String> value = settings.apply(key);
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.get().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + value.get() + "'");
-        }
-    }
-
-    private static void within(String key, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(key + " must be in [" + min + ", " + max + "], got " + value);
-        }
+                settings.get(MAX_FRAME_BYTES),
+                settings.get(MAX_IN_FLIGHT),
+                settings.get(CONNECT_TIMEOUT_MS),
+                settings.get(HANDSHAKE_TIMEOUT_MS),
+                settings.get(WRITE_BUFFER_BYTES),
+                settings.get(IO_THREADS));
     }
 }

@@ -5,7 +5,9 @@ import io.engram.query.spi.Transport;
 import io.engram.query.spi.TransportContext;
 import io.engram.query.spi.TransportFactory;
 import io.engram.query.spi.TransportServer;
+import io.engram.query.spi.config.ConfigKey;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,13 +23,18 @@ public final class TcpTransportFactory implements TransportFactory {
     }
 
     @Override
+    public List<ConfigKey<?>> configKeys() {
+        return TcpConfig.KEYS;
+    }
+
+    @Override
     public Transport create(TransportContext context) {
-        return new TcpTransport(context, TcpConfig.fromSettings(context::setting));
+        return new TcpTransport(context, TcpConfig.from(context.settings()));
     }
 
     @Override
     public Optional<TransportServer> serve(
             TransportContext context, InetSocketAddress listen, NodeRequestHandler handler) {
-        return Optional.of(TcpServer.start(context, listen, handler, TcpConfig.fromSettings(context::setting)));
+        return Optional.of(TcpServer.start(context, listen, handler, TcpConfig.from(context.settings())));
     }
 }

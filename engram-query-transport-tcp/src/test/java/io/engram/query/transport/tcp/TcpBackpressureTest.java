@@ -19,6 +19,7 @@ import io.engram.query.spi.NodeRequest;
 import io.engram.query.spi.PartitionReply;
 import io.engram.query.spi.PartitionRequest;
 import io.engram.query.spi.TransportException;
+import io.engram.query.spi.config.ConfigValues;
 import io.engram.query.transport.tcp.codec.BinaryCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -79,7 +80,7 @@ class TcpBackpressureTest {
             TcpConfig config =
                     new TcpConfig(16 << 20, 1024, Duration.ofSeconds(1), Duration.ofSeconds(5), WRITE_BUFFER, 1);
             try (TcpTransport client = new TcpTransport(
-                    context(CALLER, Optional.empty(), () -> Map.of(SERVER, address), Map.of()), config)) {
+                    context(CALLER, Optional.empty(), () -> Map.of(SERVER, address), ConfigValues.empty()), config)) {
                 NodeRequest request = bigRequest();
                 List<CompletableFuture<List<PartitionReply>>> calls = new ArrayList<>();
                 TransportException refusal = null;
@@ -111,7 +112,9 @@ class TcpBackpressureTest {
     void aNodeStopsReadingRequestsWhileItsAnswersWaitUnread() throws Exception {
         AtomicInteger served = new AtomicInteger();
         String content = "x".repeat(4000);
-        Map<String, String> settings = Map.of(TcpConfig.WRITE_BUFFER_BYTES, String.valueOf(WRITE_BUFFER));
+        ConfigValues settings = ConfigValues.builder()
+                .put(TcpConfig.WRITE_BUFFER_BYTES, WRITE_BUFFER)
+                .build();
         try (TcpServer server = TcpServer.start(
                 context(SERVER, Optional.empty(), Map::of, settings),
                 new InetSocketAddress("127.0.0.1", 0),
@@ -126,7 +129,7 @@ class TcpBackpressureTest {
                     return CompletableFuture.completedFuture(List.of(PartitionReply.answered(
                             new PartialResult(MemorySpaceId.of("s1"), SERVER, matches, 1.0, Duration.ZERO))));
                 },
-                TcpConfig.fromSettings(k -> Optional.ofNullable(settings.get(k))))) {
+                TcpConfig.from(settings))) {
             try (Socket socket = new Socket()) {
                 socket.setReceiveBufferSize(4096);
                 socket.connect(

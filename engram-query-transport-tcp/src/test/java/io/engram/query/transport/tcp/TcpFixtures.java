@@ -14,6 +14,7 @@ import io.engram.query.spi.NodeRequest;
 import io.engram.query.spi.PartitionReply;
 import io.engram.query.spi.PartitionRequest;
 import io.engram.query.spi.TransportContext;
+import io.engram.query.spi.config.ConfigValues;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -61,7 +62,7 @@ final class TcpFixtures {
 
     /** A context whose transport addresses come from {@code addresses} at each call. */
     static TransportContext context(
-            NodeId local, Optional<String> token, Supplier<Map<NodeId, URI>> addresses, Map<String, String> settings) {
+            NodeId local, Optional<String> token, Supplier<Map<NodeId, URI>> addresses, ConfigValues settings) {
         return new TransportContext() {
             @Override
             public NodeId localNode() {
@@ -74,8 +75,8 @@ final class TcpFixtures {
             }
 
             @Override
-            public Optional<String> setting(String key) {
-                return Optional.ofNullable(settings.get(key));
+            public ConfigValues settings() {
+                return settings;
             }
 
             @Override

@@ -7,6 +7,7 @@ import static io.engram.query.transport.tcp.TcpFixtures.context;
 import static io.engram.query.transport.tcp.TcpFixtures.nodeRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.engram.query.spi.config.ConfigValues;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -42,15 +43,17 @@ class TcpServerHostilePeerTest {
 
     @BeforeEach
     void start() {
-        Map<String, String> settings =
-                Map.of(TcpConfig.MAX_FRAME_BYTES, "65536", TcpConfig.HANDSHAKE_TIMEOUT_MS, "300");
+        ConfigValues settings = ConfigValues.builder()
+                .put(TcpConfig.MAX_FRAME_BYTES, 65536)
+                .put(TcpConfig.HANDSHAKE_TIMEOUT_MS, Duration.ofMillis(300))
+                .build();
         server = TcpServer.start(
                 context(SERVER, Optional.of(TOKEN), Map::of, settings),
                 new InetSocketAddress("127.0.0.1", 0),
                 request -> CompletableFuture.completedFuture(answer(request)),
-                TcpConfig.fromSettings(k -> Optional.ofNullable(settings.get(k))));
+                TcpConfig.from(settings));
         client = new TcpTransport(
-                context(CALLER, Optional.of(TOKEN), () -> Map.of(SERVER, server.address()), Map.of()),
+                context(CALLER, Optional.of(TOKEN), () -> Map.of(SERVER, server.address()), ConfigValues.empty()),
                 TcpConfig.defaults());
     }
 

@@ -14,6 +14,7 @@ import io.engram.query.spi.NodeRequest;
 import io.engram.query.spi.NodeRequestHandler;
 import io.engram.query.spi.PartitionReply;
 import io.engram.query.spi.TransportException;
+import io.engram.query.spi.config.ConfigValues;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -43,17 +44,16 @@ class TcpTransportTest {
         }
     }
 
-    private TcpServer serve(NodeRequestHandler handler, Optional<String> token, Map<String, String> settings) {
+    private TcpServer serve(NodeRequestHandler handler, Optional<String> token, ConfigValues settings) {
         return serve(handler, token, settings, 0);
     }
 
-    private TcpServer serve(
-            NodeRequestHandler handler, Optional<String> token, Map<String, String> settings, int port) {
+    private TcpServer serve(NodeRequestHandler handler, Optional<String> token, ConfigValues settings, int port) {
         TcpServer server = TcpServer.start(
                 context(SERVER, token, Map::of, settings),
                 new InetSocketAddress("127.0.0.1", port),
                 handler,
-                TcpConfig.fromSettings(k -> Optional.ofNullable(settings.get(k))));
+                TcpConfig.from(settings));
         open.add(server);
         serverAddress.set(server.address());
         return server;
@@ -65,7 +65,7 @@ class TcpTransportTest {
                         CALLER,
                         token,
                         () -> serverAddress.get() == null ? Map.of() : Map.of(SERVER, serverAddress.get()),
-                        Map.of()),
+                        ConfigValues.empty()),
                 TcpConfig.defaults());
         open.add(transport);
         return transport;
@@ -93,7 +93,7 @@ class TcpTransportTest {
 
     @Test
     void aNodeRequestIsAnsweredWithOneReplyPerPartitionInOrder() throws Exception {
-        serve(request -> CompletableFuture.completedFuture(answer(request)), Optional.empty(), Map.of());
+        serve(request -> CompletableFuture.completedFuture(answer(request)), Optional.empty(), ConfigValues.empty());
         NodeRequest request = nodeRequest(Duration.ofSeconds(5), "s1", "s2", "s3");
 
         List<PartitionReply> replies =
@@ -104,7 +104,7 @@ class TcpTransportTest {
 
     @Test
     void aSinglePartitionGoesAsANodeRequestOfOne() throws Exception {
-        serve(request -> CompletableFuture.completedFuture(answer(request)), Optional.empty(), Map.of());
+        serve(request -> CompletableFuture.completedFuture(answer(request)), Optional.empty(), ConfigValues.empty());
         NodeRequest request = nodeRequest(Duration.ofSeconds(5), "s1");
 
         PartialResult result = client(Optional.empty())
@@ -123,7 +123,7 @@ class TcpTransportTest {
                     return CompletableFuture.completedFuture(answer(request));
                 },
                 Optional.empty(),
-                Map.of());
+                ConfigValues.empty());
 
         client(Optional.empty())
                 .executeAll(SERVER, nodeRequest(Duration.ofMillis(3_000), "s1"))
@@ -144,7 +144,7 @@ class TcpTransportTest {
                     return never;
                 },
                 Optional.empty(),
-                Map.of());
+                ConfigValues.empty());
         CompletableFuture<List<PartitionReply>> call =
                 client(Optional.empty()).executeAll(SERVER, nodeRequest(Duration.ofSeconds(30), "s1"));
         await().atMost(AWAIT).until(() -> running.size() == 1);
@@ -158,7 +158,7 @@ class TcpTransportTest {
     @Test
     void aCallerThatGoesAwayCancelsItsWork() {
         List<NodeRequest> running = new CopyOnWriteArrayList<>();
-        serve(hanging(running), Optional.empty(), Map.of());
+        serve(hanging(running), Optional.empty(), ConfigValues.empty());
         TcpTransport client = client(Optional.empty());
         CompletableFuture<List<PartitionReply>> call =
                 client.executeAll(SERVER, nodeRequest(Duration.ofSeconds(30), "s1"));
@@ -174,7 +174,7 @@ class TcpTransportTest {
     @Test
     void aCallNotAnsweredByItsDeadlineTimesOutAndIsCancelledThere() {
         List<NodeRequest> running = new CopyOnWriteArrayList<>();
-        serve(hanging(running), Optional.empty(), Map.of());
+        serve(hanging(running), Optional.empty(), ConfigValues.empty());
 
         TransportException failure =
                 failureOf(client(Optional.empty()).executeAll(SERVER, nodeRequest(Duration.ofMillis(200), "s1")));
@@ -187,7 +187,10 @@ class TcpTransportTest {
 
     @Test
     void aWrongOrMissingTokenIsRefusedWithoutRetry() {
-        serve(request -> CompletableFuture.completedFuture(answer(request)), Optional.of("s3cret"), Map.of());
+        serve(
+                request -> CompletableFuture.completedFuture(answer(request)),
+                Optional.of("s3cret"),
+                ConfigValues.empty());
 
         TransportException wrong =
                 failureOf(client(Optional.of("guess")).executeAll(SERVER, nodeRequest(Duration.ofSeconds(5), "s1")));
@@ -202,7 +205,10 @@ class TcpTransportTest {
 
     @Test
     void theRightTokenIsAdmitted() throws Exception {
-        serve(request -> CompletableFuture.completedFuture(answer(request)), Optional.of("s3cret"), Map.of());
+        serve(
+                request -> CompletableFuture.completedFuture(answer(request)),
+                Optional.of("s3cret"),
+                ConfigValues.empty());
 
         assertThat(client(Optional.of("s3cret"))
                         .executeAll(SERVER, nodeRequest(Duration.ofSeconds(5), "s1"))
@@ -215,7 +221,7 @@ class TcpTransportTest {
         serve(
                 request -> CompletableFuture.failedFuture(TransportException.overloaded("node n2 is at its cap")),
                 Optional.empty(),
-                Map.of());
+                ConfigValues.empty());
 
         TransportException failure =
                 failureOf(client(Optional.empty()).executeAll(SERVER, nodeRequest(Duration.ofSeconds(5), "s1")));
@@ -229,7 +235,7 @@ class TcpTransportTest {
         serve(
                 request -> CompletableFuture.failedFuture(new IllegalArgumentException("space 's9' is not held here")),
                 Optional.empty(),
-                Map.of());
+                ConfigValues.empty());
 
         TransportException failure =
                 failureOf(client(Optional.empty()).executeAll(SERVER, nodeRequest(Duration.ofSeconds(5), "s9")));
@@ -247,7 +253,7 @@ class TcpTransportTest {
                     return new CompletableFuture<>();
                 },
                 Optional.empty(),
-                Map.of(TcpConfig.MAX_IN_FLIGHT, "1"));
+                ConfigValues.builder().put(TcpConfig.MAX_IN_FLIGHT, 1).build());
         TcpTransport client = client(Optional.empty());
         client.executeAll(SERVER, nodeRequest(Duration.ofSeconds(30), "s1"));
         await().atMost(AWAIT).until(() -> running.size() == 1);
@@ -261,15 +267,19 @@ class TcpTransportTest {
 
     @Test
     void aPeerThatRestartedIsReachedAgainOnTheNextCall() throws Exception {
-        TcpServer first =
-                serve(request -> CompletableFuture.completedFuture(answer(request)), Optional.empty(), Map.of());
+        TcpServer first = serve(
+                request -> CompletableFuture.completedFuture(answer(request)), Optional.empty(), ConfigValues.empty());
         TcpTransport client = client(Optional.empty());
         client.executeAll(SERVER, nodeRequest(Duration.ofSeconds(5), "s1")).get(10, TimeUnit.SECONDS);
         int port = first.address().getPort();
 
         first.close();
         TransportException down = failureOf(client.executeAll(SERVER, nodeRequest(Duration.ofSeconds(5), "s1")));
-        serve(request -> CompletableFuture.completedFuture(answer(request)), Optional.empty(), Map.of(), port);
+        serve(
+                request -> CompletableFuture.completedFuture(answer(request)),
+                Optional.empty(),
+                ConfigValues.empty(),
+                port);
 
         assertThat(down.reason()).isEqualTo(MissingReason.UNREACHABLE);
         assertThat(down.isRetryable()).isTrue();
@@ -281,8 +291,8 @@ class TcpTransportTest {
     @Test
     void aCallMeetingAConnectionThePeerJustClosedIsUnreachableNotOverloaded() throws Exception {
         // a closed channel is also "not writable": that must not read as a busy peer (FAILED, not retried)
-        TcpServer server =
-                serve(request -> CompletableFuture.completedFuture(answer(request)), Optional.empty(), Map.of());
+        TcpServer server = serve(
+                request -> CompletableFuture.completedFuture(answer(request)), Optional.empty(), ConfigValues.empty());
         int port = server.address().getPort();
         TcpTransport client = client(Optional.empty());
         for (int round = 0; round < 20; round++) {
@@ -294,7 +304,10 @@ class TcpTransportTest {
                     .isEqualTo(MissingReason.UNREACHABLE);
             assertThat(down.isRetryable()).isTrue();
             server = serve(
-                    request -> CompletableFuture.completedFuture(answer(request)), Optional.empty(), Map.of(), port);
+                    request -> CompletableFuture.completedFuture(answer(request)),
+                    Optional.empty(),
+                    ConfigValues.empty(),
+                    port);
         }
     }
 

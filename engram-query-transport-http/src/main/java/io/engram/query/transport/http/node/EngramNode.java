@@ -30,6 +30,7 @@ import io.engram.query.spi.TransportContext;
 import io.engram.query.spi.TransportFactory;
 import io.engram.query.spi.TransportServer;
 import io.engram.query.spi.TransportTls;
+import io.engram.query.spi.config.ConfigValues;
 import io.engram.query.transport.http.client.HttpTransportFactory;
 import io.engram.query.transport.http.server.EngramHttpServer;
 import io.engram.query.transport.http.server.HttpServerConfig;
@@ -337,8 +338,8 @@ public final class EngramNode implements AutoCloseable {
         }
 
         @Override
-        public Optional<String> setting(String key) {
-            return Optional.ofNullable(config.transportSettings().get(key));
+        public ConfigValues settings() {
+            return config.transportSettings();
         }
 
         @Override

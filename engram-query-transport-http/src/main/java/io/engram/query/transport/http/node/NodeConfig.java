@@ -9,6 +9,9 @@ import io.engram.query.executor.config.QueryConfig;
 import io.engram.query.executor.engine.SyntheticSpec;
 import io.engram.query.planner.membership.MembershipConfig;
 import io.engram.query.spi.SpaceAssignment;
+import io.engram.query.spi.config.ConfigKey;
+import io.engram.query.spi.config.ConfigValues;
+import io.engram.query.transport.http.client.HttpTransportConfig;
 import io.engram.query.transport.http.tls.TlsConfig;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -23,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A node's configuration file ({@code serve --config node.toml}): who this node is, the cluster, the data, the HTTP
@@ -54,7 +56,8 @@ import java.util.Set;
  * @param transportPort its port (default 0: any free port, announced to peers in {@code /cluster/health})
  * @param transportUrls {@code cluster.nodes[].transport_url}: a peer's tcp address when it is not to be learned from
  *     its health
- * @param transportSettings {@code transport.http.*} and {@code transport.tcp.*}, passed to the transports
+ * @param transportSettings {@code transport.http.*} and {@code transport.tcp.*}, validated and typed, passed to the
+ *     transports
  * @param pluginsDirectory {@code node.plugins_directory}: extra {@code QueryPlugin}s, each jar or subdirectory of
  *     jars one plugin with an isolated class loader of its own
  * @param tls the {@code [tls]} section: when present the node serves HTTPS and calls its peers over HTTPS
@@ -82,7 +85,7 @@ public record NodeConfig(
         String transportHost,
         int transportPort,
         Map<NodeId, URI> transportUrls,
-        Map<String, String> transportSettings,
+        ConfigValues transportSettings,
         Optional<Path> pluginsDirectory,
         Optional<TlsConfig> tls,
         boolean allowInsecure,
@@ -102,7 +105,7 @@ public record NodeConfig(
         requireNonNull(transportType, "transport type is null");
         requireNonNull(transportHost, "transport host is null");
         transportUrls = Map.copyOf(transportUrls);
-        transportSettings = Map.copyOf(transportSettings);
+        requireNonNull(transportSettings, "transport settings is null");
     }
 
     /** The record's fields, with the cluster and API tokens masked: a configuration may be logged, a secret not. */
@@ -119,6 +122,11 @@ public record NodeConfig(
                 + ", transportUrls=" + transportUrls + ", transportSettings=" + transportSettings
                 + ", pluginsDirectory=" + pluginsDirectory + ", tls=" + tls
                 + ", allowInsecure=" + allowInsecure + ", query=" + query + "]";
+    }
+
+    /** The HTTP transport's settings. */
+    public HttpTransportConfig httpTransport() {
+        return HttpTransportConfig.from(transportSettings);
     }
 
     /** Client queries coordinated at once: the configured count, or 8 per core. */
@@ -139,109 +147,112 @@ public record NodeConfig(
         return read(ConfigReader.fromToml(toml, "configuration"), base, environment);
     }
 
-    /** Every key a node's configuration may set, tables' keys in their generic form ({@code cluster.nodes[].id}). */
-    static Set<String> knownKeys() {
-        ConfigReader r = ConfigReader.empty();
-        read(r, Path.of("."), Map.of());
-        return r.knownKeys();
-    }
-
     private static NodeConfig read(ConfigReader r, Path base, Map<String, String> environment) {
-        NodeId nodeId = nodeId(r, "node.id", r.stringValue("node.id", "n1"));
-        String listen = r.stringValue("node.listen", "127.0.0.1:7401");
+        // No default: a forgotten id would make this node answer as a peer's namesake.
+        Optional<String> id = r.find(NodeKeys.ID).filter(v -> !v.isBlank());
+        if (id.isEmpty() && !r.isSet(NodeKeys.ID)) {
+            r.problem("node.id is required: this node's id (one of [[cluster.nodes]] when nodes are listed)");
+        } else if (id.isEmpty()) {
+            r.problem("node.id must not be empty");
+        }
+        NodeId nodeId = nodeId(r, "node.id", id.orElse("missing"));
+        String listen = r.get(NodeKeys.LISTEN);
         HostPort address = HostPort.read(r, "node.listen", listen, new HostPort("127.0.0.1", 7401));
         String host = address.host();
         int port = address.port();
 
         Optional<TlsConfig> tls = TlsConfig.read(r, base);
-        boolean allowInsecure = r.boolValue(TlsConfig.ALLOW_INSECURE, false);
+        boolean allowInsecure = r.get(TlsConfig.ALLOW_INSECURE);
         // Every node serves what this one does: all https with [tls], all http without.
         String scheme = tls.isPresent() ? "https" : "http";
         Map<NodeId, URI> nodes = new LinkedHashMap<>();
         Map<NodeId, URI> transportUrls = new LinkedHashMap<>();
         for (ConfigReader n : r.tables("cluster.nodes")) {
-            NodeId id = nodeId(n, "id", n.stringValue("id", ""));
-            String url = n.stringValue("url", "");
+            NodeId peer = nodeId(n, "id", n.find(NodeKeys.NODE_ID).orElse(""));
+            String url = n.find(NodeKeys.NODE_URL).orElse("");
             URI uri = null;
             try {
                 uri = URI.create(url);
                 if (!scheme.equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0) {
-                    n.problem("cluster.nodes url of " + id + " must look like " + scheme + "://host:port"
+                    n.problem("cluster.nodes url of " + peer + " must look like " + scheme + "://host:port"
                             + (tls.isPresent() ? " ([tls] is configured)" : " (https needs a [tls] section)")
                             + ", got '" + url + "'");
                     uri = null;
                 }
             } catch (IllegalArgumentException e) {
-                n.problem("cluster.nodes url of " + id + " is not a URL: '" + url + "'");
+                n.problem("cluster.nodes url of " + peer + " is not a URL: '" + url + "'");
             }
-            if (id != null && uri != null && nodes.put(id, uri) != null) {
-                r.problem("cluster.nodes lists node '" + id + "' twice");
+            if (peer != null && uri != null && nodes.put(peer, uri) != null) {
+                r.problem("cluster.nodes lists node '" + peer + "' twice");
             }
-            Optional<String> transportUrl = n.optionalString("transport_url").filter(u -> !u.isBlank());
-            if (id != null && transportUrl.isPresent()) {
-                tcpAddress(n, "cluster.nodes transport_url of " + id, transportUrl.get())
-                        .ifPresent(t -> transportUrls.put(id, t));
+            Optional<String> transportUrl = n.find(NodeKeys.NODE_TRANSPORT_URL).filter(u -> !u.isBlank());
+            if (peer != null && transportUrl.isPresent()) {
+                tcpAddress(n, "cluster.nodes transport_url of " + peer, transportUrl.get())
+                        .ifPresent(t -> transportUrls.put(peer, t));
             }
         }
         if (nodes.isEmpty()) {
+            // A node alone: its own url is where it listens.
             nodes.put(nodeId, URI.create(scheme + "://" + host + ":" + port));
-        } else if (!nodes.containsKey(nodeId)) {
+        } else if (id.isPresent() && !nodes.containsKey(nodeId)) {
             r.problem("node.id '" + nodeId + "' is not among cluster.nodes (" + nodes.keySet() + ")");
+        } else if (id.isPresent()) {
+            ownEntryProblem(listen, host, port, nodeId, nodes.get(nodeId)).ifPresent(r::problem);
         }
 
         List<SpaceAssignment> explicit = new ArrayList<>();
         for (ConfigReader s : r.tables("cluster.spaces")) {
-            String id = s.stringValue("id", "");
-            String primary = s.stringValue("primary", "");
-            List<String> replicas = s.stringList("replicas", List.of());
+            String space = s.find(NodeKeys.SPACE_ID).orElse("");
+            String primary = s.find(NodeKeys.SPACE_PRIMARY).orElse("");
+            List<String> replicas = s.get(NodeKeys.SPACE_REPLICAS);
             try {
                 SpaceAssignment a = new SpaceAssignment(
-                        MemorySpaceId.of(id),
+                        MemorySpaceId.of(space),
                         NodeId.of(primary),
                         replicas.stream().map(NodeId::of).toList());
                 for (NodeId copy : a.copies()) {
                     if (!nodes.containsKey(copy)) {
-                        s.problem(
-                                "cluster.spaces '" + id + "' names node '" + copy + "', which is not in cluster.nodes");
+                        s.problem("cluster.spaces '" + space + "' names node '" + copy
+                                + "', which is not in cluster.nodes");
                     }
                 }
                 explicit.add(a);
             } catch (IllegalArgumentException e) {
-                s.problem("cluster.spaces entry '" + id + "': " + e.getMessage());
+                s.problem("cluster.spaces entry '" + space + "': " + e.getMessage());
             }
         }
-        int replicationFactor = r.intValue("cluster.replication_factor", 1, 1, 16);
+        int replicationFactor = r.get(NodeKeys.REPLICATION_FACTOR);
         if (explicit.isEmpty() && replicationFactor > nodes.size()) {
             r.problem("cluster.replication_factor (" + replicationFactor + ") must not exceed the number of nodes ("
                     + nodes.size() + ")");
         }
         Optional<String> token =
                 Optional.ofNullable(environment.get(TOKEN_VARIABLE)).filter(t -> !t.isBlank());
-        Optional<String> tokenFile = r.optionalString("cluster.token_file").filter(f -> !f.isBlank());
+        Optional<String> tokenFile = Optional.of(r.get(NodeKeys.TOKEN_FILE)).filter(f -> !f.isBlank());
         if (token.isEmpty() && tokenFile.isPresent()) {
             token = readSecret(r, "cluster.token_file", base.resolve(tokenFile.get()));
         }
         MembershipConfig membership = membership(r);
 
-        int dimensions = r.intValue("engine.dimensions", 768, 1, 65_536);
+        int dimensions = r.get(NodeKeys.DIMENSIONS);
         Optional<Path> data =
-                r.optionalString("engine.data").filter(d -> !d.isBlank()).map(base::resolve);
+                Optional.of(r.get(NodeKeys.DATA)).filter(d -> !d.isBlank()).map(base::resolve);
         List<MemorySpaceId> dataSpaces = new ArrayList<>();
-        for (String s : r.stringList("engine.spaces", List.of())) {
+        for (String space : r.get(NodeKeys.SPACES)) {
             try {
-                dataSpaces.add(MemorySpaceId.of(s));
+                dataSpaces.add(MemorySpaceId.of(space));
             } catch (IllegalArgumentException e) {
                 r.problem("engine.spaces: " + e.getMessage());
             }
         }
         Optional<SyntheticSpec> synthetic = Optional.empty();
-        boolean hasSynthetic = r.has("engine.synthetic.spaces");
-        int spaces = r.intValue("engine.synthetic.spaces", 4, 1, SyntheticSpec.MAX_SPACES);
-        int perSpace = r.intValue("engine.synthetic.memories_per_space", 1000, 1, SyntheticSpec.MAX_MEMORIES_PER_SPACE);
-        int clusters = r.intValue("engine.synthetic.clusters", 8, 1, 1_000_000);
-        int edges = r.intValue("engine.synthetic.edges_per_memory", 4, 0, SyntheticSpec.MAX_EDGES_PER_MEMORY);
-        double cross = r.doubleValue("engine.synthetic.cross_space_edge_fraction", 0.0, 0.0, 1.0);
-        long seed = r.longValue("engine.synthetic.seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
+        boolean hasSynthetic = r.isSet(NodeKeys.SYNTHETIC_SPACES);
+        int spaces = r.get(NodeKeys.SYNTHETIC_SPACES);
+        int perSpace = r.get(NodeKeys.SYNTHETIC_MEMORIES);
+        int clusters = r.get(NodeKeys.SYNTHETIC_CLUSTERS);
+        int edges = r.get(NodeKeys.SYNTHETIC_EDGES);
+        double cross = r.get(NodeKeys.SYNTHETIC_CROSS_SPACE);
+        long seed = r.get(NodeKeys.SYNTHETIC_SEED);
         if (hasSynthetic) {
             try {
                 synthetic = Optional.of(new SyntheticSpec(
@@ -257,56 +268,32 @@ public record NodeConfig(
             r.problem("engine.data needs its spaces: list them in engine.spaces or as [[cluster.spaces]]");
         }
 
-        int maxBody = r.intValue("http.max_body_bytes", 1 << 20, 1024, 256 << 20);
+        int maxBody = r.get(NodeKeys.MAX_BODY_BYTES);
         Optional<String> apiToken =
                 Optional.ofNullable(environment.get(API_TOKEN_VARIABLE)).filter(t -> !t.isBlank());
-        Optional<String> apiTokenFile = r.optionalString("http.api_token_file").filter(f -> !f.isBlank());
+        Optional<String> apiTokenFile =
+                Optional.of(r.get(NodeKeys.API_TOKEN_FILE)).filter(f -> !f.isBlank());
         if (apiToken.isEmpty() && apiTokenFile.isPresent()) {
             apiToken = readSecret(r, "http.api_token_file", base.resolve(apiTokenFile.get()));
         }
-        Duration stopTimeout = Duration.ofMillis(r.longValue("http.stop_timeout_ms", 5000, 0, 600_000));
-        int maxConcurrentQueries = r.intValue("http.max_concurrent_queries", 0, 0, 100_000);
+        Duration stopTimeout = r.get(NodeKeys.STOP_TIMEOUT);
+        int maxConcurrentQueries = r.get(NodeKeys.MAX_CONCURRENT_QUERIES);
 
-        Map<String, String> transport = new LinkedHashMap<>();
-        transport.put("transport.http.h2c", String.valueOf(r.boolValue("transport.http.h2c", false)));
-        transport.put("transport.http.format", r.choice("transport.http.format", "smile", List.of("smile", "json")));
-        transport.put(
-                "transport.http.max_response_bytes",
-                String.valueOf(r.intValue("transport.http.max_response_bytes", 16 << 20, 1024, 1 << 30)));
-        transport.put(
-                "transport.http.connect_timeout_ms",
-                String.valueOf(r.longValue("transport.http.connect_timeout_ms", 1000, 1, 60_000)));
-        transport.put(
-                "transport.http.max_connections_per_node",
-                String.valueOf(r.intValue("transport.http.max_connections_per_node", 64, 1, 10_000)));
-        transport.put(
-                "transport.tcp.max_frame_bytes",
-                String.valueOf(r.intValue("transport.tcp.max_frame_bytes", 16 << 20, 1024, 1 << 30)));
-        transport.put(
-                "transport.tcp.max_in_flight",
-                String.valueOf(r.intValue("transport.tcp.max_in_flight", 1024, 1, 1 << 20)));
-        transport.put(
-                "transport.tcp.connect_timeout_ms",
-                String.valueOf(r.intValue("transport.tcp.connect_timeout_ms", 1000, 1, 60_000)));
-        transport.put(
-                "transport.tcp.handshake_timeout_ms",
-                String.valueOf(r.intValue("transport.tcp.handshake_timeout_ms", 5000, 1, 60_000)));
-        transport.put(
-                "transport.tcp.write_buffer_bytes",
-                String.valueOf(r.intValue("transport.tcp.write_buffer_bytes", 4 << 20, 64 << 10, 1 << 30)));
-        transport.put("transport.tcp.io_threads", String.valueOf(r.intValue("transport.tcp.io_threads", 1, 1, 64)));
-        String transportType = r.choice("transport.type", "tcp", List.of("tcp", "http"));
-        HostPort transportListen = HostPort.read(
-                r, "node.transport_listen", r.stringValue("node.transport_listen", host + ":0"), new HostPort(host, 0));
-        if (tls.isPresent()) {
-            transport.putAll(tls.get().settings());
-            if (transport.get("transport.http.h2c").equals("true")) {
-                r.problem("transport.http.h2c is HTTP/2 without TLS; with [tls] nodes speak HTTP/1.1 over TLS, so"
-                        + " leave it false");
-            }
+        // Read and validated once, here; the transports get the typed values.
+        ConfigValues.Builder transport = ConfigValues.builder();
+        NodeKeys.transportKeys().forEach(key -> readInto(r, key, transport));
+        ConfigValues transportSettings = transport.build();
+        String transportType = r.get(NodeKeys.TRANSPORT_TYPE);
+        String transportListenText = r.get(NodeKeys.TRANSPORT_LISTEN);
+        HostPort transportListen = transportListenText.isBlank()
+                ? new HostPort(host, 0)
+                : HostPort.read(r, "node.transport_listen", transportListenText, new HostPort(host, 0));
+        if (tls.isPresent() && transportSettings.get(HttpTransportConfig.H2C)) {
+            r.problem("transport.http.h2c is HTTP/2 without TLS; with [tls] nodes speak HTTP/1.1 over TLS, so"
+                    + " leave it false");
         }
 
-        Optional<Path> plugins = r.optionalString("node.plugins_directory")
+        Optional<Path> plugins = Optional.of(r.get(NodeKeys.PLUGINS_DIRECTORY))
                 .filter(d -> !d.isBlank())
                 .map(base::resolve);
         plugins.filter(d -> !Files.isDirectory(d))
@@ -349,25 +336,71 @@ public record NodeConfig(
                 transportListen.host(),
                 transportListen.port(),
                 transportUrls,
-                transport,
+                transportSettings,
                 plugins,
                 tls,
                 allowInsecure,
                 query);
     }
 
+    private static <T> void readInto(ConfigReader r, ConfigKey<T> key, ConfigValues.Builder values) {
+        values.put(key, r.get(key));
+    }
+
+    /**
+     * What is wrong with this node's own {@code cluster.nodes} entry against where it listens: peers call the url, so
+     * a node listening elsewhere would be unreachable or, worse, another node would answer in its name. The ports must
+     * be equal (port 0, a free port, can not be); the hosts too, unless the listen address is a wildcard or either
+     * host is a name (names are not resolved at start, DNS may not be up yet).
+     */
+    static Optional<String> ownEntryProblem(String listen, String host, int port, NodeId id, URI own) {
+        if (own.getPort() != port) {
+            return Optional.of("node.listen " + listen + " is not where node " + id + "'s own cluster.nodes url "
+                    + own + " points: the ports differ (" + port + " and " + own.getPort() + ")"
+                    + (port == 0 ? "; port 0 picks a free port, which peers can not know" : ""));
+        }
+        String listenHost = unbracket(host);
+        String urlHost = unbracket(own.getHost());
+        if (isWildcard(listenHost) || listenHost.equalsIgnoreCase(urlHost)) {
+            return Optional.empty();
+        }
+        if (isAddressLiteral(listenHost) && isAddressLiteral(urlHost)) {
+            try {
+                InetAddress a = InetAddress.getByName(listenHost);
+                InetAddress b = InetAddress.getByName(urlHost);
+                if (a.equals(b) || (a.isLoopbackAddress() && b.isLoopbackAddress())) {
+                    return Optional.empty();
+                }
+            } catch (UnknownHostException e) {
+                return Optional.empty(); // a literal always parses; nothing to judge otherwise
+            }
+            return Optional.of("node.listen " + listen + " is not where node " + id + "'s own cluster.nodes url "
+                    + own + " points: the hosts differ (" + listenHost + " and " + urlHost
+                    + "); listen on that address, or on a wildcard such as 0.0.0.0");
+        }
+        return Optional.empty();
+    }
+
+    private static String unbracket(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
+    }
+
+    private static boolean isAddressLiteral(String host) {
+        return host.equalsIgnoreCase("localhost") || host.contains(":") || host.matches("[0-9.]+");
+    }
+
     /** The SWIM keys; the probe timeout defaults to 300 ms or half the interval, whichever is shorter. */
     private static MembershipConfig membership(ConfigReader r) {
-        long interval =
-                r.longValue("cluster.probe_interval_ms", MembershipConfig.DEFAULT_INTERVAL.toMillis(), 50, 600_000);
-        long probeTimeout = r.longValue(
-                "cluster.probe_timeout_ms",
-                Math.min(MembershipConfig.DEFAULT_PROBE_TIMEOUT.toMillis(), interval / 2),
-                1,
-                599_999);
-        int indirect = r.intValue("cluster.indirect_probes", MembershipConfig.DEFAULT_INDIRECT_PROBES, 0, 16);
-        long suspicion = r.longValue(
-                "cluster.suspicion_timeout_ms", MembershipConfig.DEFAULT_SUSPICION_TIMEOUT.toMillis(), 1, 3_600_000);
+        long interval = r.get(NodeKeys.PROBE_INTERVAL).toMillis();
+        long probeTimeout = r.isSet(NodeKeys.PROBE_TIMEOUT)
+                ? r.get(NodeKeys.PROBE_TIMEOUT).toMillis()
+                : Math.min(NodeKeys.PROBE_TIMEOUT.defaultOrThrow().toMillis(), interval / 2);
+        int indirect = r.get(NodeKeys.INDIRECT_PROBES);
+        long suspicion = r.get(NodeKeys.SUSPICION_TIMEOUT).toMillis();
         if (probeTimeout >= interval) {
             r.problem("cluster.probe_timeout_ms (" + probeTimeout + ") must be less than cluster.probe_interval_ms ("
                     + interval + ")");

@@ -32,6 +32,11 @@ public final class NodeTransportTls implements TransportTls {
         this.checkedAt = nanoTime.getAsLong();
     }
 
+    /** The node's {@code [tls]} section, for the HTTP transport's own client. */
+    public TlsConfig config() {
+        return config;
+    }
+
     @Override
     public synchronized SSLContext context() {
         long now = nanoTime.getAsLong();

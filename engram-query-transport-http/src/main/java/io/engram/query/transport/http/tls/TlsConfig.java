@@ -3,15 +3,15 @@ package io.engram.query.transport.http.tls;
 import static java.util.Objects.requireNonNull;
 
 import io.engram.query.executor.config.ConfigReader;
+import io.engram.query.executor.config.ConfigSection;
+import io.engram.query.spi.config.ConfigKey;
+import io.engram.query.spi.config.ValueType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -33,13 +33,55 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  */
 public record TlsConfig(
         Path certFile, Path keyFile, Optional<Path> caFile, ClientAuth clientAuth, Duration reloadInterval) {
-    public static final String CERT_FILE = "tls.cert_file";
-    public static final String KEY_FILE = "tls.key_file";
-    public static final String CA_FILE = "tls.ca_file";
-    public static final String CLIENT_AUTH = "tls.client_auth";
-    public static final String RELOAD_INTERVAL_MS = "tls.reload_interval_ms";
+    public static final ConfigKey<String> CERT_FILE = ConfigKey.of(
+            "tls.cert_file",
+            ValueType.string(),
+            "",
+            "This node's certificate chain, leaf first (PEM, relative to this file). Its subject alternative names"
+                    + " must name the host or IP address of this node's cluster.nodes url: peers check it.");
+    public static final ConfigKey<String> KEY_FILE = ConfigKey.of(
+            "tls.key_file",
+            ValueType.string(),
+            "",
+            "Its private key, unencrypted PKCS#8 (BEGIN PRIVATE KEY); convert others with openssl pkcs8 -topk8"
+                    + " -nocrypt -in old-key.pem -out key.pem");
+    public static final ConfigKey<String> CA_FILE = ConfigKey.of(
+            "tls.ca_file",
+            ValueType.string(),
+            "",
+            "The CA certificate(s) that sign the peers' certificates. Empty: the JDK's public CAs.");
+    public static final ConfigKey<String> CLIENT_AUTH = ConfigKey.of(
+            "tls.client_auth",
+            ValueType.choice(List.of("none", "require")),
+            "none",
+            "none: any client may connect. require: mutual TLS; every connection (peers, and clients of /v1/query"
+                    + " too) must present a certificate signed by ca_file.");
+    public static final ConfigKey<Duration> RELOAD_INTERVAL_MS = ConfigKey.of(
+            "tls.reload_interval_ms",
+            ValueType.millis(0, 86_400_000),
+            Duration.ofMinutes(1),
+            "How often the three files are checked for renewed certificates, in milliseconds; new connections use"
+                    + " renewed ones, open connections keep theirs. 0: never (restart to renew).");
     /** Read by the node: plain HTTP on a non-loopback address, explicitly. */
-    public static final String ALLOW_INSECURE = "tls.allow_insecure";
+    public static final ConfigKey<Boolean> ALLOW_INSECURE = ConfigKey.of(
+            "tls.allow_insecure",
+            ValueType.bool(),
+            false,
+            "Serve plain HTTP on a non-loopback address anyway, logged as a warning at start: only where something"
+                    + " else encrypts the network.");
+
+    /** The {@code [tls]} table. */
+    public static final ConfigSection SECTION = ConfigSection.table(
+            "tls",
+            "TLS on the HTTP port and to the peers, from PEM files (relative to this file). With cert_file and"
+                    + " key_file set the node serves HTTPS only (HTTP/1.1) and every cluster.nodes url must be"
+                    + " https://. Empty: plain HTTP, allowed on a loopback address only.",
+            CERT_FILE,
+            KEY_FILE,
+            CA_FILE,
+            CLIENT_AUTH,
+            RELOAD_INTERVAL_MS,
+            ALLOW_INSECURE);
 
     public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofMinutes(1);
 
@@ -59,9 +101,7 @@ public record TlsConfig(
         requireNonNull(caFile, "ca file is null");
         requireNonNull(clientAuth, "client auth is null");
         requireNonNull(reloadInterval, "reload interval is null");
-        if (reloadInterval.isNegative()) {
-            throw new IllegalArgumentException("reload interval must not be negative, got " + reloadInterval);
-        }
+        RELOAD_INTERVAL_MS.check(reloadInterval);
         if (clientAuth == ClientAuth.REQUIRE && caFile.isEmpty()) {
             throw new IllegalArgumentException(CLIENT_AUTH + " = \"require\" needs " + CA_FILE);
         }
@@ -75,13 +115,8 @@ public record TlsConfig(
         Optional<Path> cert = path(r, CERT_FILE, base);
         Optional<Path> key = path(r, KEY_FILE, base);
         Optional<Path> ca = path(r, CA_FILE, base);
-        String auth = r.choice(
-                CLIENT_AUTH,
-                ClientAuth.NONE.tomlName(),
-                List.of(ClientAuth.NONE.tomlName(), ClientAuth.REQUIRE.tomlName()));
-        ClientAuth clientAuth = ClientAuth.valueOf(auth.toUpperCase(Locale.ROOT));
-        Duration reload =
-                Duration.ofMillis(r.longValue(RELOAD_INTERVAL_MS, DEFAULT_RELOAD_INTERVAL.toMillis(), 0, 86_400_000));
+        ClientAuth clientAuth = ClientAuth.valueOf(r.get(CLIENT_AUTH).toUpperCase(Locale.ROOT));
+        Duration reload = r.get(RELOAD_INTERVAL_MS);
         if (cert.isEmpty() && key.isEmpty()) {
             if (ca.isPresent() || clientAuth == ClientAuth.REQUIRE) {
                 r.problem(CA_FILE + " and " + CLIENT_AUTH + " take effect only with TLS: set " + CERT_FILE + " and "
@@ -104,8 +139,8 @@ public record TlsConfig(
         return Optional.of(config);
     }
 
-    private static Optional<Path> path(ConfigReader r, String key, Path base) {
-        return r.optionalString(key).filter(v -> !v.isBlank()).map(base::resolve);
+    private static Optional<Path> path(ConfigReader r, ConfigKey<String> key, Path base) {
+        return r.find(key).filter(v -> !v.isBlank()).map(base::resolve);
     }
 
     /** What is wrong with the files, each message naming its key; empty when they make a usable key and trust store. */
@@ -174,34 +209,5 @@ public record TlsConfig(
         SslContextFactory.Client factory = newClientFactory();
         connector.setSslContextFactory(factory);
         CertificateReloader.of(this, factory).ifPresent(client::addBean);
-    }
-
-    /** The settings a transport reads back with {@link #fromSettings}. */
-    public Map<String, String> settings() {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put(CERT_FILE, certFile.toString());
-        settings.put(KEY_FILE, keyFile.toString());
-        caFile.ifPresent(ca -> settings.put(CA_FILE, ca.toString()));
-        settings.put(CLIENT_AUTH, clientAuth.tomlName());
-        settings.put(RELOAD_INTERVAL_MS, Long.toString(reloadInterval.toMillis()));
-        return settings;
-    }
-
-    /** The inverse of {@link #settings()}; empty when no certificate is set. */
-    public static Optional<TlsConfig> fromSettings(Function<String, Optional<String>> settings) {
-        Optional<String> cert = settings.apply(CERT_FILE);
-        if (cert.isEmpty()) {
-            return Optional.empty();
-        }
-        String key = settings.apply(KEY_FILE)
-                .orElseThrow(() -> new IllegalArgumentException(CERT_FILE + " is set but " + KEY_FILE + " is not"));
-        ClientAuth auth = settings.apply(CLIENT_AUTH)
-                .map(a -> ClientAuth.valueOf(a.trim().toUpperCase(Locale.ROOT)))
-                .orElse(ClientAuth.NONE);
-        Duration reload = settings.apply(RELOAD_INTERVAL_MS)
-                .map(v -> Duration.ofMillis(Long.parseLong(v.trim())))
-                .orElse(DEFAULT_RELOAD_INTERVAL);
-        return Optional.of(new TlsConfig(
-                Path.of(cert.get()), Path.of(key), settings.apply(CA_FILE).map(Path::of), auth, reload));
     }
 }

@@ -17,6 +17,8 @@ import io.engram.query.spi.QueryPlugin;
 import io.engram.query.spi.Transport;
 import io.engram.query.spi.TransportContext;
 import io.engram.query.spi.TransportException;
+import io.engram.query.spi.config.ConfigKey;
+import io.engram.query.spi.config.ConfigValues;
 import io.engram.query.transport.http.json.SampleMessages;
 import io.engram.query.transport.http.json.WireFormat;
 import io.engram.query.transport.http.json.WireLimits;
@@ -71,7 +73,7 @@ class HttpTransportTest {
     }
 
     /** A transport context with one node, n2, at {@code port}. */
-    private record Context(int port, Optional<String> token, Map<String, String> settings) implements TransportContext {
+    private record Context(int port, Optional<String> token, ConfigValues settings) implements TransportContext {
         @Override
         public NodeId localNode() {
             return NodeId.of("n1");
@@ -80,11 +82,6 @@ class HttpTransportTest {
         @Override
         public Optional<URI> addressOf(NodeId node) {
             return node.equals(N2) ? Optional.of(URI.create("http://127.0.0.1:" + port)) : Optional.empty();
-        }
-
-        @Override
-        public Optional<String> setting(String key) {
-            return Optional.ofNullable(settings.get(key));
         }
 
         @Override
@@ -121,9 +118,26 @@ class HttpTransportTest {
 
     private Transport transport(int port, String token, Map<String, String> settings) {
         Transport transport =
-                new HttpTransportFactory().create(new Context(port, Optional.ofNullable(token), settings));
+                new HttpTransportFactory().create(new Context(port, Optional.ofNullable(token), typed(settings)));
         transports.add(transport);
         return transport;
+    }
+
+    /** Settings given as TOML values, read as the node reads them. */
+    private static ConfigValues typed(Map<String, String> settings) {
+        ConfigValues.Builder values = ConfigValues.builder();
+        settings.forEach((name, text) -> put(
+                values,
+                HttpTransportConfig.KEYS.stream()
+                        .filter(k -> k.name().equals(name))
+                        .findFirst()
+                        .orElseThrow(),
+                text));
+        return values.build();
+    }
+
+    private static <T> void put(ConfigValues.Builder values, ConfigKey<T> key, String text) {
+        values.put(key, key.type().parse(text));
     }
 
     private static PartitionRequest request(Duration timeout) {
@@ -224,11 +238,11 @@ class HttpTransportTest {
     @Test
     void anOversizedAnswerIsAFailedCall() throws Exception {
         int port = startRaw(answering(200, "application/json", "[" + "1,".repeat(1000) + "1]"));
-        TransportException e = failure(transport(port, null, Map.of("transport.http.max_response_bytes", "1000"))
+        TransportException e = failure(transport(port, null, Map.of("transport.http.max_response_bytes", "1024"))
                 .execute(N2, request(Duration.ofSeconds(2))));
         assertThat(e.reason()).isEqualTo(MissingReason.FAILED);
         assertThat(e.isRetryable()).isFalse();
-        assertThat(e).hasMessage("the answer of n2 is larger than 1000 bytes");
+        assertThat(e).hasMessage("the answer of n2 is larger than 1024 bytes");
     }
 
     /** Answers {@code body} in three writes without a Content-Length, so it arrives chunked. */
@@ -272,13 +286,15 @@ class HttpTransportTest {
     @Test
     void anOversizedAnswerInChunksIsAFailedCall() throws Exception {
         PartitionRequest request = request(Duration.ofSeconds(2));
-        byte[] body = WireFormat.json(WireLimits.defaults()).writePartialResult(answer(request));
+        byte[] body = ("[" + "1,".repeat(1000) + "1]").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         int port = startRaw(answeringInParts(body));
         TransportException e = failure(transport(
-                        port, null, Map.of("transport.http.format", "json", "transport.http.max_response_bytes", "100"))
+                        port,
+                        null,
+                        Map.of("transport.http.format", "json", "transport.http.max_response_bytes", "1024"))
                 .execute(N2, request));
         assertThat(e.reason()).isEqualTo(MissingReason.FAILED);
-        assertThat(e).hasMessage("the answer of n2 is larger than 100 bytes");
+        assertThat(e).hasMessage("the answer of n2 is larger than 1024 bytes");
     }
 
     @Test
@@ -494,10 +510,11 @@ class HttpTransportTest {
     }
 
     @Test
-    void invalidSettingsNameTheirKey() {
-        assertThatThrownBy(() -> HttpTransportConfig.fromSettings(
-                        key -> key.equals("transport.http.h2c") ? Optional.of("yes") : Optional.empty()))
-                .hasMessage("transport.http.h2c must be true or false, got 'yes'");
+    void settingsOutOfRangeAreRefusedNamingTheirKey() {
+        assertThatThrownBy(() -> new HttpTransportConfig(false, true, 100, Duration.ofSeconds(1), 64))
+                .hasMessage("transport.http.max_response_bytes must be in [1024, 1073741824], got 100");
+        assertThatThrownBy(() -> ConfigValues.builder().put(HttpTransportConfig.MAX_CONNECTIONS_PER_NODE, 0))
+                .hasMessage("transport.http.max_connections_per_node must be in [1, 10000], got 0");
     }
 
     @Test

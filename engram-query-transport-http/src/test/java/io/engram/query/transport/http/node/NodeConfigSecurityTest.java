@@ -17,6 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Off loopback a node needs TLS (or an explicit allow_insecure), a cluster token and an API token; [tls] rules. */
 class NodeConfigSecurityTest {
+    /** A node id, which every node needs. */
+    private static final String ID = "[node]\nid = \"n1\"\n";
+
     private static final String PUBLIC = "[node]\nid = \"n1\"\nlisten = \"0.0.0.0:7401\"\n";
     private static final Map<String, String> TOKENS =
             Map.of(NodeConfig.TOKEN_VARIABLE, "cluster-s3cret", NodeConfig.API_TOKEN_VARIABLE, "api-s3cret");
@@ -86,17 +89,15 @@ class NodeConfigSecurityTest {
         assertThat(config.tls()).hasValueSatisfying(t -> {
             assertThat(t.certFile()).isEqualTo(node.certFile());
             assertThat(t.clientAuth()).isEqualTo(TlsConfig.ClientAuth.NONE);
+            assertThat(t.caFile()).contains(ca.caFile());
         });
-        assertThat(config.transportSettings())
-                .containsEntry(TlsConfig.CERT_FILE, node.certFile().toString())
-                .containsEntry(TlsConfig.CA_FILE, ca.caFile().toString());
         assertThat(config.servesPlainHttpOffLoopback()).isFalse();
     }
 
     @Test
     void theApiTokenFromTheEnvironmentWinsOverTheFile() throws Exception {
         Files.writeString(dir.resolve("api.token"), "from-file\n");
-        String toml = "[http]\napi_token_file = \"api.token\"\n";
+        String toml = ID + "[http]\napi_token_file = \"api.token\"\n";
 
         assertThat(parse(toml, Map.of()).apiToken()).hasValue("from-file");
         assertThat(parse(toml, Map.of(NodeConfig.API_TOKEN_VARIABLE, "from-env"))
@@ -112,29 +113,29 @@ class NodeConfigSecurityTest {
         assertThatThrownBy(() -> parse("[node]\nid = \"n1\"\n" + tls + nodes, Map.of()))
                 .hasMessage("invalid configuration: cluster.nodes url of n2 must look like https://host:port ([tls] is"
                         + " configured), got 'http://127.0.0.1:7402'");
-        assertThatThrownBy(() -> parse("[node]\nid = \"n2\"\n" + nodes, Map.of()))
+        assertThatThrownBy(() -> parse("[node]\nid = \"n2\"\nlisten = \"127.0.0.1:7402\"\n" + nodes, Map.of()))
                 .hasMessage("invalid configuration: cluster.nodes url of n1 must look like http://host:port (https"
                         + " needs a [tls] section), got 'https://127.0.0.1:7401'");
     }
 
     @Test
     void mutualTlsNeedsTheCaThatSignsPeers() {
-        String toml = "[tls]\ncert_file = \"" + node.certFile() + "\"\nkey_file = \"" + node.keyFile()
+        String toml = ID + "[tls]\ncert_file = \"" + node.certFile() + "\"\nkey_file = \"" + node.keyFile()
                 + "\"\nclient_auth = \"require\"\n";
 
         assertThatThrownBy(() -> parse(toml, Map.of()))
                 .hasMessage("invalid configuration: tls.client_auth = \"require\" needs tls.ca_file, the CA whose"
                         + " certificates peers must present");
-        assertThat(parse(tls + "client_auth = \"require\"\n", Map.of()).tls())
+        assertThat(parse(ID + tls + "client_auth = \"require\"\n", Map.of()).tls())
                 .hasValueSatisfying(t -> assertThat(t.clientAuth()).isEqualTo(TlsConfig.ClientAuth.REQUIRE));
     }
 
     @Test
     void aCertificateWithoutItsKeyOrACaAloneIsAProblem() {
-        assertThatThrownBy(() -> parse("[tls]\ncert_file = \"" + node.certFile() + "\"\n", Map.of()))
+        assertThatThrownBy(() -> parse(ID + "[tls]\ncert_file = \"" + node.certFile() + "\"\n", Map.of()))
                 .hasMessage("invalid configuration: tls.cert_file and tls.key_file go together; tls.key_file is not"
                         + " set");
-        assertThatThrownBy(() -> parse("[tls]\nca_file = \"" + ca.caFile() + "\"\n", Map.of()))
+        assertThatThrownBy(() -> parse(ID + "[tls]\nca_file = \"" + ca.caFile() + "\"\n", Map.of()))
                 .hasMessage("invalid configuration: tls.ca_file and tls.client_auth take effect only with TLS: set"
                         + " tls.cert_file and tls.key_file");
     }
@@ -143,7 +144,7 @@ class NodeConfigSecurityTest {
     void unusableFilesAreReportedWithTheirKeys() throws Exception {
         Path rsa = dir.resolve("rsa-key.pem");
         Files.writeString(rsa, TestCertificates.pem("RSA PRIVATE KEY", new byte[] {1, 2, 3}));
-        String toml = "[tls]\ncert_file = \"missing.pem\"\nkey_file = \"rsa-key.pem\"\n";
+        String toml = ID + "[tls]\ncert_file = \"missing.pem\"\nkey_file = \"rsa-key.pem\"\n";
 
         assertThatThrownBy(() -> parse(toml, Map.of()))
                 .isInstanceOfSatisfying(
@@ -159,7 +160,7 @@ class NodeConfigSecurityTest {
 
     @Test
     void h2cIsHttp2WithoutTlsAndIsRefusedWithTls() {
-        assertThatThrownBy(() -> parse(tls + "[transport.http]\nh2c = true\n", Map.of()))
+        assertThatThrownBy(() -> parse(ID + tls + "[transport.http]\nh2c = true\n", Map.of()))
                 .hasMessage("invalid configuration: transport.http.h2c is HTTP/2 without TLS; with [tls] nodes speak"
                         + " HTTP/1.1 over TLS, so leave it false");
     }

@@ -14,6 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class NodeConfigTest {
     private static final Map<String, String> NO_ENVIRONMENT = Map.of();
+    /** A node id, which every node needs. */
+    private static final String ID = "[node]\nid = \"n1\"\n";
+
     private static final String PUBLIC_LISTEN = "[node]\nid = \"n1\"\nlisten = \"0.0.0.0:7401\"\n";
     /** Off loopback, plain HTTP allowed explicitly and an API token set: only the cluster token is left to decide. */
     private static final String PUBLIC_INSECURE = PUBLIC_LISTEN + "[tls]\nallow_insecure = true\n";
@@ -70,9 +73,9 @@ class NodeConfigTest {
     void anEmptyOrMissingTokenFileIsAProblem() throws Exception {
         Files.writeString(dir.resolve("empty.token"), "  \n");
 
-        assertThatThrownBy(() -> parse("[cluster]\ntoken_file = \"empty.token\"\n", NO_ENVIRONMENT))
+        assertThatThrownBy(() -> parse(ID + "[cluster]\ntoken_file = \"empty.token\"\n", NO_ENVIRONMENT))
                 .hasMessage("invalid configuration: cluster.token_file " + dir.resolve("empty.token") + " is empty");
-        assertThatThrownBy(() -> parse("[cluster]\ntoken_file = \"nope.token\"\n", NO_ENVIRONMENT))
+        assertThatThrownBy(() -> parse(ID + "[cluster]\ntoken_file = \"nope.token\"\n", NO_ENVIRONMENT))
                 .hasMessage("invalid configuration: cluster.token_file " + dir.resolve("nope.token")
                         + " can not be read: NoSuchFileException");
     }
@@ -118,5 +121,67 @@ class NodeConfigTest {
         assertThat(config.nodes().keySet())
                 .extracting(NodeId::value)
                 .containsExactly("n1", "n9", "n3", "n7", "n5", "n2");
+    }
+
+    @Test
+    void aNodeWithoutAnIdIsRefusedRatherThanCalledN1() {
+        assertThatThrownBy(() -> parse("[node]\nlisten = \"127.0.0.1:0\"\n", NO_ENVIRONMENT))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid configuration: node.id is required: this node's id (one of [[cluster.nodes]] when"
+                        + " nodes are listed)");
+        assertThatThrownBy(() -> parse("[node]\nid = \"\"\n", NO_ENVIRONMENT))
+                .hasMessage("invalid configuration: node.id must not be empty");
+        assertThatThrownBy(() -> parse("", Map.of()))
+                .as("an environment variable can give the id, but nothing gives one here")
+                .hasMessageContaining("node.id is required");
+    }
+
+    @Test
+    void aNodeAloneNeedsOnlyItsIdAndItsUrlIsWhereItListens() {
+        NodeConfig config = parse("[node]\nid = \"solo\"\nlisten = \"127.0.0.1:7455\"\n", NO_ENVIRONMENT);
+
+        assertThat(config.nodes()).containsExactly(Map.entry(NodeId.of("solo"), URI.create("http://127.0.0.1:7455")));
+    }
+
+    @Test
+    void aListenPortThatIsNotThePortOfItsOwnClusterEntryIsRefused() {
+        String nodes = "[[cluster.nodes]]\nid = \"n1\"\nurl = \"http://127.0.0.1:7401\"\n"
+                + "[[cluster.nodes]]\nid = \"n2\"\nurl = \"http://127.0.0.1:7402\"\n";
+
+        assertThatThrownBy(() -> parse("[node]\nid = \"n1\"\nlisten = \"127.0.0.1:7402\"\n" + nodes, NO_ENVIRONMENT))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid configuration: node.listen 127.0.0.1:7402 is not where node n1's own cluster.nodes"
+                        + " url http://127.0.0.1:7401 points: the ports differ (7402 and 7401)");
+        assertThatThrownBy(() -> parse("[node]\nid = \"n1\"\nlisten = \"127.0.0.1:0\"\n" + nodes, NO_ENVIRONMENT))
+                .hasMessage("invalid configuration: node.listen 127.0.0.1:0 is not where node n1's own cluster.nodes"
+                        + " url http://127.0.0.1:7401 points: the ports differ (0 and 7401); port 0 picks a free port,"
+                        + " which peers can not know");
+    }
+
+    @Test
+    void aListenHostOtherThanItsOwnUrlsIsRefusedUnlessItIsAWildcardOrAName() {
+        String nodes = "[[cluster.nodes]]\nid = \"n1\"\nurl = \"http://10.0.0.1:7401\"\n";
+        String insecure = "[tls]\nallow_insecure = true\n";
+        Map<String, String> tokens = Map.of(NodeConfig.TOKEN_VARIABLE, "s3cret", NodeConfig.API_TOKEN_VARIABLE, "a");
+
+        assertThatThrownBy(() -> parse("[node]\nid = \"n1\"\nlisten = \"10.0.0.2:7401\"\n" + insecure + nodes, tokens))
+                .hasMessage("invalid configuration: node.listen 10.0.0.2:7401 is not where node n1's own cluster.nodes"
+                        + " url http://10.0.0.1:7401 points: the hosts differ (10.0.0.2 and 10.0.0.1); listen on that"
+                        + " address, or on a wildcard such as 0.0.0.0");
+        assertThat(parse("[node]\nid = \"n1\"\nlisten = \"0.0.0.0:7401\"\n" + insecure + nodes, tokens)
+                        .listen())
+                .isEqualTo("0.0.0.0:7401");
+        assertThat(NodeConfig.ownEntryProblem(
+                        "127.0.0.1:7401", "127.0.0.1", 7401, NodeId.of("n1"), URI.create("http://localhost:7401")))
+                .as("localhost and 127.0.0.1 are both loopback")
+                .isEmpty();
+        assertThat(NodeConfig.ownEntryProblem(
+                        "10.0.0.2:7401",
+                        "10.0.0.2",
+                        7401,
+                        NodeId.of("n1"),
+                        URI.create("https://node1.example.com:7401")))
+                .as("a name is not resolved at start")
+                .isEmpty();
     }
 }
