@@ -1,10 +1,14 @@
 package io.engram.query.executor.scatter;
 
 import com.codahale.metrics.MetricRegistry;
+import io.engram.query.api.Confidence;
+import io.engram.query.api.Cue;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.NodeId;
 import io.engram.query.api.Query;
+import io.engram.query.api.QueryOptions;
 import io.engram.query.api.QueryResult;
+import io.engram.query.api.RecallQuery;
 import io.engram.query.api.Ticker;
 import io.engram.query.executor.CoordinatorQueryService;
 import io.engram.query.executor.QueryThreads;
@@ -115,6 +119,15 @@ final class ExecutorFixture implements AutoCloseable {
             out.put("s" + i, List.of("n" + i));
         }
         return out;
+    }
+
+    /** A recall over every space (none named), top 20, 5 s to answer. */
+    static RecallQuery broadcast() {
+        return new RecallQuery(
+                List.of(),
+                Cue.of("anything"),
+                Confidence.NONE,
+                QueryOptions.limit(20).withTimeout(Duration.ofSeconds(5)));
     }
 
     QueryResult run(Query query) throws Exception {

@@ -2,8 +2,6 @@ package io.engram.query.executor.scatter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.engram.query.api.Confidence;
-import io.engram.query.api.Cue;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.MissingPartition;
 import io.engram.query.api.MissingReason;
@@ -11,9 +9,7 @@ import io.engram.query.api.NodeId;
 import io.engram.query.api.PartialResult;
 import io.engram.query.api.PartitionOutcome;
 import io.engram.query.api.PartitionStatus;
-import io.engram.query.api.QueryOptions;
 import io.engram.query.api.QueryResult;
-import io.engram.query.api.RecallQuery;
 import io.engram.query.executor.config.QueryConfig;
 import io.engram.query.executor.fault.Fault;
 import io.engram.query.executor.metrics.QueryMetrics;
@@ -50,20 +46,12 @@ class NodeRequestCompletionTest {
         return out;
     }
 
-    private static RecallQuery broadcast() {
-        return new RecallQuery(
-                List.of(),
-                Cue.of("anything"),
-                Confidence.NONE,
-                QueryOptions.limit(20).withTimeout(Duration.ofSeconds(5)));
-    }
-
     @Test
     void aNodeRequestIsOneLatencySampleOfItsNodeWhateverItsPartitions() throws Exception {
         try (ExecutorFixture cluster = new ExecutorFixture(threeAndTwo(), QueryConfig.defaults())) {
             cluster.faults.batching(true);
 
-            QueryResult result = cluster.run(broadcast());
+            QueryResult result = cluster.run(ExecutorFixture.broadcast());
 
             assertThat(result.coverage().isComplete()).isTrue();
             assertThat(cluster.metrics.count(QueryMetrics.NODE_REQUESTS)).isEqualTo(2);
@@ -78,7 +66,7 @@ class NodeRequestCompletionTest {
         try (ExecutorFixture cluster = new ExecutorFixture(threeAndTwo(), QueryConfig.defaults())) {
             cluster.faults.batching(false);
 
-            QueryResult result = cluster.run(broadcast());
+            QueryResult result = cluster.run(ExecutorFixture.broadcast());
 
             assertThat(result.coverage().isComplete()).isTrue();
             assertThat(cluster.metrics.count(QueryMetrics.NODE_REQUESTS)).isEqualTo(5);
@@ -93,7 +81,7 @@ class NodeRequestCompletionTest {
         try (ExecutorFixture cluster = new ExecutorFixture(threeAndTwo(), QueryConfig.defaults(), dropsLastReply)) {
             cluster.faults.batching(true);
 
-            QueryResult result = cluster.run(broadcast());
+            QueryResult result = cluster.run(ExecutorFixture.broadcast());
 
             assertThat(result.coverage().missing())
                     .extracting(MissingPartition::space)
@@ -121,7 +109,7 @@ class NodeRequestCompletionTest {
         try (ExecutorFixture cluster = new ExecutorFixture(threeAndTwo(), QueryConfig.defaults(), swapsReplies)) {
             cluster.faults.batching(true);
 
-            QueryResult result = cluster.run(broadcast());
+            QueryResult result = cluster.run(ExecutorFixture.broadcast());
 
             assertThat(result.coverage().missing())
                     .hasSize(3)
@@ -142,7 +130,7 @@ class NodeRequestCompletionTest {
             cluster.faults.batching(true);
             slow(cluster, "n1", "n2", "n3");
 
-            QueryResult result = cluster.run(broadcast());
+            QueryResult result = cluster.run(ExecutorFixture.broadcast());
 
             assertThat(result.coverage().isComplete()).isTrue();
             assertThat(cluster.faults.maxInFlight()).isEqualTo(2);
@@ -158,7 +146,7 @@ class NodeRequestCompletionTest {
             cluster.faults.batching(false);
             slow(cluster, "n1", "n2");
 
-            QueryResult result = cluster.run(broadcast());
+            QueryResult result = cluster.run(ExecutorFixture.broadcast());
 
             assertThat(result.coverage().isComplete()).isTrue();
             assertThat(cluster.faults.maxInFlight()).isEqualTo(2);

@@ -2,20 +2,15 @@ package io.engram.query.executor.scatter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.engram.query.api.Confidence;
-import io.engram.query.api.Cue;
 import io.engram.query.api.MemorySpaceId;
 import io.engram.query.api.NodeId;
 import io.engram.query.api.PartitionOutcome;
 import io.engram.query.api.PartitionStatus;
-import io.engram.query.api.QueryOptions;
 import io.engram.query.api.QueryResult;
-import io.engram.query.api.RecallQuery;
 import io.engram.query.executor.config.QueryConfig;
 import io.engram.query.executor.fault.Fault;
 import io.engram.query.executor.metrics.QueryMetrics;
 import io.engram.query.spi.TransportException;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,20 +28,12 @@ class NodeRequestFailoverTest {
         return out;
     }
 
-    private static RecallQuery broadcast() {
-        return new RecallQuery(
-                List.of(),
-                Cue.of("anything"),
-                Confidence.NONE,
-                QueryOptions.limit(20).withTimeout(Duration.ofSeconds(5)));
-    }
-
     @Test
     void allSpacesAnswerWithOneRequestPerNode() throws Exception {
         try (ExecutorFixture cluster = new ExecutorFixture(twoCopies(), QueryConfig.defaults())) {
             cluster.faults.batching(true);
 
-            QueryResult result = cluster.run(broadcast());
+            QueryResult result = cluster.run(ExecutorFixture.broadcast());
 
             assertThat(result.coverage().isComplete()).isTrue();
             assertThat(result.matches()).hasSize(12);
@@ -61,7 +48,7 @@ class NodeRequestFailoverTest {
             cluster.faults.batching(true);
             cluster.faults.inject(NodeId.of("n1"), Fault.fail(TransportException.unreachable("connection refused")));
 
-            QueryResult result = cluster.run(broadcast());
+            QueryResult result = cluster.run(ExecutorFixture.broadcast());
 
             assertThat(result.coverage().isComplete()).isTrue();
             assertThat(result.matches()).hasSize(12);
