@@ -188,8 +188,7 @@ public class BenchmarkMetricsExposition {
                     .register(registry);
             partitionLatency = Histogram.builder()
                     .name("engram_query_partition_latency_seconds")
-                    .help(
-                            "Seconds a peer took to answer a call (a node request carrying several partitions is one call), by peer")
+                    .help("Seconds a peer took to answer a partition call, by peer")
                     .labelNames("peer")
                     .classicUpperBounds(latencyBounds)
                     .classicOnly()

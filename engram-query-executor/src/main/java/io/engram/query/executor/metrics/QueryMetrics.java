@@ -112,9 +112,7 @@ public final class QueryMetrics {
                     PEER_EXCHANGES,
                     "Node-to-node exchanges this node sent, by the transport that carried them (tcp once a peer's tcp"
                             + " address is known, http before that or for a peer without one)"),
-            Map.entry(
-                    PARTITION_LATENCY,
-                    "Seconds a peer took to answer a call (a node request carrying several partitions is one call), by peer"),
+            Map.entry(PARTITION_LATENCY, "Seconds a peer took to answer a partition call, by peer"),
             Map.entry(BREAKER_STATE, "The circuit breaker of a peer: 0 closed, 1 half-open, 2 open"),
             Map.entry(IN_FLIGHT, "Client queries this node coordinates right now"),
             Map.entry(FAILED_QUERIES, "Client queries answered with an error, by reason (consistency, internal)"),

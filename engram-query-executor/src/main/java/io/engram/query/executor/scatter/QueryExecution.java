@@ -375,6 +375,16 @@ final class QueryExecution {
             }
         }
         recordExchange(batch.first, latency, cause, busy);
+        if (cause == null) {
+            // The latency histogram feeds the adaptive hedge delay per partition: one sample per answered partition,
+            // as before node requests (one per exchange left it too few samples to hedge the first queries after a
+            // peer froze; NodeFailureIT in CI).
+            for (int i = 1; i < replies.size(); i++) {
+                if (replies.get(i).result().isPresent()) {
+                    executor.metrics().partitionAnswered(batch.node, latency);
+                }
+            }
+        }
         synchronized (this) {
             exchangesInFlight--;
             for (int i = 0; i < batch.calls.size(); i++) {
